@@ -1,0 +1,250 @@
+/**
+ * The shape of a validated policy set: the contract between the policy loader (which produces it from
+ * `policies/*.yaml`), the engines and the workflows (which receive it, or a slice of it, as input).
+ *
+ * Pure types only: safe to import from workflow code.
+ */
+
+/** A duration range parsed from strings such as `4-6_weeks`; `maxDays: null` means open-ended ("ongoing"). */
+export interface DurationRange {
+  minDays: number;
+  maxDays: number | null;
+}
+
+export interface PolicyVersion {
+  /** Semantic version declared in `policies/policy-set.yaml`. */
+  semver: string;
+  /** sha256 over the canonical (sorted-key JSON) content of every policy file, hex. */
+  contentHash: string;
+  /** `${semver}+${contentHash.slice(0, 12)}`: what processes pin and record. */
+  id: string;
+}
+
+export interface WeightedCriterion {
+  key: string;
+  weight: number;
+  factors: string[];
+}
+
+export interface DecisionCriteriaPolicy {
+  criteria: WeightedCriterion[];
+  /** Factor scores are given on this closed scale. */
+  scale: { min: number; max: number };
+  /** Below this margin (in weighted-score points on the scale) the engine reports "no clear winner". */
+  noClearWinnerMargin: number;
+  /** Factors whose score is "risk" (criterion key) — the weakest become risk mitigations. */
+  riskCriterion: string;
+}
+
+export interface EscalationPolicy {
+  reminderAfterDays: number;
+  escalateAfterDays: number;
+  slaBreachAfterDays: number;
+  /** Role that receives escalations (e.g. committee_chair). */
+  escalateToRole: string;
+  /** Maximum total extension of a deadline by updates, in days. */
+  maxExtensionDays: number;
+}
+
+export type Verdict = 'approve' | 'approve_with_conditions' | 'request_changes' | 'reject';
+
+export interface ArchitectureReviewPolicy {
+  principles: { key: string; description: string; complianceRequirements: string[] }[];
+  triggers: string[];
+  /** Reviewer roles; `required: true` roles must all rule before an outcome. */
+  participants: { role: string; required: boolean }[];
+  approvalCriteria: string[];
+  outcome: {
+    /** Roles whose `reject` on any criterion blocks the review outright. */
+    blockingRoles: string[];
+    /** When true, every required role must approve (with or without conditions). */
+    unanimousRequired: boolean;
+    /** Whether an approved architecture review also needs the governance committee's final approval. */
+    requiresCommitteeApproval: boolean;
+    maxRounds: number;
+  };
+  escalation: EscalationPolicy;
+}
+
+export interface VotingRule {
+  /** Minimum fraction of members who must vote (0..1]. */
+  quorum: number;
+  /** Fraction of cast votes (excluding abstentions) needed to carry (e.g. 0.5 means strictly more than half). */
+  majority: number;
+  chairCastingVote: boolean;
+}
+
+export interface GovernanceCommitteePolicy {
+  composition: string[];
+  responsibilities: string[];
+  meetingCadence: 'weekly' | 'bi_weekly' | 'monthly' | 'quarterly';
+  /** Day of month the committee meets (1-28), for the monthly cadence. */
+  meetingDayOfMonth: number;
+  decisionAuthority: string;
+  voting: VotingRule;
+  escalation: EscalationPolicy;
+}
+
+export interface EthicalReviewBoardPolicy {
+  composition: string[];
+  responsibilities: string[];
+  triggers: string[];
+  /** Review items the board rules on; `highRiskOnly` items apply only to EU AI Act high-risk systems. */
+  reviewItems: { key: string; highRiskOnly: boolean }[];
+  voting: VotingRule;
+  /** Whether the board's approval goes on to the governance committee for final approval. */
+  requiresCommitteeApproval: boolean;
+  escalation: EscalationPolicy;
+}
+
+export interface ComplianceMonitoringPolicy {
+  automatedChecks: string[];
+  manualReviews: { key: string; cadence: string }[];
+}
+
+export interface AiGovernancePolicy {
+  committee: GovernanceCommitteePolicy;
+  ethicalReviewBoard: EthicalReviewBoardPolicy;
+  complianceMonitoring: ComplianceMonitoringPolicy;
+}
+
+export interface RoadmapPhasePolicy {
+  key: string;
+  duration: DurationRange;
+  activities: string[];
+  deliverables: string[];
+  signOffRoles: string[];
+}
+
+export interface RoadmapPolicy {
+  phases: RoadmapPhasePolicy[];
+  escalation: EscalationPolicy;
+}
+
+export interface InnovationPolicy {
+  scoutingSources: string[];
+  evaluationCriteria: string[];
+  pocSelectionCriteria: string[];
+  developmentProcess: string[];
+  portfolioBalance: { bucket: 'core' | 'adjacent' | 'transformational'; key: string; share: number }[];
+  /** Allowed absolute deviation from the target share before a warning. */
+  portfolioTolerance: number;
+  successMetrics: string[];
+}
+
+export interface CtoEngagementTypePolicy {
+  key: string;
+  duration: DurationRange;
+  commitment: string;
+  focus: string;
+  deliverables: string[];
+}
+
+export interface CtoServiceModelPolicy {
+  engagementTypes: CtoEngagementTypePolicy[];
+  /** Reporting cadences; `intervalDays: null` for "as_needed". */
+  reporting: { key: string; cadence: string; intervalDays: number | null }[];
+}
+
+export interface TeamStructurePolicy {
+  key: string;
+  size: { min: number; max: number };
+  composition: { role: string; min: number; max: number }[];
+  responsibilities: string[];
+  successMetrics: string[];
+}
+
+export interface LeadershipCompetencyPolicy {
+  key: string;
+  description: string;
+  skillAreas: string[];
+  developmentActivities: string[];
+}
+
+export interface PerformanceAssessmentPolicy {
+  dimensions: WeightedCriterion[];
+  /** Levels are scored on this closed scale. */
+  scale: { min: number; max: number };
+}
+
+export interface ControlRefs {
+  nistAiRmf: string[];
+  euAiAct: string[];
+  iso42001: string[];
+}
+
+export type EuAiActTier = 'prohibited' | 'high_risk' | 'transparency' | 'minimal';
+
+export interface ComplianceChecklistItem {
+  key: string;
+  title: string;
+  controls: ControlRefs;
+  /** Tiers the item applies to. */
+  appliesTo: EuAiActTier[];
+  severity: 'critical' | 'high' | 'medium' | 'low';
+}
+
+export interface ComplianceChecklistPolicy {
+  domains: { key: string; items: ComplianceChecklistItem[] }[];
+  /** Days to remediate a gap, by severity. */
+  remediationDays: Record<'critical' | 'high' | 'medium' | 'low', number>;
+}
+
+export interface ControlCatalogue {
+  source: string;
+  version: string;
+  controls: { id: string; title: string; group: string }[];
+}
+
+export interface EuAiActPolicy {
+  source: string;
+  version: string;
+  articles: { id: string; title: string }[];
+  tiers: { tier: EuAiActTier; articles: string[]; description: string }[];
+  /** Annex III high-risk areas 1-8. */
+  annexIIIAreas: { id: string; title: string }[];
+  datesOfApplication: { provision: string; date: string }[];
+}
+
+export interface TechnologyProposalPolicy {
+  weights: Record<
+    'strategic_fit' | 'enterprise_integration' | 'security_compliance' | 'support_ecosystem' | 'cost' | 'implementation_risk',
+    number
+  >;
+  strategicFitFactors: string[];
+  discountRate: number;
+  horizonYears: number;
+  thresholds: { approve: number; approveWithConditions: number };
+  /** Minimum score per dimension below which a condition is attached. */
+  conditionFloor: number;
+  radar: { adopt: number; trial: number; assess: number };
+}
+
+export interface StrategicInitiativePolicy {
+  weights: Record<
+    'strategic_value' | 'technical_feasibility' | 'market_opportunity' | 'resource_requirements' | 'implementation_risk' | 'roi',
+    number
+  >;
+  strategicValueFactors: string[];
+  discountRate: number;
+  thresholds: { pursue: number; pursueWithConditions: number };
+}
+
+export interface PolicySet {
+  version: PolicyVersion;
+  decisionCriteria: DecisionCriteriaPolicy;
+  architectureReview: ArchitectureReviewPolicy;
+  aiGovernance: AiGovernancePolicy;
+  roadmap: RoadmapPolicy;
+  innovation: InnovationPolicy;
+  ctoServiceModel: CtoServiceModelPolicy;
+  teamStructures: TeamStructurePolicy[];
+  leadershipCompetencies: LeadershipCompetencyPolicy[];
+  performanceAssessment: PerformanceAssessmentPolicy;
+  technologyProposal: TechnologyProposalPolicy;
+  strategicInitiative: StrategicInitiativePolicy;
+  complianceChecklist: ComplianceChecklistPolicy;
+  catalogues: { nistAiRmf: ControlCatalogue; iso42001: ControlCatalogue; euAiAct: EuAiActPolicy };
+  /** Every role name the policy knows; reviewer and voter roles must be among them. */
+  roles: string[];
+}
