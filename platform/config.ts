@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+/**
+ * Environment configuration, parsed once at start-up. Every variable is documented in `.env.example`;
+ * a bad value stops the process with one message listing each offending variable and what it expects.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce
+  .number({ error: 'expected a TCP port number' })
+  .int('expected a TCP port number')
+  .min(0, 'expected a TCP port number (0-65535)')
+  .max(65535, 'expected a TCP port number (0-65535)');
+const optionalString = z.string().trim().min(1).optional();
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  API_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'expected a size such as 100kb or 1mb').default('256kb'),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(600),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ error: 'expected a comma-separated list of origins such as https://govflow.example.com' }))),
+  /** When set, the API creates an admin principal with this token at start-up (embedded/dev convenience). */
+  GOVFLOW_BOOTSTRAP_TOKEN: z.string().min(24, 'expected a token of at least 24 characters').optional(),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('govflow'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// connection URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(10),
+  EMBEDDED_DB_PORT: port.default(54329),
+
+  POLICY_DIR: optionalString,
+  NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
+  METRICS_PORT: port.optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; expected: string; got: string | undefined }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems
+          .map((p) => `  ${p.variable}=${p.got === undefined ? '(unset)' : JSON.stringify(mask(p.variable, p.got))}: ${p.expected}`)
+          .join('\n') +
+        '\nSee .env.example for every variable and its default.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function mask(variable: string, value: string): string {
+  return /TOKEN|KEY|PASSWORD|SECRET/.test(variable) ? '***' : value;
+}
+
+/** Parses the environment; throws `ConfigError` naming every bad variable at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (parsed.success) {
+    const c = parsed.data;
+    const problems: ConstructorParameters<typeof ConfigError>[0] = [];
+    if (c.TEMPORAL_TLS_CERT_PATH && !c.TEMPORAL_TLS_KEY_PATH) {
+      problems.push({ variable: 'TEMPORAL_TLS_KEY_PATH', expected: 'required when TEMPORAL_TLS_CERT_PATH is set (mTLS needs both)', got: undefined });
+    }
+    if (c.NODE_ENV === 'production' && !c.TEMPORAL_ADDRESS) {
+      problems.push({ variable: 'TEMPORAL_ADDRESS', expected: 'required in production (the embedded dev server is for development)', got: undefined });
+    }
+    if (problems.length) throw new ConfigError(problems);
+    return c;
+  }
+  const problems = parsed.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '(environment)');
+    return { variable, expected: issue.message, got: cleaned[variable] };
+  });
+  throw new ConfigError(problems);
+}
+
+/** Whether the process should use TLS to reach Temporal (explicitly, or implied by an API key / client cert). */
+export function temporalUsesTls(c: Config): boolean {
+  return c.TEMPORAL_TLS || Boolean(c.TEMPORAL_API_KEY) || Boolean(c.TEMPORAL_TLS_CERT_PATH);
+}
