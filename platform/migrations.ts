@@ -33,8 +33,11 @@ function initWasm(): Promise<void> {
     g.PRISMA_WASM_PANIC_REGISTRY ??= { set_message: (m: string) => { throw new Error(`Prisma schema engine panicked: ${m}`); } };
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
-    const module = await WebAssembly.compile(await readFile(wasmPath));
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': engineBindings as unknown as WebAssembly.ModuleImports });
+    // Typed locally: the project's `lib` has no DOM, where TypeScript declares the WebAssembly JS API.
+    const wasm = (globalThis as unknown as {
+      WebAssembly: { instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }> };
+    }).WebAssembly;
+    const { instance } = await wasm.instantiate(await readFile(wasmPath), { './schema_engine_bg.js': engineBindings });
     (engineBindings as unknown as { __wbg_set_wasm(w: unknown): void }).__wbg_set_wasm(instance.exports);
     (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
   })();

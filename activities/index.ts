@@ -1,0 +1,24 @@
+import type { Db } from '../platform/database.js';
+import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
+import { deliverPendingNotifications } from './notifications.js';
+
+export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
+
+export interface ActivityDeps {
+  db: Db;
+  notificationWebhookUrl?: string;
+}
+
+/** Activities close over their dependencies; workflows import only the type and call them via proxyActivities. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    async recordProcess(snapshot: ProcessSnapshot): Promise<void> {
+      await recordProcessSnapshot(deps.db, snapshot);
+    },
+    async deliverNotifications(input: { workflowId: string }): Promise<{ delivered: number; failed: number }> {
+      return deliverPendingNotifications(deps.db, input.workflowId, deps.notificationWebhookUrl);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,114 @@
+import type { ProcessEvent, Notice, ProcessKind } from '../workflows/contracts/common.js';
+import type { Db } from '../platform/database.js';
+import { appendAudit } from './audit-log.js';
+
+export interface DecisionRecord {
+  eventKey: string;
+  round: number;
+  actor: string;
+  actorKind: string;
+  role: string;
+  verdict: string;
+  criteria?: Record<string, unknown>;
+  conditions?: string[];
+  justification?: string;
+  evidence?: string[];
+  decidedAt: string;
+}
+
+export interface ProcessSnapshot {
+  workflowId: string;
+  kind: ProcessKind;
+  businessKey: string;
+  title: string;
+  requester: string;
+  stage: string;
+  outcome: string | null;
+  policyVersion: string;
+  pendingRoles: string[];
+  riskTier: string | null;
+  slaDueAt: string | null;
+  completed: boolean;
+  state: unknown;
+  /** Monotonic per process: an older snapshot (a late retry) never overwrites a newer one. */
+  stateVersion: number;
+  events: ProcessEvent[];
+  decisions: DecisionRecord[];
+  notices: Notice[];
+}
+
+/**
+ * Writes a process's projection, its decisions, notifications and audit entries in one transaction.
+ * Idempotent: every row is keyed by workflow and event, so a retried activity writes nothing twice.
+ */
+export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise<void> {
+  const fields = {
+    kind: s.kind,
+    businessKey: s.businessKey,
+    title: s.title,
+    requester: s.requester,
+    stage: s.stage,
+    outcome: s.outcome,
+    policyVersion: s.policyVersion,
+    pendingRoles: s.pendingRoles,
+    riskTier: s.riskTier,
+    slaDueAt: s.slaDueAt ? new Date(s.slaDueAt) : null,
+    state: s.state as object,
+    stateVersion: s.stateVersion,
+    completedAt: s.completed ? new Date() : null,
+  };
+  await db.$transaction(async (tx) => {
+    const current = await tx.process.findUnique({ where: { workflowId: s.workflowId }, select: { stateVersion: true } });
+    if (!current) {
+      await tx.process.create({ data: { workflowId: s.workflowId, ...fields } });
+    } else if (current.stateVersion < s.stateVersion) {
+      await tx.process.update({ where: { workflowId: s.workflowId }, data: fields });
+    }
+    if (s.decisions.length) {
+      await tx.decision.createMany({
+        skipDuplicates: true,
+        data: s.decisions.map((d) => ({
+          workflowId: s.workflowId,
+          eventKey: d.eventKey,
+          round: d.round,
+          actor: d.actor,
+          actorKind: d.actorKind,
+          role: d.role,
+          verdict: d.verdict,
+          criteria: (d.criteria ?? undefined) as object | undefined,
+          conditions: d.conditions ?? [],
+          justification: d.justification,
+          evidence: d.evidence ?? [],
+          decidedAt: new Date(d.decidedAt),
+        })),
+      });
+    }
+    if (s.notices.length) {
+      await tx.notification.createMany({
+        skipDuplicates: true,
+        data: s.notices.map((n) => ({
+          workflowId: s.workflowId,
+          eventKey: String(n.seq),
+          kind: n.kind,
+          recipients: n.recipients,
+          message: n.message,
+          payload: { title: s.title, stage: s.stage, kind: s.kind },
+        })),
+      });
+    }
+    await appendAudit(
+      tx,
+      s.events.map((e) => ({
+        eventKey: `${s.workflowId}#${e.seq}`,
+        workflowId: s.workflowId,
+        actor: e.actor,
+        actorKind: e.actorKind,
+        role: e.role ?? null,
+        action: e.action,
+        details: e.details,
+        policyVersion: s.policyVersion,
+        occurredAt: new Date(e.at),
+      })),
+    );
+  });
+}

@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import { GovflowError } from '../domain/errors.js';
+import type { Db } from '../platform/database.js';
+import { findPrincipalByToken } from '../platform/principals.js';
+import type { Actor } from '../workflows/contracts/common.js';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    requestId: string;
+    actor?: Actor;
+  }
+}
+
+/** Bearer-token authentication: resolves the token to a principal and its roles, or answers 401. */
+export function authenticate(db: Db): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) return next(new GovflowError('Unauthenticated', 'send an API token as `Authorization: Bearer <token>`'));
+    const principal = await findPrincipalByToken(db, match[1]!);
+    if (!principal) return next(new GovflowError('Unauthenticated', 'the API token is unknown, revoked or expired'));
+    res.locals.actor = { id: principal.id, kind: principal.kind === 'agent' ? 'agent' : 'person', roles: principal.roles };
+    next();
+  };
+}
+
+/** The authenticated caller; only valid behind `authenticate`. */
+export function actorOf(res: { locals: { actor?: Actor } }): Actor {
+  if (!res.locals.actor) throw new GovflowError('Unauthenticated', 'not authenticated');
+  return res.locals.actor;
+}
+
+/** Requires at least one of `roles` (admins pass every check). The workflow checks the role again. */
+export function requireRole(...roles: string[]): RequestHandler {
+  return (_req, res, next) => {
+    const actor = actorOf(res);
+    if (actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r))) return next();
+    next(new GovflowError('Forbidden', `this action needs one of the roles: ${roles.join(', ')}`));
+  };
+}

@@ -1,0 +1,9 @@
+// Prisma CLI configuration. `prisma migrate deploy` (for users whose machines can reach Prisma's binaries)
+// reads the same migrations folder that govflow applies itself at start-up (scripts/migrate.ts).
+import { defineConfig } from 'prisma/config';
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/govflow' },
+});

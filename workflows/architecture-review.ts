@@ -1,0 +1,278 @@
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { roundOutcome } from '../domain/review/architecture-outcome.js';
+import { needsJustification, overallVerdict, VERDICTS } from '../domain/review/verdicts.js';
+import type { Verdict } from '../domain/policy/types.js';
+import {
+  resubmitUpdate,
+  reviewVoteUpdate,
+  type ArchitectureReviewInput,
+  type ArchitectureReviewState,
+  type RecordedVote,
+  type ResubmitRequest,
+  type ReviewVote,
+} from './contracts/architecture-review.js';
+import {
+  delegateUpdate,
+  extendDeadlineUpdate,
+  stateQuery,
+  withdrawUpdate,
+  type DelegateRequest,
+  type ExtendDeadlineRequest,
+  type WithdrawRequest,
+} from './contracts/common.js';
+import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
+import { refuse } from './support/failures.js';
+import { ProcessRecorder } from './support/process-recorder.js';
+
+/**
+ * Architecture review: the policy's reviewer roles each rule on every approval criterion; "request changes"
+ * sends the review back to the requester for another round; reminders, escalation and an SLA breach fire on
+ * the policy's timers while anyone is pending. The outcome rule is the policy's (see roundOutcome).
+ */
+export async function architectureReview(input: ArchitectureReviewInput): Promise<ArchitectureReviewState> {
+  const { policy } = input;
+  if (!policy.triggers.includes(input.trigger)) {
+    refuse('ValidationError', `trigger "${input.trigger}" is not one of ${policy.triggers.join(', ')}`, [
+      { path: 'trigger', message: `expected one of ${policy.triggers.join(', ')}` },
+    ]);
+  }
+  const requiredRoles = policy.participants.filter((p) => p.required).map((p) => p.role);
+  const state: ArchitectureReviewState = {
+    workflowId: workflowInfo().workflowId,
+    kind: 'architecture_review',
+    businessKey: input.businessKey,
+    title: input.title,
+    requester: input.requester.id,
+    policyVersion: input.policyVersion,
+    stage: 'in_review',
+    outcome: null,
+    pendingRoles: [...requiredRoles],
+    slaDueAt: null,
+    events: [],
+    notices: [],
+    trigger: input.trigger,
+    round: 1,
+    requiredRoles,
+    assignees: { ...(input.assignees ?? {}) },
+    votes: [],
+    history: [],
+    conditions: [],
+    extensionDays: 0,
+    committeeWorkflowId: null,
+  };
+  const rec = new ProcessRecorder(state, describe);
+  const isOpen = () => state.outcome === null;
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    reviewVoteUpdate,
+    (vote) => {
+      const verdict = overallVerdict(vote.rulings);
+      const previous = state.votes.find((v) => v.role === vote.role);
+      const recorded: RecordedVote = {
+        role: vote.role,
+        rulings: vote.rulings,
+        justification: vote.justification,
+        conditions: vote.conditions ?? [],
+        evidence: vote.evidence ?? [],
+        actor: vote.actor.id,
+        actorKind: vote.actor.kind,
+        round: state.round,
+        verdict,
+        at: new Date().toISOString(),
+        revisedFrom: previous?.verdict,
+      };
+      state.votes = [...state.votes.filter((v) => v.role !== vote.role), recorded];
+      if (verdict === 'approve_with_conditions') state.conditions.push(...(vote.conditions ?? []));
+      state.pendingRoles = state.requiredRoles.filter((r) => !state.votes.some((v) => v.role === r));
+      const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', { round: state.round, verdict, rulings: vote.rulings, justification: vote.justification, conditions: vote.conditions, evidence: vote.evidence }, vote.role);
+      rec.decision(event, { round: state.round, role: vote.role, verdict, criteria: vote.rulings, conditions: vote.conditions, justification: vote.justification, evidence: vote.evidence });
+      return state;
+    },
+    { validator: validateVote },
+  );
+
+  setHandler(
+    resubmitUpdate,
+    (req) => {
+      state.history.push(...state.votes);
+      state.votes = [];
+      state.conditions = [];
+      state.round += 1;
+      state.stage = 'in_review';
+      state.pendingRoles = [...state.requiredRoles];
+      rec.event(req.actor, 'resubmitted', { round: state.round, changes: req.changes, evidence: req.evidence ?? [] }, 'requester');
+      return state;
+    },
+    {
+      validator: (req: ResubmitRequest) => {
+        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can resubmit the review');
+        if (state.stage !== 'changes_requested') refuse('Conflict', 'the review is not waiting for changes');
+        if (!req.changes?.trim()) refuse('RuleViolation', 'a resubmission must describe the changes made', [{ path: 'changes', message: 'required' }]);
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    (req) => {
+      state.outcome = 'withdrawn';
+      state.stage = 'closed';
+      state.pendingRoles = [];
+      rec.event(req.actor, 'withdrawn', { reason: req.reason }, 'requester');
+      return state;
+    },
+    {
+      validator: (req: WithdrawRequest) => {
+        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the review');
+        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+      },
+    },
+  );
+
+  setHandler(
+    extendDeadlineUpdate,
+    (req) => {
+      state.extensionDays += req.days;
+      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, totalExtensionDays: state.extensionDays });
+      return state;
+    },
+    {
+      validator: (req: ExtendDeadlineRequest) => {
+        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+        const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === policy.escalation.escalateToRole || r === 'admin');
+        if (!allowed) refuse('Forbidden', `only the requester, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
+        if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
+        if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
+        if (state.extensionDays + req.days > policy.escalation.maxExtensionDays) {
+          refuse('RuleViolation', `extensions may total at most ${policy.escalation.maxExtensionDays} days (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${policy.escalation.maxExtensionDays - state.extensionDays}` }]);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    delegateUpdate,
+    (req) => {
+      const from = state.assignees[req.role] ?? null;
+      state.assignees[req.role] = req.to.id;
+      rec.event(req.actor, 'delegated', { role: req.role, from, to: req.to.id, reason: req.reason }, req.role);
+      rec.notify('info', [req.to.id], `${req.actor.id} delegated the ${req.role} review of "${state.title}" to you`);
+      return state;
+    },
+    {
+      validator: (req: DelegateRequest) => {
+        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+        if (!state.requiredRoles.includes(req.role)) refuse('ValidationError', `${req.role} is not a reviewer role of this review`, [{ path: 'role', message: `expected one of ${state.requiredRoles.join(', ')}` }]);
+        const holder = state.assignees[req.role];
+        const mayDelegate = holder ? holder === req.actor.id : req.actor.roles.includes(req.role);
+        if (!mayDelegate && !req.actor.roles.includes('admin')) refuse('Forbidden', `only the ${req.role} assigned to this review can delegate it`);
+        if (!req.to.roles.includes(req.role)) refuse('RuleViolation', `${req.to.id} does not hold the ${req.role} role`, [{ path: 'to', message: `must hold ${req.role}` }]);
+        if (state.votes.some((v) => v.role === req.role)) refuse('Conflict', `the ${req.role} has already voted in this round`);
+      },
+    },
+  );
+
+  function validateVote(vote: ReviewVote): void {
+    if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+    if (state.stage !== 'in_review') refuse('Conflict', 'the review is waiting for the requester to resubmit');
+    if (!state.requiredRoles.includes(vote.role)) {
+      refuse('ValidationError', `${vote.role} is not a reviewer role of this review`, [{ path: 'role', message: `expected one of ${state.requiredRoles.join(', ')}` }]);
+    }
+    if (!vote.actor.roles.includes(vote.role)) refuse('Forbidden', `${vote.actor.id} does not hold the ${vote.role} role`);
+    const assignee = state.assignees[vote.role];
+    if (assignee && assignee !== vote.actor.id) refuse('Forbidden', `the ${vote.role} review is assigned to ${assignee}`);
+    const previous = state.votes.find((v) => v.role === vote.role);
+    if (previous && !vote.revise) refuse('Conflict', `the ${vote.role} has already voted in round ${state.round}; send revise: true to change the vote`);
+    if (!previous && vote.revise) refuse('Conflict', `there is no ${vote.role} vote to revise in round ${state.round}`);
+    const fields = [
+      ...policy.approvalCriteria.filter((c) => !(c in vote.rulings)).map((c) => ({ path: `rulings.${c}`, message: 'a ruling is required' })),
+      ...Object.keys(vote.rulings).filter((c) => !policy.approvalCriteria.includes(c)).map((c) => ({ path: `rulings.${c}`, message: 'not an approval criterion of the policy' })),
+      ...Object.entries(vote.rulings).filter(([, v]) => !VERDICTS.includes(v as Verdict)).map(([c]) => ({ path: `rulings.${c}`, message: `expected one of ${VERDICTS.join(', ')}` })),
+    ];
+    if (fields.length) refuse('ValidationError', 'the vote must rule on every approval criterion', fields);
+    const verdict = overallVerdict(vote.rulings);
+    if (needsJustification(verdict) && !vote.justification?.trim()) {
+      refuse('RuleViolation', `a ${verdict.replace(/_/g, ' ')} must be justified`, [{ path: 'justification', message: 'required' }]);
+    }
+    if (verdict === 'approve_with_conditions' && !(vote.conditions ?? []).some((c) => c.trim())) {
+      refuse('RuleViolation', 'an approval with conditions must list the conditions', [{ path: 'conditions', message: 'at least one condition' }]);
+    }
+  }
+
+  const clockFor = (startedAt: number): EscalationClock => ({ startedAt, extensionDays: () => state.extensionDays });
+  const escalate = (step: 'reminder' | 'escalation', waitingOn: string[]) => {
+    if (step === 'reminder') {
+      rec.notify('reminder', waitingOn, `Reminder: "${state.title}" is waiting on ${waitingOn.join(', ')}`);
+    } else {
+      rec.notify('escalation', [policy.escalation.escalateToRole], `Escalation: "${state.title}" has waited ${policy.escalation.escalateAfterDays}+ days on ${waitingOn.join(', ')}`);
+    }
+    rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { waitingOn });
+  };
+
+  rec.start();
+  rec.event(input.requester, 'started', {
+    trigger: input.trigger,
+    systemDescription: input.systemDescription,
+    evidence: input.evidence,
+    selfAssessment: input.selfAssessment,
+    requiredRoles,
+    urgent: input.urgent ?? false,
+  }, 'requester');
+
+  while (isOpen()) {
+    const clock = clockFor(Date.now());
+    const roundDone = () => !isOpen() || roundOutcome(policy.outcome, state.requiredRoles, state.votes).kind !== 'pending';
+    state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
+    rec.changed();
+    const waited = await waitWithEscalation(roundDone, policy.escalation, clock, (step) => escalate(step, state.pendingRoles));
+    if (!isOpen()) break;
+    if (waited === 'sla_breach') {
+      close('sla_breached', `no decision within ${policy.escalation.slaBreachAfterDays + state.extensionDays} days; referred to the ${policy.escalation.escalateToRole}`);
+      rec.notify('sla_breach', [policy.escalation.escalateToRole, state.requester], `SLA breached: "${state.title}" was not decided in time and is referred to the ${policy.escalation.escalateToRole}`);
+      break;
+    }
+    const outcome = roundOutcome(policy.outcome, state.requiredRoles, state.votes);
+    if (outcome.kind === 'rejected') {
+      close('rejected', outcome.reason);
+    } else if (outcome.kind === 'approved') {
+      close(outcome.withConditions ? 'approved_with_conditions' : 'approved', 'every required reviewer approved');
+    } else if (outcome.kind === 'changes_requested') {
+      if (state.round >= policy.outcome.maxRounds) {
+        close('rejected', `changes were still requested after ${policy.outcome.maxRounds} rounds`);
+        break;
+      }
+      state.stage = 'changes_requested';
+      state.pendingRoles = ['requester'];
+      rec.event('system', 'changes_requested', { round: state.round, byRoles: outcome.byRoles });
+      rec.notify('info', [state.requester], `Changes requested on "${state.title}" by ${outcome.byRoles.join(', ')}`);
+      const resubmitClock = clockFor(Date.now());
+      state.slaDueAt = slaDueAt(policy.escalation, resubmitClock).toISOString();
+      rec.changed();
+      const resubmitted = await waitWithEscalation(() => !isOpen() || state.stage === 'in_review', policy.escalation, resubmitClock, (step) => escalate(step, [state.requester]));
+      if (resubmitted === 'sla_breach' && isOpen()) close('rejected', 'the requester did not resubmit before the deadline');
+    }
+  }
+
+  function close(outcome: string, reason: string): void {
+    state.outcome = outcome;
+    state.stage = 'closed';
+    state.pendingRoles = [];
+    state.slaDueAt = null;
+    rec.event('system', 'decided', { outcome, reason, round: state.round, conditions: state.conditions });
+    rec.notify('outcome', [state.requester], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+  }
+
+  await condition(allHandlersFinished);
+  await rec.close();
+  return state;
+}
+
+function describe(s: ArchitectureReviewState): string {
+  if (s.outcome) return `**${s.title}** — ${s.outcome.replace(/_/g, ' ')} (round ${s.round})`;
+  if (s.stage === 'changes_requested') return `**${s.title}** — waiting for the requester to resubmit (round ${s.round})`;
+  return `**${s.title}** — round ${s.round}, waiting on ${s.pendingRoles.join(', ') || 'nobody'}${s.slaDueAt ? `, due ${s.slaDueAt.slice(0, 10)}` : ''}`;
+}

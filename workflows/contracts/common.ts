@@ -1,0 +1,94 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * Types and message definitions shared by every govflow process. Importable from the API and the worker
+ * without pulling workflow code in (only `define*` helpers from @temporalio/workflow, which are inert).
+ */
+
+export type ProcessKind =
+  | 'architecture_review'
+  | 'ethical_review'
+  | 'committee_approval'
+  | 'poc_scale_up'
+  | 'roadmap_engagement'
+  | 'cto_engagement'
+  | 'retrospective'
+  | 'evaluation';
+
+/** Workflow IDs derive from business keys, so a retried start can never create a second process. */
+export function workflowIdFor(kind: ProcessKind, businessKey: string): string {
+  return `${kind.replace(/_/g, '-')}/${businessKey}`;
+}
+
+/** Who acted: a person or an automated agent, with the roles the API verified for it. */
+export interface Actor {
+  id: string;
+  kind: 'person' | 'agent';
+  roles: string[];
+}
+
+/** The policy version a process pinned at start; it keeps it for its whole life. */
+export interface PinnedPolicy {
+  versionId: string;
+}
+
+/** One entry of the process's own audit trail; also written to the hash-chained audit log. */
+export interface ProcessEvent {
+  /** Unique per process and deterministic, so a retried projection never writes twice. */
+  seq: number;
+  at: string;
+  actor: string;
+  actorKind: 'person' | 'agent' | 'system';
+  role?: string;
+  action: string;
+  details: Record<string, unknown>;
+}
+
+export interface Notice {
+  seq: number;
+  kind: 'reminder' | 'escalation' | 'sla_breach' | 'outcome' | 'info';
+  recipients: string[];
+  message: string;
+}
+
+/** What every process reports through its state query (each kind adds its own fields). */
+export interface ProcessStateBase {
+  workflowId: string;
+  kind: ProcessKind;
+  businessKey: string;
+  title: string;
+  requester: string;
+  policyVersion: string;
+  stage: string;
+  outcome: string | null;
+  pendingRoles: string[];
+  /** ISO timestamp of the current SLA deadline, if one runs. */
+  slaDueAt: string | null;
+  riskTier?: string | null;
+  events: ProcessEvent[];
+  notices: Notice[];
+}
+
+export interface WithdrawRequest {
+  actor: Actor;
+  reason: string;
+}
+
+export interface ExtendDeadlineRequest {
+  actor: Actor;
+  days: number;
+  reason: string;
+}
+
+export interface DelegateRequest {
+  actor: Actor;
+  role: string;
+  /** The delegate; the API checks that it holds `role` and passes its roles along. */
+  to: Actor;
+  reason?: string;
+}
+
+export const stateQuery = defineQuery<ProcessStateBase>('state');
+export const withdrawUpdate = defineUpdate<ProcessStateBase, [WithdrawRequest]>('withdraw');
+export const extendDeadlineUpdate = defineUpdate<ProcessStateBase, [ExtendDeadlineRequest]>('extendDeadline');
+export const delegateUpdate = defineUpdate<ProcessStateBase, [DelegateRequest]>('delegate');

@@ -1,0 +1,126 @@
+import { condition, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities, DecisionRecord } from '../../activities/index.js';
+import type { Actor, Notice, ProcessEvent, ProcessStateBase } from '../contracts/common.js';
+import { SA } from '../contracts/search-attributes.js';
+
+// Projection writes retry until the database is back: a governance decision must reach the record eventually.
+const { recordProcess, deliverNotifications } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Keeps a process's state, audit events, notifications, search attributes and current details together.
+ * Update handlers change state synchronously (so an accepted update answers at once); a pump running beside
+ * the workflow writes the changes to the database in order, through idempotent activities keyed by event.
+ */
+export class ProcessRecorder<S extends ProcessStateBase> {
+  private seq = 0;
+  private version = 0;
+  private flushedVersion = 0;
+  private events: ProcessEvent[] = [];
+  private decisions: DecisionRecord[] = [];
+  private notices: Notice[] = [];
+  private closed = false;
+  private pump: Promise<void> | undefined;
+
+  constructor(
+    readonly state: S,
+    private readonly describe: (state: S) => string,
+  ) {}
+
+  start(): void {
+    const s = this.state;
+    upsertSearchAttributes([
+      { key: SA.kind, value: s.kind },
+      { key: SA.requester, value: s.requester },
+      { key: SA.businessKey, value: s.businessKey },
+      { key: SA.policyVersion, value: s.policyVersion },
+    ]);
+    this.pump = this.runPump();
+    this.changed();
+  }
+
+  /** Records an auditable action by a person, an agent, or the process itself. */
+  event(actor: Actor | 'system', action: string, details: Record<string, unknown>, role?: string): ProcessEvent {
+    const event: ProcessEvent = {
+      seq: ++this.seq,
+      at: new Date().toISOString(),
+      actor: actor === 'system' ? 'govflow' : actor.id,
+      actorKind: actor === 'system' ? 'system' : actor.kind,
+      role,
+      action,
+      details,
+    };
+    this.state.events.push(event);
+    this.events.push(event);
+    this.changed();
+    return event;
+  }
+
+  /** Records a ruling as a queryable decision row, tied to the audit event that carries it. */
+  decision(event: ProcessEvent, decision: Omit<DecisionRecord, 'eventKey' | 'decidedAt' | 'actor' | 'actorKind'>): void {
+    this.decisions.push({ ...decision, eventKey: String(event.seq), decidedAt: event.at, actor: event.actor, actorKind: event.actorKind });
+  }
+
+  notify(kind: Notice['kind'], recipients: string[], message: string): void {
+    const notice: Notice = { seq: ++this.seq, kind, recipients, message };
+    this.state.notices.push(notice);
+    this.notices.push(notice);
+    this.changed();
+  }
+
+  /** Call after any state change: refreshes search attributes and current details, and schedules a write. */
+  changed(): void {
+    this.version++;
+    const s = this.state;
+    upsertSearchAttributes([
+      { key: SA.stage, value: s.stage },
+      { key: SA.outcome, value: s.outcome ?? 'pending' },
+      { key: SA.pendingRoles, value: s.pendingRoles },
+      { key: SA.slaDueAt, value: s.slaDueAt ? new Date(s.slaDueAt) : null },
+      ...(s.riskTier ? [{ key: SA.riskTier, value: s.riskTier }] : []),
+    ]);
+    setCurrentDetails(this.describe(s));
+  }
+
+  /** Marks the process finished and waits until everything has reached the database. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.changed();
+    await this.pump;
+  }
+
+  private async runPump(): Promise<void> {
+    for (;;) {
+      await condition(() => this.version !== this.flushedVersion || (this.closed && this.version === this.flushedVersion));
+      if (this.version === this.flushedVersion && this.closed) return;
+      const version = this.version;
+      const events = this.events.splice(0);
+      const decisions = this.decisions.splice(0);
+      const notices = this.notices.splice(0);
+      const s = this.state;
+      await recordProcess({
+        workflowId: workflowInfo().workflowId,
+        kind: s.kind,
+        businessKey: s.businessKey,
+        title: s.title,
+        requester: s.requester,
+        stage: s.stage,
+        outcome: s.outcome,
+        policyVersion: s.policyVersion,
+        pendingRoles: s.pendingRoles,
+        riskTier: s.riskTier ?? null,
+        slaDueAt: s.slaDueAt,
+        completed: this.closed,
+        state: s,
+        stateVersion: version,
+        events,
+        decisions,
+        notices,
+      });
+      if (notices.length > 0) await deliverNotifications({ workflowId: workflowInfo().workflowId });
+      this.flushedVersion = version;
+    }
+  }
+}
