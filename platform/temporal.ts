@@ -196,3 +196,27 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise
   await exited;
   clearTimeout(timer);
 }
+
+/** Connects client and worker connections, turning an unreachable server into one clear start-up message. */
+export async function connectTemporal(config: Config): Promise<{ client: Connection; worker: () => Promise<NativeConnection> }> {
+  const target = address(config);
+  try {
+    const client = await connectClient(config);
+    await client.workflowService.getSystemInfo({});
+    return { client, worker: () => connectWorker(config) };
+  } catch (err) {
+    throw new TemporalUnreachable(
+      `Cannot reach Temporal at ${target} (namespace ${config.TEMPORAL_NAMESPACE}): ${(err as Error).message.split('\n')[0]}\n` +
+        (config.TEMPORAL_ADDRESS
+          ? 'Check TEMPORAL_ADDRESS and the TLS / API key settings.'
+          : 'Start the embedded dev server with `npm start`, or set TEMPORAL_ADDRESS to your cluster.'),
+    );
+  }
+}
+
+export class TemporalUnreachable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemporalUnreachable';
+  }
+}

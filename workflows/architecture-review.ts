@@ -231,8 +231,8 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     const waited = await waitWithEscalation(roundDone, policy.escalation, clock, (step) => escalate(step, state.pendingRoles));
     if (!isOpen()) break;
     if (waited === 'sla_breach') {
-      close('sla_breached', `no decision within ${policy.escalation.slaBreachAfterDays + state.extensionDays} days; referred to the ${policy.escalation.escalateToRole}`);
       rec.notify('sla_breach', [policy.escalation.escalateToRole, state.requester], `SLA breached: "${state.title}" was not decided in time and is referred to the ${policy.escalation.escalateToRole}`);
+      close('sla_breached', `no decision within ${policy.escalation.slaBreachAfterDays + state.extensionDays} days; referred to the ${policy.escalation.escalateToRole}`);
       break;
     }
     const outcome = roundOutcome(policy.outcome, state.requiredRoles, state.votes);

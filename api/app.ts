@@ -1,0 +1,35 @@
+import express from 'express';
+import { authenticate } from './auth.js';
+import { cors, rateLimit, requestId, requireJson, securityHeaders } from './hardening.js';
+import { idempotency } from './idempotency.js';
+import { notFoundHandler, problemHandler } from './problem.js';
+import type { ApiDeps } from './process-routes.js';
+import { RouteRegistry } from './route-registry.js';
+import { registerArchitectureReviewRoutes } from './routes/architecture-reviews.js';
+import { registerHealthRoutes } from './routes/health.js';
+
+export type { ApiDeps };
+
+/** Builds the Express app (no listening): the server entry point and the tests share it. */
+export function createApp(deps: ApiDeps): { app: express.Express; registry: RouteRegistry } {
+  const registry = new RouteRegistry();
+  registerHealthRoutes(registry, deps);
+  registerArchitectureReviewRoutes(registry, deps);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(requestId, securityHeaders, cors(deps.config.CORS_ORIGINS), rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
+  app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));
+
+  const publicRouter = express.Router();
+  const privateRouter = express.Router();
+  privateRouter.use(authenticate(deps.db), idempotency(deps.db));
+  registry.mount(publicRouter, privateRouter);
+  app.use(publicRouter);
+  app.use(privateRouter);
+  app.use(notFoundHandler);
+  app.use(problemHandler(deps.log));
+  return { app, registry };
+}

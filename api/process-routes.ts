@@ -1,0 +1,209 @@
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { z } from 'zod';
+import { GovflowError } from '../domain/errors.js';
+import type { PolicySet } from '../domain/policy/types.js';
+import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/database.js';
+import type { Logger } from '../platform/logger.js';
+import {
+  delegateUpdate,
+  extendDeadlineUpdate,
+  stateQuery,
+  withdrawUpdate,
+  workflowIdFor,
+  type Actor,
+  type ProcessKind,
+  type ProcessStateBase,
+} from '../workflows/contracts/common.js';
+import { SA } from '../workflows/contracts/search-attributes.js';
+import { actorOf } from './auth.js';
+import type { PolicyRegistry } from './policy-registry.js';
+import type { RouteRegistry } from './route-registry.js';
+import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
+
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  temporal: Client;
+  policies: PolicyRegistry;
+  log: Logger;
+}
+
+export interface ProcessAction<B extends z.ZodType> {
+  /** URL segment after `/:key/`, e.g. `votes`. */
+  name: string;
+  summary: string;
+  roles: string[];
+  body: B;
+  update: UpdateDefinition<unknown, [never]>;
+  toRequest(body: z.output<B>, actor: Actor, deps: ApiDeps): Promise<unknown> | unknown;
+}
+
+export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: string }>> {
+  kind: ProcessKind;
+  /** Collection path, e.g. `/architecture-reviews`. */
+  path: string;
+  tag: string;
+  workflowType: string;
+  startRoles: string[];
+  startBody: S;
+  buildInput(body: z.output<S>, actor: Actor, policy: PolicySet): unknown;
+  /** Actions besides the common withdraw / extend-deadline / delegate. */
+  actions: ProcessAction<z.ZodType>[];
+  /** Whether the common delegate action applies (processes with reviewer roles). */
+  delegation: boolean;
+}
+
+/** Declares a kind of process's routes: start, list, get state, and each action as a Temporal Update. */
+export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string; title: string }>>(
+  registry: RouteRegistry,
+  deps: ApiDeps,
+  spec: ProcessSpec<S>,
+): void {
+  const { temporal, config, db } = deps;
+  const handleFor = (key: string) => temporal.workflow.getHandle(workflowIdFor(spec.kind, key));
+
+  registry.add({
+    method: 'post',
+    path: spec.path,
+    summary: `Start a ${spec.kind.replace(/_/g, ' ')}`,
+    tag: spec.tag,
+    roles: spec.startRoles,
+    body: spec.startBody,
+    status: 201,
+    idempotent: true,
+    handler: async ({ body }, _req, res) => {
+      const actor = actorOf(res);
+      const policy = await deps.policies.pinCurrent();
+      const workflowId = workflowIdFor(spec.kind, body.businessKey);
+      await temporal.workflow.start(spec.workflowType, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId,
+        args: [spec.buildInput(body as z.output<S>, actor, policy)],
+        // A business key names one process forever: a retried or repeated start never creates a second one.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { policyVersion: policy.version.id, title: body.title },
+        typedSearchAttributes: [
+          { key: SA.kind, value: spec.kind },
+          { key: SA.businessKey, value: body.businessKey },
+          { key: SA.requester, value: actor.id },
+          { key: SA.policyVersion, value: policy.version.id },
+        ],
+      });
+      res.location(`${spec.path}/${body.businessKey}`);
+      return { workflowId, businessKey: body.businessKey, policyVersion: policy.version.id, href: `${spec.path}/${body.businessKey}` };
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: spec.path,
+    summary: `List ${spec.kind.replace(/_/g, ' ')}s`,
+    tag: spec.tag,
+    roles: [],
+    query: listQuery,
+    handler: async ({ query }) => {
+      const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const rows = await db.process.findMany({
+        where: {
+          kind: spec.kind,
+          ...(query.stage ? { stage: query.stage } : {}),
+          ...(query.outcome ? { outcome: query.outcome } : {}),
+          ...(query.requester ? { requester: query.requester } : {}),
+          ...(query.pendingRole ? { pendingRoles: { has: query.pendingRole } } : {}),
+          ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, workflowId: { lt: after.workflowId } }] } : {}),
+        },
+        orderBy: [{ createdAt: 'desc' }, { workflowId: 'desc' }],
+        take: query.limit + 1,
+        select: {
+          workflowId: true, businessKey: true, title: true, requester: true, stage: true, outcome: true,
+          pendingRoles: true, riskTier: true, slaDueAt: true, policyVersion: true, createdAt: true, updatedAt: true, completedAt: true,
+        },
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return { items: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.workflowId) : null };
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: `${spec.path}/:key`,
+    summary: `Get a ${spec.kind.replace(/_/g, ' ')}'s full state`,
+    tag: spec.tag,
+    roles: [],
+    handler: async ({ params }) => {
+      try {
+        return await handleFor(params.key!).query(stateQuery);
+      } catch (err) {
+        // Past Temporal's retention the database projection is the record.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, params.key!) } });
+        if (!row) throw new GovflowError('NotFound', `no ${spec.kind.replace(/_/g, ' ')} with key ${params.key}`);
+        return row.state as unknown as ProcessStateBase;
+      }
+    },
+  });
+
+  const common: ProcessAction<z.ZodType>[] = [
+    { name: 'withdraw', summary: 'Withdraw (requester only)', roles: [], body: withdrawBody, update: withdrawUpdate as never, toRequest: (b, actor) => ({ ...(b as object), actor }) },
+    {
+      name: 'extend-deadline',
+      summary: 'Extend the deadline, with a reason',
+      roles: [],
+      body: extendDeadlineBody,
+      update: extendDeadlineUpdate as never,
+      toRequest: (b, actor) => ({ ...(b as object), actor }),
+    },
+    ...(spec.delegation
+      ? [
+          {
+            name: 'delegate',
+            summary: 'Delegate a reviewer role to another holder of it',
+            roles: [],
+            body: delegateBody,
+            update: delegateUpdate as never,
+            toRequest: async (b: unknown, actor: Actor) => {
+              const req = b as z.output<typeof delegateBody>;
+              const to = await db.principal.findUnique({ where: { id: req.to } });
+              if (!to || to.disabled) throw new GovflowError('ValidationError', `unknown principal ${req.to}`, [{ path: 'to', message: 'no such principal' }]);
+              return { actor, role: req.role, reason: req.reason, to: { id: to.id, kind: to.kind === 'agent' ? 'agent' : 'person', roles: to.roles } };
+            },
+          } satisfies ProcessAction<z.ZodType>,
+        ]
+      : []),
+  ];
+
+  for (const action of [...spec.actions, ...common]) {
+    registry.add({
+      method: 'post',
+      path: `${spec.path}/:key/${action.name}`,
+      summary: action.summary,
+      tag: spec.tag,
+      roles: action.roles,
+      body: action.body,
+      idempotent: true,
+      handler: async ({ body, params }, _req, res) => {
+        const request = await action.toRequest(body, actorOf(res), deps);
+        return handleFor(params.key!).executeUpdate(action.update, { args: [request as never] });
+      },
+    });
+  }
+}
+
+function encodeCursor(createdAt: Date, workflowId: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), workflowId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; workflowId: string } {
+  try {
+    const [at, workflowId] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime()) || typeof workflowId !== 'string') throw new Error('bad cursor');
+    return { createdAt, workflowId };
+  } catch {
+    throw new GovflowError('ValidationError', 'cursor is not a cursor this API issued', [{ path: 'cursor', message: 'invalid' }]);
+  }
+}

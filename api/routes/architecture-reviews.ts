@@ -1,0 +1,44 @@
+import type { ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
+import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
+import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import type { RouteRegistry } from '../route-registry.js';
+import { resubmitBody, reviewVoteBody, startArchitectureReviewBody } from '../schemas/architecture-review.js';
+
+const REVIEWER_ROLES = ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert'];
+
+export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  registerProcessRoutes(registry, deps, {
+    kind: 'architecture_review',
+    path: '/architecture-reviews',
+    tag: 'Architecture reviews',
+    workflowType: 'architectureReview',
+    startRoles: ['requester'],
+    startBody: startArchitectureReviewBody,
+    delegation: true,
+    buildInput: (body, actor, policy): ArchitectureReviewInput => ({
+      ...body,
+      requester: actor,
+      policyVersion: policy.version.id,
+      policy: policy.architectureReview,
+      committeePolicy: policy.aiGovernance.committee,
+    }),
+    actions: [
+      {
+        name: 'votes',
+        summary: 'Vote as a reviewer: a ruling on every approval criterion',
+        roles: REVIEWER_ROLES,
+        body: reviewVoteBody,
+        update: reviewVoteUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+      {
+        name: 'resubmit',
+        summary: 'Resubmit after changes were requested (requester only)',
+        roles: ['requester'],
+        body: resubmitBody,
+        update: resubmitUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+    ],
+  });
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Business keys become part of workflow IDs and URLs: keep them short and URL-safe. */
+export const businessKey = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected 1-100 letters, digits, dots, dashes or underscores, starting with a letter or digit')
+  .describe('Your identifier for the process, e.g. ARCH-2026-042; one process per key and kind');
+
+const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
+
+export const withdrawBody = z.object({ reason: text(2000).describe('Why the process is withdrawn') }).strict();
+
+export const extendDeadlineBody = z
+  .object({
+    days: z.number().int('expected a whole number of days').min(1, 'at least 1 day').max(365, 'at most 365 days'),
+    reason: text(2000),
+  })
+  .strict();
+
+export const delegateBody = z
+  .object({
+    role: z.string().min(1).describe('The reviewer role being delegated'),
+    to: z.string().min(1).describe('Principal ID of the delegate, who must hold the same role'),
+    reason: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const listQuery = z
+  .object({
+    stage: z.string().max(64).optional(),
+    outcome: z.string().max(64).optional(),
+    pendingRole: z.string().max(64).optional().describe('Only processes waiting on this role'),
+    requester: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(300).optional().describe('The nextCursor of the previous page'),
+  })
+  .strict();
+
+export const evidence = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
+export { text };
