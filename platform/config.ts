@@ -55,7 +55,6 @@ export const configSchema = z.object({
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
-  METRICS_PORT: port.optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,3 +1,4 @@
+import { GovflowError } from '../../domain/errors.js';
 import type { ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
 import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
@@ -15,13 +16,19 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
     startRoles: ['requester'],
     startBody: startArchitectureReviewBody,
     delegation: true,
-    buildInput: (body, actor, policy): ArchitectureReviewInput => ({
+    buildInput: (body, actor, policy): ArchitectureReviewInput => {
+      const { triggers } = policy.architectureReview;
+      if (!triggers.includes(body.trigger)) {
+        throw new GovflowError('ValidationError', `trigger must be one of the policy's review triggers`, [{ path: 'trigger', message: `expected one of ${triggers.join(', ')}` }]);
+      }
+      return {
       ...body,
       requester: actor,
       policyVersion: policy.version.id,
       policy: policy.architectureReview,
       committeePolicy: policy.aiGovernance.committee,
-    }),
+      };
+    },
     actions: [
       {
         name: 'votes',

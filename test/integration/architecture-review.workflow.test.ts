@@ -194,7 +194,7 @@ describe('architecture review', () => {
     expect(
       (await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: policy.escalation.maxExtensionDays + 1, reason: 'x' }] }))).type,
     ).toBe('RuleViolation');
-    const extended = await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: 10, reason: 'reviewers at a conference' }] });
+    const extended = (await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: 10, reason: "reviewers at a conference" }] })) as ArchitectureReviewState;
     expect(extended.extensionDays).toBe(10);
     await env.sleep('5 days'); // past the original deadline
     expect(((await handle.query(stateQuery)) as ArchitectureReviewState).outcome).toBeNull();

@@ -1,0 +1,60 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApp } from '../../api/app.js';
+import { PolicyRegistry } from '../../api/policy-registry.js';
+import { loadConfig, type Config } from '../../platform/config.js';
+import type { Db } from '../../platform/database.js';
+import { createLogger } from '../../platform/logger.js';
+import { issueToken } from '../../platform/principals.js';
+import { defaultPolicy } from './policy.js';
+
+export interface TestApi {
+  url: string;
+  server: Server;
+  config: Config;
+  close(): Promise<void>;
+  /** Issues a token for a principal with these roles (created on first use). */
+  tokenFor(id: string, ...roles: string[]): Promise<string>;
+  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+}
+
+/** The real API on port 0, against the test database and a real Temporal server. */
+export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQueue: string, overrides: Record<string, string> = {}): Promise<TestApi> {
+  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', ...overrides });
+  const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, await defaultPolicy()), log: createLogger('silent') });
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokens = new Map<string, string>();
+  return {
+    url,
+    server,
+    config,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async tokenFor(id, ...roles) {
+      const key = `${id}:${roles.join(',')}`;
+      if (!tokens.has(key)) tokens.set(key, await issueToken(db, { id, roles }, 'test'));
+      return tokens.get(key)!;
+    },
+    async call(method, path, opts = {}) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
+        body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { status: res.status, body, headers: res.headers };
+    },
+  };
+}
