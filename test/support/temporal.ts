@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { locateTemporalCli, locateTestServer } from '../../platform/temporal.js';
+import { locateTemporalCli, locateTestServer, registerSearchAttributes } from '../../platform/temporal.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/contracts/search-attributes.js';
 import type { Db } from '../../platform/database.js';
 
@@ -20,7 +20,9 @@ function quietRuntime(): void {
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = locateTestServer();
-  return TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+  const env = await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : {});
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 /** A real Temporal CLI dev server with govflow's search attributes (Updates, visibility, schedules). */
