@@ -6,7 +6,11 @@ import { notFoundHandler, problemHandler } from './problem.js';
 import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
 import { registerArchitectureReviewRoutes } from './routes/architecture-reviews.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerPolicyRoutes } from './routes/policies.js';
+import { registerProcessIndexRoutes } from './routes/processes.js';
+import { registerPrincipalRoutes } from './routes/principals.js';
 
 export type { ApiDeps };
 
@@ -14,6 +18,10 @@ export type { ApiDeps };
 export function createApp(deps: ApiDeps): { app: express.Express; registry: RouteRegistry } {
   const registry = new RouteRegistry();
   registerHealthRoutes(registry, deps);
+  registerPrincipalRoutes(registry, deps);
+  registerPolicyRoutes(registry, deps);
+  registerAuditRoutes(registry, deps);
+  registerProcessIndexRoutes(registry, deps);
   registerArchitectureReviewRoutes(registry, deps);
 
   const app = express();

@@ -1,0 +1,118 @@
+/**
+ * govflow: the operators' and reviewers' command line, over the HTTP API.
+ *   GOVFLOW_URL   API base URL (default http://127.0.0.1:3000)
+ *   GOVFLOW_TOKEN bearer token (default: the local admin token in $DATA_DIR/admin-token written by `npm start`)
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const USAGE = `usage: npm run govflow -- <command>
+  principal create <id> --roles r1,r2 [--name "Full Name"] [--kind person|agent]   create a principal; prints its token
+  token create <id> [--label L]                                                   issue another token
+  inbox                                                                           what waits on my roles
+  start <process-path> --file body.json                                           e.g. start architecture-reviews --file review.json
+  show <process-path> <key>                                                       full state of a process
+  vote architecture-reviews <key> --role R (--approve-all | --rulings c1=v,c2=v) [--justification T] [--conditions "a;b"]
+  act <process-path> <key> <action> --file body.json                              any other action (resubmit, withdraw, delegate, ...)
+  audit verify | audit export                                                     check the hash chain | JSON Lines to stdout`;
+
+const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+
+function token(): string {
+  if (process.env.GOVFLOW_TOKEN) return process.env.GOVFLOW_TOKEN;
+  try {
+    return readFileSync(path.resolve(process.env.DATA_DIR ?? '.data', 'admin-token'), 'utf8').trim();
+  } catch {
+    fail('set GOVFLOW_TOKEN (or run `npm start`, which writes the local admin token to .data/admin-token)');
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`govflow: ${message}\n`);
+  process.exit(2);
+}
+
+async function call(method: string, p: string, body?: unknown): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    fail(`cannot reach the API at ${base} (${(err as Error).message}); is it running?`);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let detail = text;
+    try {
+      const problem = JSON.parse(text) as { detail?: string; errors?: { path: string; message: string }[] };
+      detail = [problem.detail, ...(problem.errors ?? []).map((e) => `  ${e.path}: ${e.message}`)].filter(Boolean).join('\n');
+    } catch {
+      /* not a problem document */
+    }
+    fail(`${res.status} ${detail}`);
+  }
+  return res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+}
+
+const readJson = (file: string | undefined) => (file ? JSON.parse(readFileSync(file, 'utf8')) : fail('--file is required'));
+const print = (value: unknown) => process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    roles: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, label: { type: 'string' }, file: { type: 'string' },
+    role: { type: 'string' }, rulings: { type: 'string' }, 'approve-all': { type: 'boolean' }, justification: { type: 'string' }, conditions: { type: 'string' },
+  },
+});
+const [cmd, sub, a, b] = positionals;
+
+switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit' ? (sub ?? '') : ''}`.trim()) {
+  case 'principal create':
+    if (!a || !values.roles) fail(USAGE);
+    print(await call('POST', '/principals', { id: a, roles: values.roles.split(','), ...(values.name ? { name: values.name } : {}), ...(values.kind ? { kind: values.kind } : {}) }));
+    break;
+  case 'token create':
+    if (!a) fail(USAGE);
+    print(await call('POST', `/principals/${encodeURIComponent(a)}/tokens`, { ...(values.label ? { label: values.label } : {}) }));
+    break;
+  case 'inbox':
+    print(await call('GET', '/inbox'));
+    break;
+  case 'start':
+    if (!sub) fail(USAGE);
+    print(await call('POST', `/${sub}`, readJson(values.file)));
+    break;
+  case 'show':
+    if (!sub || !a) fail(USAGE);
+    print(await call('GET', `/${sub}/${encodeURIComponent(a)}`));
+    break;
+  case 'vote': {
+    if (!sub || !a || !values.role) fail(USAGE);
+    let rulings: Record<string, string>;
+    if (values['approve-all']) {
+      const { current } = (await call('GET', '/policies')) as { current: { architectureReview: { approvalCriteria: string[] } } };
+      rulings = Object.fromEntries(current.architectureReview.approvalCriteria.map((k) => [k, 'approve']));
+    } else if (values.rulings) {
+      rulings = Object.fromEntries(values.rulings.split(',').map((pair) => pair.split('=') as [string, string]));
+    } else fail('give --approve-all or --rulings criterion=verdict,...');
+    const conditions = values.conditions?.split(';').map((x) => x.trim()).filter(Boolean);
+    print(await call('POST', `/${sub}/${encodeURIComponent(a)}/votes`, { role: values.role, rulings, ...(values.justification ? { justification: values.justification } : {}), ...(conditions ? { conditions } : {}) }));
+    break;
+  }
+  case 'act':
+    if (!sub || !a || !b) fail(USAGE);
+    print(await call('POST', `/${sub}/${encodeURIComponent(a)}/${b}`, readJson(values.file)));
+    break;
+  case 'audit verify':
+    print(await call('GET', '/audit/verify'));
+    break;
+  case 'audit export':
+    print(await call('GET', '/audit/export'));
+    break;
+  default:
+    fail(USAGE);
+}
