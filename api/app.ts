@@ -7,6 +7,7 @@ import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
 import { registerArchitectureReviewRoutes } from './routes/architecture-reviews.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { mountDocs } from './routes/docs.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerProcessIndexRoutes } from './routes/processes.js';
@@ -31,6 +32,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   app.use(requestId, securityHeaders, cors(deps.config.CORS_ORIGINS), rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
   app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));
 
+  mountDocs(app, registry);
   const publicRouter = express.Router();
   const privateRouter = express.Router();
   privateRouter.use(authenticate(deps.db), idempotency(deps.db));

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** `npm start` as a user runs it: embedded Temporal dev server and PGlite, persisted under DATA_DIR. */
+
+const tsx = path.resolve('node_modules/.bin/tsx');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-start-'));
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(script: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  let out = '';
+  const child = spawn(tsx, [script], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitReady(url: string, output: () => string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`not ready in time:\n${output()}`);
+}
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start (embedded defaults)', () => {
+  it('runs API and Temporal, stops cleanly on one signal, and keeps every process and row across a restart', async () => {
+    const [port, devPort, uiPort, dbPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const env = { DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), EMBEDDED_DB_PORT: String(dbPort) };
+    const url = `http://127.0.0.1:${port}`;
+
+    const first = run('scripts/start.ts', env);
+    await waitReady(url, first.output);
+    expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200); // the Temporal Web UI
+
+    const admin = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    const post = (p: string, token: string, body: unknown) =>
+      fetch(`${url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const created = await post('/principals', admin, { id: 'rita', roles: ['requester'] });
+    expect(created.status).toBe(201);
+    const rita = ((await created.json()) as { token: string }).token;
+    const started = await post('/architecture-reviews', rita, {
+      businessKey: 'ARCH-PERSIST-1',
+      title: 'Survives a restart',
+      trigger: 'new_system_design',
+      systemDescription: 'x',
+    });
+    expect(started.status).toBe(201);
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('stopped cleanly');
+
+    const second = run('scripts/start.ts', env);
+    await waitReady(url, second.output);
+    const state = await fetch(`${url}/architecture-reviews/ARCH-PERSIST-1`, { headers: { authorization: `Bearer ${rita}` } });
+    expect(state.status).toBe(200);
+    expect(((await state.json()) as { stage: string }).stage).toBe('in_review');
+    const list = await fetch(`${url}/architecture-reviews`, { headers: { authorization: `Bearer ${rita}` } });
+    expect(((await list.json()) as { items: { businessKey: string }[] }).items.map((i) => i.businessKey)).toContain('ARCH-PERSIST-1');
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 240_000);
+
+  it.each([
+    ['a malformed variable', { PORT: 'eighty', TEMPORAL_TLS: 'maybe' }, /Invalid configuration:\n {2}PORT="eighty": expected a TCP port number\n {2}TEMPORAL_TLS="maybe"/],
+    ['a missing Temporal binary', { TEMPORAL_CLI_PATH: '/nonexistent/temporal' }, /TEMPORAL_CLI_PATH=\/nonexistent\/temporal is not an executable file[\s\S]*npm run setup[\s\S]*TEMPORAL_ADDRESS/],
+    ['an unreachable Temporal cluster', { TEMPORAL_ADDRESS: '127.0.0.1:1' }, /Cannot reach Temporal at 127\.0\.0\.1:1 \(namespace default\)[\s\S]*Check TEMPORAL_ADDRESS/],
+  ])('stops with one clear message on %s', async (_name, env, expected) => {
+    const r = run('scripts/start.ts', { DATA_DIR: dataDir, ...env });
+    expect(await r.exited).toBe(1);
+    expect(r.output()).toMatch(expected);
+    expect(r.output()).not.toMatch(/\n\s+at /); // no stack trace
+  }, 60_000);
+
+  it('stops with one clear message when the database is down, and stops the dev server it started', async () => {
+    const [devPort, uiPort] = await Promise.all([freePort(), freePort()]);
+    const r = run('scripts/start.ts', {
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/govflow',
+      TEMPORAL_DEV_PORT: String(devPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+    });
+    expect(await r.exited).toBe(1);
+    expect(r.output()).toMatch(/Cannot prepare the database at 127\.0\.0\.1:1\/govflow: .*\nIs PostgreSQL running and DATABASE_URL correct\?/);
+    expect(r.output()).not.toMatch(/\n\s+at /);
+    await expect(fetch(`http://127.0.0.1:${uiPort}/`)).rejects.toThrow();
+  }, 90_000);
+});
