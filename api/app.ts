@@ -2,6 +2,7 @@ import express from 'express';
 import { authenticate } from './auth.js';
 import { cors, rateLimit, requestId, requireJson, securityHeaders } from './hardening.js';
 import { idempotency } from './idempotency.js';
+import { createApiMetrics } from './metrics.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
@@ -29,7 +30,10 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  app.use(requestId, securityHeaders, cors(deps.config.CORS_ORIGINS), rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
+  const metrics = createApiMetrics();
+  app.use(requestId, metrics.middleware, securityHeaders, cors(deps.config.CORS_ORIGINS));
+  app.get('/metrics', metrics.handler);
+  app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
   app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));
 
   mountDocs(app, registry);

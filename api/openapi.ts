@@ -53,6 +53,7 @@ export function buildOpenApi(registry: RouteRegistry) {
     (paths[p] ??= {})[route.method] = operation(route);
   }
   paths['/openapi.json'] = { get: { summary: 'This document', tags: ['Operations'], security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } };
+  paths['/metrics'] = { get: { summary: 'Prometheus metrics of the API process', tags: ['Operations'], security: [], responses: { 200: { description: 'text/plain; version=0.0.4' } } } };
   paths['/docs'] = { get: { summary: 'Interactive API documentation', tags: ['Operations'], security: [], responses: { 200: { description: 'HTML' } } } };
   return {
     openapi: '3.1.0',

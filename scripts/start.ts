@@ -12,11 +12,12 @@ import { createLogger } from '../platform/logger.js';
 import { issueToken, newToken } from '../platform/principals.js';
 import { onShutdown, openDatabase, runMain } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes, startDevServer, type DevServer } from '../platform/temporal.js';
-import { createWorker } from '../worker/worker.js';
+import { createWorker, installWorkerRuntime } from '../worker/worker.js';
 
 runMain(async () => {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { process: 'govflow' });
+  installWorkerRuntime(config);
 
   let dev: DevServer | undefined;
   if (!config.TEMPORAL_ADDRESS) dev = await startDevServer(config, (msg) => log.info(msg));

@@ -3,11 +3,12 @@ import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown, openDatabase, runMain } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes } from '../platform/temporal.js';
-import { createWorker } from './worker.js';
+import { createWorker, installWorkerRuntime } from './worker.js';
 
 runMain(async () => {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { process: 'worker' });
+  installWorkerRuntime(config);
   const temporal = await connectTemporal(config);
   await registerSearchAttributes(temporal.client, config.TEMPORAL_NAMESPACE);
   const database = await openDatabase(config, log, { allowEmbedded: false });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../platform/config.js';
 
@@ -31,4 +31,10 @@ export async function createWorker(
     shutdownGraceTime: '10 seconds',
     ...overrides,
   });
+}
+
+/** Installs the SDK runtime with Prometheus metrics when configured; must run before any connection is made. */
+export function installWorkerRuntime(config: Config): void {
+  if (!config.WORKER_METRICS_ADDRESS) return;
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
 }
