@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendAudit, verifyAuditChain } from '../../activities/audit-log.js';
+import { recordProcessSnapshot, type ProcessSnapshot } from '../../activities/process-projection.js';
+import type { Db } from '../../platform/database.js';
+import { privateDb } from '../support/db.js';
+
+// Its own database: this file edits and deletes audit rows, which would break the chain for parallel tests.
+let db: Db;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, drop } = await privateDb());
+});
+afterAll(async () => {
+  await drop?.();
+});
+
+function snapshot(workflowId: string, stateVersion: number, seqs: number[]): ProcessSnapshot {
+  return {
+    workflowId,
+    kind: 'architecture_review',
+    businessKey: workflowId,
+    title: 't',
+    requester: 'rita',
+    stage: stateVersion > 2 ? 'closed' : 'in_review',
+    outcome: stateVersion > 2 ? 'approved' : null,
+    policyVersion: '1.0.0+abc',
+    pendingRoles: [],
+    riskTier: null,
+    slaDueAt: null,
+    completed: stateVersion > 2,
+    state: { v: stateVersion },
+    stateVersion,
+    events: seqs.map((seq) => ({ seq, at: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(), actor: 'tom', actorKind: 'person', role: 'technical_lead', action: 'voted', details: { seq, nested: { b: 1, a: [2, 3] } } })),
+    decisions: seqs.map((seq) => ({ eventKey: String(seq), round: 1, actor: 'tom', actorKind: 'person', role: 'technical_lead', verdict: 'approve', decidedAt: new Date(Date.UTC(2026, 0, 1)).toISOString() })),
+    notices: [{ seq: 100 + stateVersion, kind: 'info', recipients: ['rita'], message: `v${stateVersion}` }],
+  };
+}
+
+describe('process projection', () => {
+  it('writes each event once however often a snapshot is retried, and never lets an old snapshot win', async () => {
+    const id = `proj-${randomUUID()}`;
+    await recordProcessSnapshot(db, snapshot(id, 1, [1, 2]));
+    await recordProcessSnapshot(db, snapshot(id, 1, [1, 2])); // a retried activity
+    await recordProcessSnapshot(db, snapshot(id, 3, [3]));
+    await recordProcessSnapshot(db, snapshot(id, 2, [])); // a late retry of an older write
+    const row = await db.process.findUniqueOrThrow({ where: { workflowId: id } });
+    expect(row.stateVersion).toBe(3);
+    expect(row.outcome).toBe('approved');
+    expect(await db.decision.count({ where: { workflowId: id } })).toBe(3);
+    expect(await db.auditEntry.count({ where: { workflowId: id } })).toBe(3);
+    expect(await db.notification.count({ where: { workflowId: id } })).toBe(3);
+  });
+});
+
+describe('audit chain', () => {
+  it('verifies, and names the first entry after an edit or a deletion', async () => {
+    const wf = `chain-${randomUUID()}`;
+    await db.$transaction((tx) =>
+      appendAudit(
+        tx,
+        [1, 2, 3, 4].map((n) => ({
+          eventKey: `${wf}#${n}`,
+          workflowId: wf,
+          actor: 'sam',
+          actorKind: 'person',
+          role: 'security_architect',
+          action: 'voted',
+          details: { n },
+          policyVersion: '1.0.0+abc',
+          occurredAt: new Date(),
+        })),
+      ),
+    );
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, firstBroken: null });
+
+    const [, second, third] = await db.auditEntry.findMany({ where: { workflowId: wf }, orderBy: { seq: 'asc' } });
+    // An edit: someone changes what was decided.
+    await db.$executeRaw`UPDATE "AuditEntry" SET details = '{"n": 99}' WHERE seq = ${second!.seq}`;
+    const edited = await verifyAuditChain(db);
+    expect(edited.ok).toBe(false);
+    expect(edited.firstBroken).toMatchObject({ seq: second!.seq.toString(), reason: expect.stringContaining('edited') });
+    await db.$executeRaw`UPDATE "AuditEntry" SET details = '{"n": 2}' WHERE seq = ${second!.seq}`;
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+
+    // A deletion: the entry after the gap no longer links to its predecessor.
+    await db.$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${second!.seq}`;
+    const deleted = await verifyAuditChain(db);
+    expect(deleted.ok).toBe(false);
+    expect(deleted.firstBroken).toMatchObject({ seq: third!.seq.toString(), reason: expect.stringContaining('deleted') });
+    await db.$executeRaw`DELETE FROM "AuditEntry" WHERE "workflowId" = ${wf}`;
+  });
+
+  it('keeps one linear chain under concurrent writers', async () => {
+    const wf = `concurrent-${randomUUID()}`;
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        db.$transaction((tx) =>
+          appendAudit(tx, [{ eventKey: `${wf}#${i}`, workflowId: wf, actor: 'a', actorKind: 'agent', role: null, action: 'x', details: {}, policyVersion: null, occurredAt: new Date() }]),
+        ),
+      ),
+    );
+    expect(await db.auditEntry.count({ where: { workflowId: wf } })).toBe(20);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+});
