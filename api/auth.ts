@@ -8,6 +8,8 @@ declare module 'express-serve-static-core' {
   interface Locals {
     requestId: string;
     actor?: Actor;
+    /** Per-principal hash of the request's Idempotency-Key, when one was sent. */
+    idempotencyKey?: string;
   }
 }
 

@@ -6,6 +6,13 @@ import type { Db } from '../platform/database.js';
 import { actorOf } from './auth.js';
 
 const IN_PROGRESS = 0;
+/** A request still "in progress" after this long died with its process: a retry may take it over. */
+const STALE_AFTER_MS = 30_000;
+
+/** The key as the API scopes it (per principal); handlers use it to make their Temporal calls idempotent too. */
+export function idempotencyKeyOf(res: { locals: { idempotencyKey?: string } }): string | undefined {
+  return res.locals.idempotencyKey;
+}
 
 /**
  * `Idempotency-Key` for POSTs: the first request with a key runs and its response is stored; a retry with the
@@ -23,14 +30,21 @@ export function idempotency(db: Db): RequestHandler {
     const id = `${principalId}:${key}`;
     const requestHash = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`).digest('hex');
 
+    res.locals.idempotencyKey = createHash('sha256').update(id).digest('hex').slice(0, 32);
     const existing = await db.idempotencyRecord.findUnique({ where: { key: id } });
-    if (existing) return replay(existing);
-    try {
-      await db.idempotencyRecord.create({ data: { key: id, principalId, requestHash, status: IN_PROGRESS, body: {} } });
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'P2002') throw err;
-      const raced = await db.idempotencyRecord.findUnique({ where: { key: id } });
-      if (raced) return replay(raced);
+    if (existing && !(existing.status === IN_PROGRESS && Date.now() - existing.createdAt.getTime() > STALE_AFTER_MS)) return replay(existing);
+    if (existing) {
+      // Take over a request whose API process died mid-flight; the Temporal call below is itself idempotent.
+      const taken = await db.idempotencyRecord.updateMany({ where: { key: id, status: IN_PROGRESS, createdAt: existing.createdAt }, data: { createdAt: new Date() } });
+      if (taken.count === 0) return next(new GovflowError('Conflict', 'a request with this Idempotency-Key is still being processed; retry shortly'));
+    } else {
+      try {
+        await db.idempotencyRecord.create({ data: { key: id, principalId, requestHash, status: IN_PROGRESS, body: {} } });
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'P2002') throw err;
+        const raced = await db.idempotencyRecord.findUnique({ where: { key: id } });
+        if (raced) return replay(raced);
+      }
     }
 
     const send = res.send.bind(res);

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
 import type { PolicySet } from '../domain/policy/types.js';
@@ -19,6 +19,7 @@ import {
 } from '../workflows/contracts/common.js';
 import { SA } from '../workflows/contracts/search-attributes.js';
 import { actorOf } from './auth.js';
+import { idempotencyKeyOf } from './idempotency.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import type { RouteRegistry } from './route-registry.js';
 import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
@@ -78,22 +79,32 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       const actor = actorOf(res);
       const policy = await deps.policies.pinCurrent();
       const workflowId = workflowIdFor(spec.kind, body.businessKey);
-      await temporal.workflow.start(spec.workflowType, {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        workflowId,
-        args: [spec.buildInput(body as z.output<S>, actor, policy)],
-        // A business key names one process forever: a retried or repeated start never creates a second one.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { policyVersion: policy.version.id, title: body.title },
-        typedSearchAttributes: [
-          { key: SA.kind, value: spec.kind },
-          { key: SA.businessKey, value: body.businessKey },
-          { key: SA.requester, value: actor.id },
-          { key: SA.policyVersion, value: policy.version.id },
-        ],
-      });
-      res.location(`${spec.path}/${body.businessKey}`);
-      return { workflowId, businessKey: body.businessKey, policyVersion: policy.version.id, href: `${spec.path}/${body.businessKey}` };
+      const idempotencyKey = idempotencyKeyOf(res);
+      const response = { workflowId, businessKey: body.businessKey, policyVersion: policy.version.id, href: `${spec.path}/${body.businessKey}` };
+      res.location(response.href);
+      try {
+        await temporal.workflow.start(spec.workflowType, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          args: [spec.buildInput(body as z.output<S>, actor, policy)],
+          // A business key names one process forever: a retried or repeated start never creates a second one.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { policyVersion: policy.version.id, title: body.title, ...(idempotencyKey ? { idempotencyKey } : {}) },
+          typedSearchAttributes: [
+            { key: SA.kind, value: spec.kind },
+            { key: SA.businessKey, value: body.businessKey },
+            { key: SA.requester, value: actor.id },
+            { key: SA.policyVersion, value: policy.version.id },
+          ],
+        });
+      } catch (err) {
+        // A retry (same Idempotency-Key) of a start whose first attempt got through but whose response was lost.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
+        const existing = await temporal.workflow.getHandle(workflowId).describe();
+        if (existing.memo?.idempotencyKey !== idempotencyKey) throw err;
+        return { ...response, policyVersion: String(existing.memo?.policyVersion ?? response.policyVersion) };
+      }
+      return response;
     },
   });
 
@@ -187,7 +198,12 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
         const request = await action.toRequest(body, actorOf(res), deps);
-        return handleFor(params.key!).executeUpdate(action.update, { args: [request as never] });
+        const idempotencyKey = idempotencyKeyOf(res);
+        // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.
+        return handleFor(params.key!).executeUpdate(action.update, {
+          args: [request as never],
+          ...(idempotencyKey ? { updateId: `${action.name}-${idempotencyKey}` } : {}),
+        });
       },
     });
   }
