@@ -1,33 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, spawnEntry, type Child } from '../support/processes.js';
 
 /** `npm start` as a user runs it: embedded Temporal dev server and PGlite, persisted under DATA_DIR. */
 
-const tsx = path.resolve('node_modules/.bin/tsx');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-start-'));
-const children: ChildProcess[] = [];
+const children: Child[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function run(script: string, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  let out = '';
-  const child = spawn(tsx, [script], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+function run(script: string, env: Record<string, string>): Child {
+  const c = spawnEntry(script, { LOG_LEVEL: 'info', ...env });
+  children.push(c);
+  return c;
 }
 
 async function waitReady(url: string, output: () => string, timeoutMs = 90_000): Promise<void> {
@@ -44,8 +29,8 @@ async function waitReady(url: string, output: () => string, timeoutMs = 90_000):
   throw new Error(`not ready in time:\n${output()}`);
 }
 
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.kill()));
   rmSync(dataDir, { recursive: true, force: true });
 });
 

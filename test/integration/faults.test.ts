@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { verifyAuditChain } from '../../activities/audit-log.js';
+import type { PolicySet } from '../../domain/policy/types.js';
+import { loadConfig } from '../../platform/config.js';
+import { createDb, type Db } from '../../platform/database.js';
+import { issueToken } from '../../platform/principals.js';
+import { registerSearchAttributes, startDevServer, type DevServer } from '../../platform/temporal.js';
+import { reviewVoteUpdate, type ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
+import { requester, reviewers } from '../support/actors.js';
+import { defaultPolicy } from '../support/policy.js';
+import { CuttableProxy, freePort, spawnEntry, waitFor, type Child } from '../support/processes.js';
+
+/**
+ * Fault tests on real processes: a Temporal CLI dev server (SQLite file), workers and APIs as separate OS
+ * processes, PostgreSQL behind a proxy the test can cut. Nothing here is mocked.
+ */
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-faults-'));
+const taskQueue = `faults-${randomUUID()}`;
+const children: Child[] = [];
+let devPort: number;
+let dev: DevServer;
+let connection: Connection;
+let client: Client;
+let proxy: CuttableProxy;
+let db: Db;
+let policy: PolicySet;
+let childEnv: Record<string, string>;
+
+async function startDev(): Promise<DevServer> {
+  const config = loadConfig({ DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(await freePort()) });
+  return startDevServer(config, () => {});
+}
+
+function worker(): Child {
+  const c = spawnEntry('worker/main.ts', childEnv);
+  children.push(c);
+  return c;
+}
+
+beforeAll(async () => {
+  devPort = await freePort();
+  dev = await startDev();
+  connection = await Connection.connect({ address: dev.address });
+  await registerSearchAttributes(connection, 'default');
+  client = new Client({ connection });
+  const dbUrl = new URL(inject('databaseUrl'));
+  proxy = new CuttableProxy(await freePort(), { host: dbUrl.hostname, port: Number(dbUrl.port || 5432) });
+  await proxy.up();
+  const proxied = new URL(dbUrl);
+  proxied.port = String(proxy.port);
+  db = createDb(dbUrl.toString(), 5);
+  policy = await defaultPolicy();
+  childEnv = {
+    NODE_ENV: 'production',
+    TEMPORAL_ADDRESS: dev.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: proxied.toString(),
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.kill()));
+  await connection?.close();
+  await db?.$disconnect();
+  await proxy?.cut();
+  await dev?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function input(businessKey: string): ArchitectureReviewInput {
+  return {
+    businessKey,
+    title: `Fault test ${businessKey}`,
+    trigger: 'new_system_design',
+    systemDescription: 'fault test',
+    evidence: [],
+    selfAssessment: {},
+    requester,
+    policyVersion: policy.version.id,
+    policy: policy.architectureReview,
+  };
+}
+
+const approveAll = () => Object.fromEntries(policy.architectureReview.approvalCriteria.map((c) => [c, 'approve' as const]));
+
+/** Sends one vote until it is accepted; the Update ID makes every retry the same vote. */
+async function voteUntilAccepted(handle: WorkflowHandle, role: string): Promise<void> {
+  const actor = reviewers[role as keyof typeof reviewers];
+  const updateId = `vote-${handle.workflowId}-${role}`;
+  await waitFor(`vote ${role} on ${handle.workflowId}`, async () => {
+    await handle.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: approveAll() }], updateId });
+    return true;
+  }, 120_000, 500);
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+async function expectComplete(workflowIds: string[]): Promise<void> {
+  for (const id of workflowIds) expect(((await client.workflow.getHandle(id).result()) as { outcome: string }).outcome).toBe('approved');
+  await waitFor('the projection to catch up', async () => (await db.process.count({ where: { workflowId: { in: workflowIds }, completedAt: { not: null } } })) === workflowIds.length, 120_000, 500);
+  expect(await db.decision.count({ where: { workflowId: { in: workflowIds } } })).toBe(workflowIds.length * 4);
+  // started, four votes, decided: nothing lost, nothing doubled
+  expect(await db.auditEntry.count({ where: { workflowId: { in: workflowIds } } })).toBe(workflowIds.length * 6);
+  const doubled = await db.decision.groupBy({ by: ['workflowId', 'role'], where: { workflowId: { in: workflowIds } }, _count: true, having: { role: { _count: { gt: 1 } } } });
+  expect(doubled).toEqual([]);
+}
+
+describe('faults', () => {
+  it('loses and doubles nothing when the worker is killed (-9) with 120 processes open and votes arriving', async () => {
+    const first = worker();
+    const keys = Array.from({ length: 120 }, (_, i) => `KILL-${i}-${randomUUID().slice(0, 6)}`);
+    const handles = await Promise.all(keys.map((k) => client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${k}`, args: [input(k)] })));
+    const votes = handles.flatMap((h) => Object.keys(reviewers).map((role) => ({ h, role })));
+    let sent = 0;
+    const voting = inBatches(votes, 20, async ({ h, role }) => {
+      await voteUntilAccepted(h, role);
+      sent++;
+    });
+    await waitFor('a third of the votes', async () => sent >= votes.length / 3, 120_000, 50);
+    await first.kill('SIGKILL');
+    worker();
+    await voting;
+    await expectComplete(handles.map((h) => h.workflowId));
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  }, 600_000);
+
+  it('completes everything when the Temporal dev server is stopped and started again mid-flight', async () => {
+    const keys = Array.from({ length: 10 }, (_, i) => `RESTART-${i}-${randomUUID().slice(0, 6)}`);
+    const handles = await Promise.all(keys.map((k) => client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${k}`, args: [input(k)] })));
+    await inBatches(handles, 10, (h) => voteUntilAccepted(h, 'technical_lead'));
+    await dev.stop();
+    dev = await startDev();
+    await inBatches(
+      handles.flatMap((h) => ['enterprise_architect', 'security_architect', 'domain_expert'].map((role) => ({ h, role }))),
+      10,
+      ({ h, role }) => voteUntilAccepted(h, role),
+    );
+    await expectComplete(handles.map((h) => h.workflowId));
+  }, 600_000);
+
+  it('has exactly one effect when the API is killed during a request and the client retries with the same Idempotency-Key', async () => {
+    const token = await issueToken(db, { id: 'rita', roles: ['requester'] }, 'faults');
+    const secToken = await issueToken(db, { id: 'sam', roles: ['security_architect'] }, 'faults');
+    const port = await freePort();
+    const apiEnv = { ...childEnv, PORT: String(port), API_RATE_LIMIT_PER_MINUTE: '100000' };
+    const url = `http://127.0.0.1:${port}`;
+    const startApi = async () => {
+      const api = spawnEntry('api/main.ts', apiEnv);
+      children.push(api);
+      await waitFor('the API', async () => (await fetch(`${url}/healthz`)).ok, 60_000);
+      return api;
+    };
+    const post = (p: string, bearer: string, body: unknown, key: string) =>
+      fetch(`${url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+
+    for (const killAfterMs of [0, 15, 60]) {
+      const businessKey = `API-KILL-${killAfterMs}-${randomUUID().slice(0, 6)}`;
+      const body = { businessKey, title: 'killed mid-request', trigger: 'new_system_design', systemDescription: 'x' };
+      const startKey = randomUUID();
+      let api = await startApi();
+      const inFlight = post('/architecture-reviews', token, body, startKey).catch(() => null);
+      await new Promise((r) => setTimeout(r, killAfterMs));
+      await api.kill('SIGKILL');
+      await inFlight;
+      api = await startApi();
+      // The stored "in progress" marker of a request that died is taken over after its lease expires.
+      const retried = await waitFor('the retried start', async () => {
+        const res = await post('/architecture-reviews', token, body, startKey);
+        return res.status === 201 ? res : null;
+      }, 90_000, 1000);
+      expect(((await retried.json()) as { workflowId: string }).workflowId).toBe(`architecture-review/${businessKey}`);
+      const runs: string[] = [];
+      for await (const wf of client.workflow.list({ query: `WorkflowId = 'architecture-review/${businessKey}'` })) runs.push(wf.runId);
+      expect(runs).toHaveLength(1);
+
+      const voteKey = randomUUID();
+      const vote = { role: 'security_architect', rulings: approveAll() };
+      const voteInFlight = post(`/architecture-reviews/${businessKey}/votes`, secToken, vote, voteKey).catch(() => null);
+      await new Promise((r) => setTimeout(r, killAfterMs));
+      await api.kill('SIGKILL');
+      await voteInFlight;
+      api = await startApi();
+      const voted = await waitFor('the retried vote', async () => {
+        const res = await post(`/architecture-reviews/${businessKey}/votes`, secToken, vote, voteKey);
+        return res.status === 200 ? res : null;
+      }, 90_000, 1000);
+      expect(((await voted.json()) as { votes: unknown[] }).votes).toHaveLength(1);
+      await api.kill('SIGTERM');
+    }
+  }, 600_000);
+
+  it('answers 503 while the database is away, keeps deciding, and catches the record up once it returns', async () => {
+    const token = await issueToken(db, { id: 'rita', roles: ['requester'] }, 'faults');
+    const port = await freePort();
+    const api = spawnEntry('api/main.ts', { ...childEnv, PORT: String(port) });
+    children.push(api);
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor('the API', async () => (await fetch(`${url}/readyz`)).ok, 60_000);
+
+    const keys = Array.from({ length: 5 }, (_, i) => `DBDOWN-${i}-${randomUUID().slice(0, 6)}`);
+    const handles = await Promise.all(keys.map((k) => client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${k}`, args: [input(k)] })));
+    await proxy.cut();
+
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(ready.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await ready.json()) as { detail: string }).detail).toMatch(/database unreachable/);
+    const list = await fetch(`${url}/architecture-reviews`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.status).toBe(503);
+
+    // Decisions still land in Temporal; the projection activities retry until the database is back.
+    await inBatches(handles.flatMap((h) => Object.keys(reviewers).map((role) => ({ h, role }))), 10, ({ h, role }) => voteUntilAccepted(h, role));
+    for (const h of handles) expect(((await h.result()) as { outcome: string }).outcome).toBe('approved');
+    await new Promise((r) => setTimeout(r, 3000));
+    await proxy.up();
+    await expectComplete(handles.map((h) => h.workflowId));
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  }, 600_000);
+});
