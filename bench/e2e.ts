@@ -1,0 +1,173 @@
+/**
+ * End-to-end benchmarks on this machine, all on loopback, bounded in count and time:
+ *   1. N architecture reviews started and driven to approval (four votes each) through the API, and the same
+ *      through a bare Temporal client, in the same run: throughput of each and their ratio;
+ *   2. latency of a vote (Update round trip through the API) at 1, 10 and 50 concurrent clients: p50, p99;
+ *   3. worker memory per open process (1,000 and 10,000 open reviews).
+ * Uses the Temporal CLI dev server, PostgreSQL on 127.0.0.1:5432 (a scratch database), and govflow (worker + API)
+ * as `npm start` runs them, in a second process; the load comes from this process. Prints a markdown report for
+ * BENCHMARKS.md.
+ *   npx tsx bench/e2e.ts [--reviews 1000] [--open 1000,10000]
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { Client } from '@temporalio/client';
+import { loadPolicySet, defaultPolicyDir } from '../domain/policy/load.js';
+import { loadConfig } from '../platform/config.js';
+import { createDb } from '../platform/database.js';
+import { applyMigrations } from '../platform/migrations.js';
+import { newToken } from '../platform/principals.js';
+import { connectTemporal, startDevServer } from '../platform/temporal.js';
+import { reviewVoteUpdate, type ArchitectureReviewInput } from '../workflows/contracts/architecture-review.js';
+import { freePort, spawnEntry, waitFor } from '../test/support/processes.js';
+
+const { values } = parseArgs({ options: { reviews: { type: 'string', default: '1000' }, open: { type: 'string', default: '1000,10000' } } });
+const N = Number(values.reviews);
+const OPEN = values.open!.split(',').map(Number).filter((n) => n > 0);
+const ROLES = { technical_lead: 'tom', enterprise_architect: 'erin', security_architect: 'sam', domain_expert: 'dora' } as const;
+const DEADLINE = Date.now() + 40 * 60_000; // the whole run stops by itself
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-bench-'));
+const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
+await admin.connect();
+const dbName = `govflow_bench_${Date.now()}`;
+await admin.query(`CREATE DATABASE ${dbName}`);
+const dbUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
+await applyMigrations(dbUrl);
+
+const config = loadConfig({ DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) });
+const dev = await startDevServer(config, () => {});
+const temporal = await connectTemporal(config);
+const client = new Client({ connection: temporal.client });
+const db = createDb(dbUrl, 5);
+const policySet = await loadPolicySet(defaultPolicyDir());
+const adminToken = newToken();
+const port = await freePort();
+const govflow = spawnEntry('scripts/start.ts', {
+  DATA_DIR: dataDir, TEMPORAL_ADDRESS: dev.address, DATABASE_URL: dbUrl, DATABASE_POOL_MAX: '20', PORT: String(port),
+  GOVFLOW_BOOTSTRAP_TOKEN: adminToken, API_RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'warn',
+});
+const api = { url: `http://127.0.0.1:${port}` };
+await waitFor('govflow', async () => (await fetch(`${api.url}/readyz`)).ok, 120_000, 500);
+const tokens: Record<string, string> = {};
+for (const [role, id] of [['requester', 'rita'], ...Object.entries(ROLES)] as [string, string][]) {
+  tokens[role] = ((await post('/principals', adminToken, { id, roles: [role] })) as { token: string }).token;
+}
+const rulings = Object.fromEntries(policySet.architectureReview.approvalCriteria.map((c) => [c, 'approve']));
+
+async function post(p: string, token: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${api.url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${p}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length && Date.now() < DEADLINE) await fn(items[next++]!);
+    }),
+  );
+}
+
+function input(key: string): ArchitectureReviewInput {
+  return {
+    businessKey: key, title: `bench ${key}`, trigger: 'new_system_design', systemDescription: 'bench', evidence: [], selfAssessment: {},
+    requester: { id: 'rita', kind: 'person', roles: ['requester'] }, policyVersion: policySet.version.id, policy: policySet.architectureReview,
+  };
+}
+
+async function viaApi(key: string): Promise<void> {
+  await post('/architecture-reviews', tokens.requester!, { businessKey: key, title: `bench ${key}`, trigger: 'new_system_design', systemDescription: 'bench' });
+  for (const role of Object.keys(ROLES)) await post(`/architecture-reviews/${key}/votes`, tokens[role]!, { role, rulings });
+  await client.workflow.getHandle(`architecture-review/${key}`).result();
+}
+
+async function viaClient(key: string): Promise<void> {
+  const h = await client.workflow.start('architectureReview', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `architecture-review/${key}`, args: [input(key)] });
+  for (const [role, id] of Object.entries(ROLES)) await h.executeUpdate(reviewVoteUpdate, { args: [{ actor: { id, kind: 'person', roles: [role] }, role, rulings: rulings as never }] });
+  await h.result();
+}
+
+async function throughput(name: string, fn: (key: string) => Promise<void>, n: number, concurrency: number) {
+  const keys = Array.from({ length: n }, (_, i) => `${name}-${i}-${randomUUID().slice(0, 6)}`);
+  let done = 0;
+  const t0 = performance.now();
+  await pool(keys, concurrency, async (k) => {
+    await fn(k);
+    done++;
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  return { name, done, seconds, perSecond: done / seconds };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function voteLatency(concurrency: number, votesPerClient: number) {
+  const samples: number[] = [];
+  await pool(Array.from({ length: concurrency }, (_, i) => i), concurrency, async (c) => {
+    for (let i = 0; i < votesPerClient && Date.now() < DEADLINE; i++) {
+      const key = `lat-${concurrency}-${c}-${i}-${randomUUID().slice(0, 6)}`;
+      await post('/architecture-reviews', tokens.requester!, { businessKey: key, title: 'latency', trigger: 'new_system_design', systemDescription: 'x' });
+      const t0 = performance.now();
+      await post(`/architecture-reviews/${key}/votes`, tokens.technical_lead!, { role: 'technical_lead', rulings });
+      samples.push(performance.now() - t0);
+    }
+  });
+  samples.sort((a, b) => a - b);
+  return { concurrency, n: samples.length, p50: pct(samples, 50), p99: pct(samples, 99) };
+}
+
+/** Resident memory of the govflow process (worker + API), from /proc. */
+function govflowRss(): number {
+  const status = readFileSync(`/proc/${govflow.child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+async function memoryPerOpen(n: number) {
+  const before = govflowRss();
+  const keys = Array.from({ length: n }, (_, i) => `open-${n}-${i}-${randomUUID().slice(0, 6)}`);
+  await pool(keys, 50, async (k) => {
+    await client.workflow.start('architectureReview', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `architecture-review/${k}`, args: [input(k)] });
+  });
+  // Wait until the worker has run (and cached) the first task of every one of them.
+  while (Date.now() < DEADLINE && (await db.process.count({ where: { workflowId: { in: keys.map((k) => `architecture-review/${k}`) } } })) < n) {
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const after = govflowRss();
+  return { open: n, rssMiB: after / 2 ** 20, perProcessKiB: (after - before) / 1024 / n };
+}
+
+try {
+  const warm = await throughput('warmup', viaClient, 20, 10);
+  void warm;
+  const bare = await throughput('client', viaClient, N, 50);
+  const viaHttp = await throughput('api', viaApi, N, 50);
+  const latencies = [];
+  for (const c of [1, 10, 50]) latencies.push(await voteLatency(c, Math.max(5, Math.ceil(200 / c))));
+  const memory = [];
+  for (const n of OPEN) memory.push(await memoryPerOpen(n));
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`\n## End to end (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, Node ${process.version}, Temporal CLI dev server, PostgreSQL 15)\n`);
+  console.log('| path | reviews completed | seconds | reviews/s |\n|---|---|---|---|');
+  for (const r of [bare, viaHttp]) console.log(`| ${r.name === 'api' ? 'through the API' : 'bare Temporal client'} | ${r.done} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} |`);
+  console.log(`\nAPI / bare client throughput: **${((viaHttp.perSecond / bare.perSecond) * 100).toFixed(0)}%** (target ≥ 80%); ${viaHttp.done} reviews through the API in ${viaHttp.seconds.toFixed(1)} s (target < 120 s for 1,000).\n`);
+  console.log('| concurrent clients | votes | p50 ms | p99 ms |\n|---|---|---|---|');
+  for (const l of latencies) console.log(`| ${l.concurrency} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} |`);
+  console.log('\n| open reviews | worker process RSS MiB | KiB per open review |\n|---|---|---|');
+  for (const m of memory) console.log(`| ${m.open} | ${m.rssMiB.toFixed(0)} | ${m.perProcessKiB.toFixed(1)} |`);
+} finally {
+  await govflow.kill('SIGTERM');
+  await db.$disconnect();
+  await temporal.client.close();
+  await dev.stop();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+  rmSync(dataDir, { recursive: true, force: true });
+}
