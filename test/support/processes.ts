@@ -19,12 +19,17 @@ export interface Child {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-const tsx = path.resolve('node_modules/.bin/tsx');
-
-/** Runs a govflow entry point (e.g. `worker/main.ts`) as a separate OS process, as an operator would. */
+/**
+ * Runs a govflow entry point (e.g. `worker/main.ts`) as a separate OS process, as an operator would. Node loads
+ * tsx as a hook in the same process (the `tsx` binary would put a wrapper process in between, and a SIGKILL
+ * would then hit the wrapper instead of the worker).
+ */
 export function spawnEntry(script: string, env: Record<string, string>): Child {
   let out = '';
-  const child = spawn(tsx, [script], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(script)], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
