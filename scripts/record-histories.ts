@@ -11,11 +11,11 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { defaultPolicyDir, loadPolicySet } from '../domain/policy/load.js';
 import { createDb } from '../platform/database.js';
 import { applyMigrations } from '../platform/migrations.js';
 import { locateTestServer, registerSearchAttributes } from '../platform/temporal.js';
 import { scenarios } from '../test/histories/scenarios.js';
+import { defaultPolicy } from '../test/support/policy.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 
 const filter = process.argv[2] ?? '';
@@ -32,7 +32,7 @@ const serverPath = locateTestServer();
 const env = await TestWorkflowEnvironment.createTimeSkipping(serverPath ? { server: { executable: { type: 'existing-path', path: serverPath } } } : {});
 await registerSearchAttributes(env.connection, 'default');
 try {
-  const policy = await loadPolicySet(defaultPolicyDir());
+  const policy = await defaultPolicy();
   const taskQueue = `record-${randomUUID()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: createActivities({ db }) });
   await worker.runUntil(async () => {
