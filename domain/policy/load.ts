@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { canonicalJson } from '../canonical-json.js';
+import { POLICY_FILES, type ParsedFiles, type PolicyFileName } from './schema.js';
+import type { PolicySet, PolicyVersion } from './types.js';
+
+export interface PolicyIssue {
+  file: string;
+  /** Path inside the file, e.g. `criteria[2].weight`; empty for whole-file rules. */
+  path: string;
+  message: string;
+}
+
+/** Every problem of a policy folder, reported at once, one line each. */
+export class PolicyValidationError extends Error {
+  constructor(readonly issues: PolicyIssue[]) {
+    super(issues.map((i) => `${i.file}: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n'));
+    this.name = 'PolicyValidationError';
+  }
+}
+
+/** The policy set shipped with govflow (the framework's own values). */
+export function defaultPolicyDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../policies');
+}
+
+const REQUIRED_PHASES = ['phase_1_assessment', 'phase_2_strategy', 'phase_3_execution_planning'];
+const TOTALS = {
+  nist: { functions: 4, categories: 19, subcategories: 72 },
+  iso: { controls: 38 },
+};
+
+function formatPath(p: readonly PropertyKey[]): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+/**
+ * Reads, validates and assembles a policy folder. Throws one PolicyValidationError listing every problem:
+ * unreadable or malformed files, schema violations, and the rules that span files.
+ */
+export async function loadPolicySet(dir: string): Promise<PolicySet> {
+  const issues: PolicyIssue[] = [];
+  const shown = (name: string) => path.relative(process.cwd(), path.join(dir, name)) || name;
+  const raw: Record<string, unknown> = {};
+  const parsed: Partial<Record<PolicyFileName, unknown>> = {};
+
+  for (const [name, schema] of Object.entries(POLICY_FILES) as [PolicyFileName, (typeof POLICY_FILES)[PolicyFileName]][]) {
+    let text: string;
+    try {
+      text = await readFile(path.join(dir, name), 'utf8');
+    } catch {
+      issues.push({ file: shown(name), path: '', message: 'file is missing' });
+      continue;
+    }
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length) {
+      for (const e of doc.errors) issues.push({ file: shown(name), path: '', message: `invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+      continue;
+    }
+    raw[name] = doc.toJS();
+    const result = schema.safeParse(raw[name]);
+    if (!result.success) {
+      for (const i of result.error.issues) issues.push({ file: shown(name), path: formatPath(i.path), message: i.message });
+      continue;
+    }
+    parsed[name] = result.data;
+  }
+  if (issues.length) throw new PolicyValidationError(issues);
+  const f = parsed as ParsedFiles;
+  crossFileRules(f, shown, issues);
+  if (issues.length) throw new PolicyValidationError(issues);
+  return assemble(f, policyVersion(f['policy-set.yaml'].version, raw));
+}
+
+/** sha256 over the canonical JSON of every file's content: formatting and key order do not change it. */
+export function policyVersion(semver: string, rawFiles: Record<string, unknown>): PolicyVersion {
+  const contentHash = createHash('sha256').update(canonicalJson(rawFiles)).digest('hex');
+  return { semver, contentHash, id: `${semver}+${contentHash.slice(0, 12)}` };
+}
+
+function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues: PolicyIssue[]): void {
+  const add = (file: PolicyFileName, p: string, message: string) => issues.push({ file: shown(file), path: p, message });
+
+  const sumsToOne = (file: PolicyFileName, what: string, weights: number[]) => {
+    const sum = weights.reduce((a, b) => a + b, 0);
+    if (Math.abs(sum - 1) > 0.001) add(file, '', `${what} sum to ${sum.toFixed(2)}; they must sum to 1.00`);
+  };
+  sumsToOne('decision-criteria.yaml', 'criteria weights', f['decision-criteria.yaml'].criteria.map((c) => c.weight));
+  sumsToOne('performance-assessment.yaml', 'dimension weights', f['performance-assessment.yaml'].dimensions.map((d) => d.weight));
+  sumsToOne('technology-proposal.yaml', 'weights', Object.values(f['technology-proposal.yaml'].weights));
+  sumsToOne('strategic-initiative.yaml', 'weights', Object.values(f['strategic-initiative.yaml'].weights));
+  sumsToOne('innovation.yaml', 'portfolio shares', f['innovation.yaml'].portfolioBalance.map((b) => b.share));
+
+  const unique = (file: PolicyFileName, p: string, values: string[], what: string) => {
+    const seen = new Set<string>();
+    for (const v of values) {
+      if (seen.has(v)) add(file, p, `duplicate ${what} "${v}"`);
+      seen.add(v);
+    }
+  };
+  const dc = f['decision-criteria.yaml'];
+  unique('decision-criteria.yaml', 'criteria', dc.criteria.map((c) => c.key), 'criterion key');
+  unique('decision-criteria.yaml', 'criteria', dc.criteria.flatMap((c) => c.factors), 'factor');
+  if (!dc.criteria.some((c) => c.key === dc.riskCriterion)) add('decision-criteria.yaml', 'riskCriterion', `"${dc.riskCriterion}" is not one of the criteria`);
+  if (dc.scale.min >= dc.scale.max) add('decision-criteria.yaml', 'scale', 'min must be below max');
+  const pa = f['performance-assessment.yaml'];
+  unique('performance-assessment.yaml', 'dimensions', pa.dimensions.map((d) => d.key), 'dimension key');
+  if (pa.scale.min >= pa.scale.max) add('performance-assessment.yaml', 'scale', 'min must be below max');
+  unique('roles.yaml', 'roles', f['roles.yaml'].roles.map((r) => r.key), 'role');
+  unique('architecture-review.yaml', 'principles', f['architecture-review.yaml'].principles.map((p) => p.key), 'principle');
+  unique('architecture-review.yaml', 'participants', f['architecture-review.yaml'].participants.map((p) => p.role), 'participant role');
+
+  const roles = new Set(f['roles.yaml'].roles.map((r) => r.key));
+  const knownRole = (file: PolicyFileName, p: string, role: string) => {
+    if (!roles.has(role)) add(file, p, `unknown role "${role}" (roles are declared in roles.yaml)`);
+  };
+  const ar = f['architecture-review.yaml'];
+  ar.participants.forEach((p, i) => knownRole('architecture-review.yaml', `participants[${i}].role`, p.role));
+  ar.outcome.blockingRoles.forEach((r, i) => {
+    if (!ar.participants.some((p) => p.role === r)) add('architecture-review.yaml', `outcome.blockingRoles[${i}]`, `"${r}" is not a participant of the review`);
+  });
+  knownRole('architecture-review.yaml', 'escalation.escalateToRole', ar.escalation.escalateToRole);
+  const ai = f['ai-governance.yaml'];
+  ai.committee.composition.forEach((r, i) => knownRole('ai-governance.yaml', `committee.composition[${i}]`, r));
+  ai.ethicalReviewBoard.composition.forEach((r, i) => knownRole('ai-governance.yaml', `ethicalReviewBoard.composition[${i}]`, r));
+  knownRole('ai-governance.yaml', 'committee.escalation.escalateToRole', ai.committee.escalation.escalateToRole);
+  knownRole('ai-governance.yaml', 'ethicalReviewBoard.escalation.escalateToRole', ai.ethicalReviewBoard.escalation.escalateToRole);
+  const rm = f['roadmap.yaml'];
+  rm.phases.forEach((ph, i) => ph.signOffRoles.forEach((r, j) => knownRole('roadmap.yaml', `phases[${i}].signOffRoles[${j}]`, r)));
+  knownRole('roadmap.yaml', 'escalation.escalateToRole', rm.escalation.escalateToRole);
+  const phaseKeys = rm.phases.map((p) => p.key);
+  for (const required of REQUIRED_PHASES) if (!phaseKeys.includes(required)) add('roadmap.yaml', 'phases', `phase "${required}" is missing`);
+  unique('roadmap.yaml', 'phases', phaseKeys, 'phase');
+
+  const nist = f['catalogues/nist-ai-rmf-1.0.yaml'];
+  const functions = new Set(nist.controls.map((c) => c.id.split(' ')[0]));
+  const categories = new Set(nist.controls.map((c) => c.group));
+  unique('catalogues/nist-ai-rmf-1.0.yaml', 'controls', nist.controls.map((c) => c.id), 'control ID');
+  if (functions.size !== TOTALS.nist.functions || categories.size !== TOTALS.nist.categories || nist.controls.length !== TOTALS.nist.subcategories) {
+    add('catalogues/nist-ai-rmf-1.0.yaml', 'controls', `NIST AI RMF 1.0 has ${TOTALS.nist.functions} functions, ${TOTALS.nist.categories} categories and ${TOTALS.nist.subcategories} subcategories; this catalogue has ${functions.size}, ${categories.size} and ${nist.controls.length}`);
+  }
+  const iso = f['catalogues/iso-iec-42001-2023-annex-a.yaml'];
+  unique('catalogues/iso-iec-42001-2023-annex-a.yaml', 'controls', iso.controls.map((c) => c.id), 'control ID');
+  if (iso.controls.length !== TOTALS.iso.controls) {
+    add('catalogues/iso-iec-42001-2023-annex-a.yaml', 'controls', `ISO/IEC 42001:2023 Annex A has ${TOTALS.iso.controls} controls; this catalogue has ${iso.controls.length}`);
+  }
+  const eu = f['catalogues/eu-ai-act.yaml'];
+  const articles = new Set(eu.articles.map((a) => a.id));
+  eu.tiers.forEach((t, i) => t.articles.forEach((a, j) => {
+    if (!articles.has(a)) add('catalogues/eu-ai-act.yaml', `tiers[${i}].articles[${j}]`, `unknown article "${a}"`);
+  }));
+
+  const known = { nistAiRmf: new Set(nist.controls.map((c) => c.id)), euAiAct: articles, iso42001: new Set(iso.controls.map((c) => c.id)) };
+  const cl = f['compliance-checklist.yaml'];
+  unique('compliance-checklist.yaml', 'domains', cl.domains.flatMap((d) => d.items.map((i) => i.key)), 'checklist item');
+  cl.domains.forEach((d, di) =>
+    d.items.forEach((item, ii) =>
+      (Object.keys(known) as (keyof typeof known)[]).forEach((framework) =>
+        item.controls[framework].forEach((id, ci) => {
+          if (!known[framework].has(id)) add('compliance-checklist.yaml', `domains[${di}].items[${ii}].controls.${framework}[${ci}]`, `unknown control ID "${id}"`);
+        }),
+      ),
+    ),
+  );
+}
+
+function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {
+  return {
+    version,
+    decisionCriteria: f['decision-criteria.yaml'],
+    architectureReview: f['architecture-review.yaml'],
+    aiGovernance: f['ai-governance.yaml'],
+    roadmap: f['roadmap.yaml'],
+    innovation: f['innovation.yaml'],
+    ctoServiceModel: f['cto-service-model.yaml'],
+    teamStructures: f['teams.yaml'].teamStructures,
+    leadershipCompetencies: f['teams.yaml'].leadershipCompetencies,
+    performanceAssessment: f['performance-assessment.yaml'],
+    technologyProposal: f['technology-proposal.yaml'],
+    strategicInitiative: f['strategic-initiative.yaml'],
+    complianceChecklist: f['compliance-checklist.yaml'],
+    catalogues: {
+      nistAiRmf: f['catalogues/nist-ai-rmf-1.0.yaml'],
+      iso42001: f['catalogues/iso-iec-42001-2023-annex-a.yaml'],
+      euAiAct: f['catalogues/eu-ai-act.yaml'],
+    },
+    roles: f['roles.yaml'].roles.map((r) => r.key),
+  };
+}

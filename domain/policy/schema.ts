@@ -1,0 +1,315 @@
+import { z } from 'zod';
+import { parseCadence, parseDurationRange } from './duration.js';
+
+/**
+ * zod schemas of the policy files, one per file. Objects are strict so a misspelt key is an error, not a
+ * silently ignored setting. Cross-file rules (roles exist, controls exist, weights sum to 1) live in load.ts.
+ */
+
+const key = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case identifier');
+const keys = z.array(key).min(1, 'must not be empty');
+const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+const days = z.number().int('expected a whole number of days').min(0, 'must not be negative');
+
+export const duration = z.string().transform((text, ctx) => {
+  const parsed = parseDurationRange(text);
+  if (typeof parsed === 'string') {
+    ctx.addIssue({ code: 'custom', message: parsed });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const escalation = z
+  .object({
+    reminderAfterDays: days,
+    escalateAfterDays: days,
+    slaBreachAfterDays: days,
+    escalateToRole: key,
+    maxExtensionDays: days,
+  })
+  .strict()
+  .refine((e) => e.reminderAfterDays < e.escalateAfterDays && e.escalateAfterDays < e.slaBreachAfterDays, {
+    message: 'reminderAfterDays < escalateAfterDays < slaBreachAfterDays must hold',
+  });
+
+const voting = z
+  .object({
+    quorum: fraction.refine((q) => q > 0, 'quorum must be greater than 0'),
+    majority: z.number().min(0.5, 'majority must be at least 0.5').max(1, 'majority must be at most 1'),
+    chairCastingVote: z.boolean(),
+  })
+  .strict();
+
+const weighted = z.object({ key, weight: fraction, factors: keys }).strict();
+
+export const policySetFile = z
+  .object({
+    version: z.string().regex(/^\d+\.\d+\.\d+(?:-[\w.]+)?$/, 'expected a semantic version such as 1.0.0'),
+    name: z.string().min(1),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const rolesFile = z.object({ roles: z.array(z.object({ key, description: z.string().min(1) }).strict()).min(1) }).strict();
+
+export const decisionCriteriaFile = z
+  .object({
+    criteria: z.array(weighted).min(1),
+    scale: z.object({ min: z.number(), max: z.number() }).strict(),
+    noClearWinnerMargin: z.number().min(0),
+    riskCriterion: key,
+  })
+  .strict();
+
+export const architectureReviewFile = z
+  .object({
+    principles: z.array(z.object({ key, description: z.string().min(1), complianceRequirements: keys }).strict()).min(1),
+    triggers: keys,
+    participants: z.array(z.object({ role: key, required: z.boolean() }).strict()).min(1),
+    approvalCriteria: keys,
+    outcome: z
+      .object({
+        blockingRoles: z.array(key),
+        unanimousRequired: z.boolean(),
+        requiresCommitteeApproval: z.boolean(),
+        maxRounds: z.number().int().min(1, 'at least one round'),
+      })
+      .strict(),
+    escalation,
+  })
+  .strict();
+
+export const aiGovernanceFile = z
+  .object({
+    committee: z
+      .object({
+        composition: keys,
+        responsibilities: keys,
+        meetingCadence: z.enum(['weekly', 'bi_weekly', 'monthly', 'quarterly']),
+        meetingDayOfMonth: z.number().int().min(1, 'expected a day from 1 to 28').max(28, 'expected a day from 1 to 28'),
+        decisionAuthority: key,
+        voting,
+        escalation,
+      })
+      .strict(),
+    ethicalReviewBoard: z
+      .object({
+        composition: keys,
+        responsibilities: keys,
+        triggers: keys,
+        reviewItems: z.array(z.object({ key, highRiskOnly: z.boolean() }).strict()).min(1),
+        voting,
+        requiresCommitteeApproval: z.boolean(),
+        escalation,
+      })
+      .strict(),
+    complianceMonitoring: z
+      .object({
+        automatedChecks: keys,
+        manualReviews: z
+          .array(
+            z
+              .object({ key, cadence: z.string() })
+              .strict()
+              .superRefine((r, ctx) => {
+                if (r.cadence === 'on_event') return;
+                const parsed = parseCadence(r.cadence);
+                if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', path: ['cadence'], message: `${parsed}, or on_event` });
+              }),
+          )
+          .min(1),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const roadmapFile = z
+  .object({
+    phases: z.array(z.object({ key, duration, activities: keys, deliverables: keys, signOffRoles: keys }).strict()),
+    escalation,
+  })
+  .strict();
+
+export const innovationFile = z
+  .object({
+    scoutingSources: keys,
+    evaluationCriteria: keys,
+    pocSelectionCriteria: keys,
+    developmentProcess: keys,
+    portfolioBalance: z.array(z.object({ bucket: z.enum(['core', 'adjacent', 'transformational']), key, share: fraction }).strict()).length(3, 'expected the three buckets core, adjacent, transformational'),
+    portfolioTolerance: fraction,
+    successMetrics: keys,
+  })
+  .strict();
+
+export const ctoServiceModelFile = z
+  .object({
+    engagementTypes: z.array(z.object({ key, duration, commitment: key, focus: key, deliverables: keys }).strict()).min(1),
+    reporting: z
+      .array(
+        z
+          .object({ key, cadence: z.string() })
+          .strict()
+          .transform((r, ctx) => {
+            const parsed = parseCadence(r.cadence);
+            if (typeof parsed === 'string') {
+              ctx.addIssue({ code: 'custom', path: ['cadence'], message: parsed });
+              return z.NEVER;
+            }
+            return { ...r, intervalDays: parsed.intervalDays };
+          }),
+      )
+      .min(1),
+  })
+  .strict();
+
+const range = z.string().transform((text, ctx) => {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.replace(/_members$/, ''));
+  if (!m || Number(m[1]) > Number(m[2] ?? m[1])) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a size range such as 8-12 or 1` });
+    return z.NEVER;
+  }
+  return { min: Number(m[1]), max: Number(m[2] ?? m[1]) };
+});
+
+export const teamsFile = z
+  .object({
+    teamStructures: z
+      .array(
+        z
+          .object({
+            key,
+            size: range,
+            composition: z.record(key, z.union([z.number().int().min(0), range])),
+            responsibilities: keys,
+            successMetrics: keys,
+          })
+          .strict()
+          .transform((t) => ({
+            ...t,
+            composition: Object.entries(t.composition).map(([role, r]) => (typeof r === 'number' ? { role, min: r, max: r } : { role, ...r })),
+          })),
+      )
+      .min(1),
+    leadershipCompetencies: z.array(z.object({ key, description: z.string().min(1), skillAreas: keys, developmentActivities: keys }).strict()).min(1),
+  })
+  .strict();
+
+export const performanceAssessmentFile = z
+  .object({
+    dimensions: z.array(z.object({ key, weight: fraction, criteria: keys }).strict().transform((d) => ({ key: d.key, weight: d.weight, factors: d.criteria }))).min(1),
+    scale: z.object({ min: z.number(), max: z.number() }).strict(),
+  })
+  .strict();
+
+export const technologyProposalFile = z
+  .object({
+    weights: z
+      .object({
+        strategic_fit: fraction,
+        enterprise_integration: fraction,
+        security_compliance: fraction,
+        support_ecosystem: fraction,
+        cost: fraction,
+        implementation_risk: fraction,
+      })
+      .strict(),
+    strategicFitFactors: keys,
+    discountRate: fraction,
+    horizonYears: z.number().int().min(1).max(15),
+    thresholds: z.object({ approve: z.number(), approveWithConditions: z.number() }).strict(),
+    conditionFloor: z.number(),
+    radar: z.object({ adopt: z.number(), trial: z.number(), assess: z.number() }).strict(),
+  })
+  .strict();
+
+export const strategicInitiativeFile = z
+  .object({
+    weights: z
+      .object({
+        strategic_value: fraction,
+        technical_feasibility: fraction,
+        market_opportunity: fraction,
+        resource_requirements: fraction,
+        implementation_risk: fraction,
+        roi: fraction,
+      })
+      .strict(),
+    strategicValueFactors: keys,
+    discountRate: fraction,
+    thresholds: z.object({ pursue: z.number(), pursueWithConditions: z.number() }).strict(),
+  })
+  .strict();
+
+const tier = z.enum(['prohibited', 'high_risk', 'transparency', 'minimal']);
+
+export const complianceChecklistFile = z
+  .object({
+    domains: z
+      .array(
+        z
+          .object({
+            key,
+            items: z
+              .array(
+                z
+                  .object({
+                    key,
+                    title: z.string().min(1),
+                    controls: z.object({ nistAiRmf: z.array(z.string()), euAiAct: z.array(z.string()), iso42001: z.array(z.string()) }).strict(),
+                    appliesTo: z.array(tier).min(1),
+                    severity: z.enum(['critical', 'high', 'medium', 'low']),
+                  })
+                  .strict(),
+              )
+              .min(1),
+          })
+          .strict(),
+      )
+      .min(1),
+    remediationDays: z.object({ critical: days, high: days, medium: days, low: days }).strict(),
+  })
+  .strict();
+
+export const controlCatalogueFile = z
+  .object({
+    source: z.string().min(1),
+    version: z.string().min(1),
+    controls: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), group: z.string().min(1) }).strict()).min(1),
+  })
+  .strict();
+
+export const euAiActFile = z
+  .object({
+    source: z.string().min(1),
+    version: z.string().min(1),
+    articles: z.array(z.object({ id: z.string().regex(/^(Art\. \d+|Annex [IVX]+)$/, 'expected e.g. "Art. 9" or "Annex III"'), title: z.string().min(1) }).strict()).min(1),
+    tiers: z.array(z.object({ tier, articles: z.array(z.string()).min(1), description: z.string().min(1) }).strict()).length(4, 'expected the four tiers'),
+    annexIIIAreas: z.array(z.object({ id: z.string(), title: z.string().min(1) }).strict()).length(8, 'Annex III has eight areas'),
+    datesOfApplication: z.array(z.object({ provision: z.string().min(1), date: z.iso.date('expected a date such as 2025-02-02') }).strict()).min(1),
+  })
+  .strict();
+
+/** Every file of a policy set, with the schema that validates it. */
+export const POLICY_FILES = {
+  'policy-set.yaml': policySetFile,
+  'roles.yaml': rolesFile,
+  'decision-criteria.yaml': decisionCriteriaFile,
+  'architecture-review.yaml': architectureReviewFile,
+  'ai-governance.yaml': aiGovernanceFile,
+  'roadmap.yaml': roadmapFile,
+  'innovation.yaml': innovationFile,
+  'cto-service-model.yaml': ctoServiceModelFile,
+  'teams.yaml': teamsFile,
+  'performance-assessment.yaml': performanceAssessmentFile,
+  'technology-proposal.yaml': technologyProposalFile,
+  'strategic-initiative.yaml': strategicInitiativeFile,
+  'compliance-checklist.yaml': complianceChecklistFile,
+  'catalogues/nist-ai-rmf-1.0.yaml': controlCatalogueFile,
+  'catalogues/iso-iec-42001-2023-annex-a.yaml': controlCatalogueFile,
+  'catalogues/eu-ai-act.yaml': euAiActFile,
+} as const;
+
+export type PolicyFileName = keyof typeof POLICY_FILES;
+export type ParsedFiles = { [F in PolicyFileName]: z.output<(typeof POLICY_FILES)[F]> };

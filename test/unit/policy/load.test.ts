@@ -1,0 +1,247 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { defaultPolicyDir, loadPolicySet, PolicyValidationError } from '../../../domain/policy/load.js';
+import { parseDurationRange } from '../../../domain/policy/duration.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the default policy folder to break on purpose. */
+function copyDefaults(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'govflow-policy-'));
+  dirs.push(dir);
+  cpSync(defaultPolicyDir(), dir, { recursive: true });
+  return dir;
+}
+
+function edit(dir: string, file: string, change: (text: string) => string): void {
+  const p = path.join(dir, file);
+  const before = readFileSync(p, 'utf8');
+  const after = change(before);
+  expect(after).not.toBe(before); // the edit must apply, or the test proves nothing
+  writeFileSync(p, after);
+}
+
+async function errorsOf(dir: string): Promise<string[]> {
+  try {
+    await loadPolicySet(dir);
+  } catch (err) {
+    expect(err).toBeInstanceOf(PolicyValidationError);
+    return (err as PolicyValidationError).message.split('\n').map((line) => line.replace(`${path.relative(process.cwd(), dir)}/`, 'policies/'));
+  }
+  throw new Error('expected the policy set to be refused');
+}
+
+describe('the default policy set', () => {
+  it('loads and carries the framework values', async () => {
+    const p = await loadPolicySet(defaultPolicyDir());
+    expect(p.decisionCriteria.criteria.map((c) => [c.key, c.weight])).toEqual([
+      ['strategic_alignment', 0.25],
+      ['technical_excellence', 0.2],
+      ['implementation_feasibility', 0.2],
+      ['risk_management', 0.15],
+      ['long_term_value', 0.2],
+    ]);
+    expect(p.performanceAssessment.dimensions.map((d) => [d.key, d.weight])).toEqual([
+      ['technical_expertise', 0.3],
+      ['delivery_excellence', 0.25],
+      ['collaboration_leadership', 0.25],
+      ['business_impact', 0.2],
+    ]);
+    expect(p.roadmap.phases.map((ph) => [ph.key, ph.duration])).toEqual([
+      ['phase_1_assessment', { minDays: 28, maxDays: 42 }],
+      ['phase_2_strategy', { minDays: 28, maxDays: 56 }],
+      ['phase_3_execution_planning', { minDays: 14, maxDays: 28 }],
+    ]);
+    expect(p.innovation.portfolioBalance.map((b) => b.share)).toEqual([0.7, 0.2, 0.1]);
+    expect(p.ctoServiceModel.engagementTypes.map((e) => [e.key, e.duration])).toEqual([
+      ['interim_cto', { minDays: 180, maxDays: 540 }],
+      ['advisory_cto', { minDays: 0, maxDays: null }],
+      ['project_cto', { minDays: 90, maxDays: 360 }],
+    ]);
+    expect(p.ctoServiceModel.reporting.map((r) => [r.key, r.intervalDays])).toEqual([
+      ['board_reporting', 30],
+      ['executive_updates', 7],
+      ['stakeholder_communication', null],
+      ['technical_reviews', 14],
+    ]);
+    expect(p.teamStructures.map((t) => [t.key, t.size])).toEqual([
+      ['cross_functional_ai_team', { min: 8, max: 12 }],
+      ['specialized_ai_research_team', { min: 4, max: 6 }],
+    ]);
+    expect(p.architectureReview.participants.map((x) => x.role)).toEqual(['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert']);
+    expect(p.aiGovernance.committee.meetingCadence).toBe('monthly');
+    expect(p.version.id).toMatch(/^1\.0\.0\+[0-9a-f]{12}$/);
+  });
+
+  it('has complete control catalogues: NIST AI RMF 4/19/72, ISO/IEC 42001 Annex A 38', async () => {
+    const { catalogues } = await loadPolicySet(defaultPolicyDir());
+    const nist = catalogues.nistAiRmf.controls;
+    expect(new Set(nist.map((c) => c.id.split(' ')[0]))).toEqual(new Set(['GOVERN', 'MAP', 'MEASURE', 'MANAGE']));
+    expect(new Set(nist.map((c) => c.group)).size).toBe(19);
+    expect(nist).toHaveLength(72);
+    const perFunction = Object.fromEntries(['GOVERN', 'MAP', 'MEASURE', 'MANAGE'].map((f) => [f, nist.filter((c) => c.id.startsWith(`${f} `)).length]));
+    expect(perFunction).toEqual({ GOVERN: 19, MAP: 18, MEASURE: 22, MANAGE: 13 });
+    // Identifiers that published trackers invent and that do not exist.
+    expect(nist.map((c) => c.id)).not.toContain('MANAGE 3.3');
+    expect(nist.map((c) => c.id)).not.toContain('MANAGE 4.4');
+    const iso = catalogues.iso42001.controls.map((c) => c.id);
+    expect(iso).toHaveLength(38);
+    expect(iso).toContain('A.6.2.8');
+    expect(iso.filter((id) => id.startsWith('A.10'))).toEqual(['A.10.2', 'A.10.3', 'A.10.4']);
+    expect(catalogues.euAiAct.tiers.map((t) => t.tier)).toEqual(['prohibited', 'high_risk', 'transparency', 'minimal']);
+    expect(catalogues.euAiAct.datesOfApplication.find((d) => d.provision.includes('Art. 5'))?.date).toBe('2025-02-02');
+  });
+
+  it('maps every checklist item to controls that exist, five items in each of the four domains', async () => {
+    const p = await loadPolicySet(defaultPolicyDir());
+    expect(p.complianceChecklist.domains.map((d) => [d.key, d.items.length])).toEqual([
+      ['data_protection', 5],
+      ['algorithmic_accountability', 5],
+      ['security_requirements', 5],
+      ['operational_governance', 5],
+    ]);
+    const nist = new Set(p.catalogues.nistAiRmf.controls.map((c) => c.id));
+    const iso = new Set(p.catalogues.iso42001.controls.map((c) => c.id));
+    const eu = new Set(p.catalogues.euAiAct.articles.map((a) => a.id));
+    for (const item of p.complianceChecklist.domains.flatMap((d) => d.items)) {
+      expect(item.controls.nistAiRmf.length, item.key).toBeGreaterThan(0);
+      for (const id of item.controls.nistAiRmf) expect(nist.has(id), `${item.key}: ${id}`).toBe(true);
+      for (const id of item.controls.iso42001) expect(iso.has(id), `${item.key}: ${id}`).toBe(true);
+      for (const id of item.controls.euAiAct) expect(eu.has(id), `${item.key}: ${id}`).toBe(true);
+    }
+  });
+});
+
+describe('a broken policy folder is refused with a precise message', () => {
+  it.each([
+    [
+      'weights that do not sum to 1',
+      'decision-criteria.yaml',
+      (t: string) => t.replace('weight: 0.25', 'weight: 0.20'),
+      'policies/decision-criteria.yaml: criteria weights sum to 0.95; they must sum to 1.00',
+    ],
+    [
+      'an unknown reviewer role',
+      'architecture-review.yaml',
+      (t: string) => t.replace('{ role: domain_expert, required: true }', '{ role: domain_guru, required: true }'),
+      'policies/architecture-review.yaml: participants[3].role: unknown role "domain_guru" (roles are declared in roles.yaml)',
+    ],
+    [
+      'an unknown control ID',
+      'compliance-checklist.yaml',
+      (t: string) => t.replace('nistAiRmf: [MANAGE 4.3, MANAGE 2.4]', 'nistAiRmf: [MANAGE 4.4, MANAGE 2.4]'),
+      'policies/compliance-checklist.yaml: domains[2].items[4].controls.nistAiRmf[0]: unknown control ID "MANAGE 4.4"',
+    ],
+    [
+      'a bad duration',
+      'roadmap.yaml',
+      (t: string) => t.replace('duration: 4-8_weeks', 'duration: four_to_eight_weeks'),
+      'policies/roadmap.yaml: phases[1].duration: "four_to_eight_weeks" is not a duration; write e.g. 4-6_weeks, 2_weeks, 3-12_months or ongoing',
+    ],
+    [
+      'a duration whose minimum exceeds its maximum',
+      'roadmap.yaml',
+      (t: string) => t.replace('duration: 2-4_weeks', 'duration: 4-2_weeks'),
+      'policies/roadmap.yaml: phases[2].duration: "4-2_weeks": the minimum (4) is greater than the maximum (2)',
+    ],
+    [
+      'a missing phase',
+      'roadmap.yaml',
+      (t: string) => t.replace('- key: phase_2_strategy', '- key: phase_2_strategising'),
+      'policies/roadmap.yaml: phases: phase "phase_2_strategy" is missing',
+    ],
+    [
+      'a duplicate criterion',
+      'decision-criteria.yaml',
+      (t: string) => t.replace('- key: long_term_value', '- key: strategic_alignment'),
+      'policies/decision-criteria.yaml: criteria: duplicate criterion key "strategic_alignment"',
+    ],
+    [
+      'a misspelt setting',
+      'architecture-review.yaml',
+      (t: string) => t.replace('maxRounds: 3', 'maxRound: 3'),
+      'policies/architecture-review.yaml: outcome: Unrecognized key: "maxRound"',
+    ],
+    [
+      'invalid YAML',
+      'innovation.yaml',
+      (t: string) => t.replace('portfolioTolerance: 0.05', 'portfolioTolerance: [0.05'),
+      /^policies\/innovation\.yaml: invalid YAML at line \d+: /,
+    ],
+    [
+      'escalation timers out of order',
+      'ai-governance.yaml',
+      (t: string) => t.replace('escalateAfterDays: 21', 'escalateAfterDays: 60'),
+      'policies/ai-governance.yaml: committee.escalation: reminderAfterDays < escalateAfterDays < slaBreachAfterDays must hold',
+    ],
+    [
+      'a NIST catalogue that lost a subcategory',
+      'catalogues/nist-ai-rmf-1.0.yaml',
+      (t: string) => t.replace(/^ {2}- \{ id: MAP 5\.2,.*\n/m, ''),
+      'policies/catalogues/nist-ai-rmf-1.0.yaml: controls: NIST AI RMF 1.0 has 4 functions, 19 categories and 72 subcategories; this catalogue has 4, 19 and 71',
+    ],
+  ])('%s', async (_name, file, change, expected) => {
+    const dir = copyDefaults();
+    edit(dir, file, change);
+    const errors = await errorsOf(dir);
+    if (typeof expected === 'string') expect(errors).toContain(expected);
+    else expect(errors.some((e) => expected.test(e)), errors.join('\n')).toBe(true);
+  });
+
+  it('names a missing file', async () => {
+    const dir = copyDefaults();
+    unlinkSync(path.join(dir, 'teams.yaml'));
+    expect(await errorsOf(dir)).toEqual(['policies/teams.yaml: file is missing']);
+  });
+
+  it('reports problems in several files at once', async () => {
+    const dir = copyDefaults();
+    edit(dir, 'performance-assessment.yaml', (t) => t.replace('weight: 0.30', 'weight: 0.40'));
+    edit(dir, 'innovation.yaml', (t) => t.replace('share: 0.10', 'share: 0.20'));
+    edit(dir, 'roadmap.yaml', (t) => t.replace('escalateToRole: executive_sponsor', 'escalateToRole: ceo'));
+    const errors = await errorsOf(dir);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'policies/performance-assessment.yaml: dimension weights sum to 1.10; they must sum to 1.00',
+        'policies/innovation.yaml: portfolio shares sum to 1.10; they must sum to 1.00',
+        'policies/roadmap.yaml: escalation.escalateToRole: unknown role "ceo" (roles are declared in roles.yaml)',
+      ]),
+    );
+  });
+});
+
+describe('policy versions', () => {
+  it('keep their hash when a file is only reformatted or reordered, and change it when a value changes', async () => {
+    const original = await loadPolicySet(defaultPolicyDir());
+    const dir = copyDefaults();
+    const file = path.join(dir, 'decision-criteria.yaml');
+    const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const reordered = Object.fromEntries(Object.entries(doc).reverse());
+    writeFileSync(file, `# reformatted\n${stringify(reordered, { indent: 4 })}`);
+    expect((await loadPolicySet(dir)).version).toEqual(original.version);
+
+    edit(dir, 'decision-criteria.yaml', (t) => t.replace('noClearWinnerMargin: 0.25', 'noClearWinnerMargin: 0.5'));
+    const changed = await loadPolicySet(dir);
+    expect(changed.version.semver).toBe('1.0.0');
+    expect(changed.version.contentHash).not.toBe(original.version.contentHash);
+    expect(changed.decisionCriteria.noClearWinnerMargin).toBe(0.5);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['4-6_weeks', { minDays: 28, maxDays: 42 }],
+    ['2_weeks', { minDays: 14, maxDays: 14 }],
+    ['6-18_months', { minDays: 180, maxDays: 540 }],
+    ['10_days', { minDays: 10, maxDays: 10 }],
+    ['ongoing', { minDays: 0, maxDays: null }],
+  ])('%s', (text, expected) => {
+    expect(parseDurationRange(text)).toEqual(expected);
+  });
+});
