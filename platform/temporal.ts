@@ -171,7 +171,11 @@ export async function startDevServer(config: Config, log: (msg: string) => void)
     ...searchAttributeCliFlags(),
   ];
   log(`Starting Temporal dev server (${location.path}, from ${location.source}); history in ${dbFile}`);
-  const child = spawn(location.path, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  // Its own process group: a Ctrl-C in the terminal reaches govflow only, which stops the dev server last,
+  // after the worker has drained. If govflow exits any other way, the dev server goes with it.
+  const child = spawn(location.path, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -196,7 +200,14 @@ export async function startDevServer(config: Config, log: (msg: string) => void)
       }
     }
   }
-  return { address: addr, uiUrl, stop: () => stopChild(child, exited) };
+  return {
+    address: addr,
+    uiUrl,
+    stop: async () => {
+      process.off('exit', killOnExit);
+      await stopChild(child, exited);
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {

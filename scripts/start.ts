@@ -45,7 +45,8 @@ runMain(async () => {
 
     onShutdown(log, async () => {
       await api.close();
-      worker.shutdown();
+      // The SDK's own signal handler may already have begun the shutdown.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await database.close();
       await temporal.client.close();

@@ -23,7 +23,7 @@ runMain(async () => {
       await temporal.client.close();
     })());
   onShutdown(log, async () => {
-    worker.shutdown();
+    if (worker.getState() === 'RUNNING') worker.shutdown(); // the SDK's own signal handler may have begun it
     await running;
     await closeAll();
   });
