@@ -1,0 +1,239 @@
+/**
+ * Input schemas of the five engines (zod), exported for the engines' `parseXInput` functions and for the API's
+ * validation and OpenAPI documents. Checks that depend on the policy (factor keys, the decision scale, checklist
+ * items) happen in the engines, with the same `EngineInputError`. Pure: safe to import from workflow code.
+ */
+import { z } from 'zod';
+
+/** Dimension scores of the technology-proposal and strategic-initiative engines are on this fixed scale. */
+export const DIMENSION_SCALE = { min: 0, max: 10 } as const;
+
+const number = (description: string) => z.number({ error: 'expected a number' }).describe(description);
+
+const onDimensionScale = (description: string) => {
+  const message = `expected a number between ${DIMENSION_SCALE.min} and ${DIMENSION_SCALE.max}`;
+  return z
+    .number({ error: message })
+    .min(DIMENSION_SCALE.min, { error: message })
+    .max(DIMENSION_SCALE.max, { error: message })
+    .describe(`${description} (${DIMENSION_SCALE.min}-${DIMENSION_SCALE.max})`);
+};
+
+const money = (description: string) =>
+  z.number({ error: 'expected an amount of money' }).min(0, { error: 'expected an amount of at least 0' }).describe(description);
+
+const text = (max: number, description: string) =>
+  z.string({ error: 'expected a text' }).trim().min(1, { error: 'must not be empty' }).max(max, { error: `at most ${max} characters` }).describe(description);
+
+const key = (description: string) =>
+  z.string({ error: 'expected a key' }).min(1, { error: 'must not be empty' }).max(100, { error: 'at most 100 characters' }).describe(description);
+
+const currency = z
+  .string({ error: 'expected an ISO 4217 currency code' })
+  .regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 currency code such as EUR' })
+  .describe('ISO 4217 currency code of every amount in this input');
+
+function uniqueBy<T>(items: readonly T[], keyOf: (item: T) => string, ctx: z.RefinementCtx, path: (i: number) => PropertyKey[], what: string): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = keyOf(item);
+    const first = seen.get(k);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: path(i), message: `duplicate ${what} (same as index ${first})` });
+    else seen.set(k, i);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// 1. Technical decision (weighted decision matrix)
+
+export const decisionOptionSchema = z
+  .object({
+    name: text(200, 'Option name, unique within the decision; ties in the ranking are broken by name'),
+    description: z.string().max(4000).optional().describe('What the option is, for the record'),
+    scores: z
+      .record(z.string(), number('Factor score on the policy scale'))
+      .describe('Score per factor of every criterion in the decision-criteria policy, on its scale (decisionCriteria.scale)'),
+  })
+  .strict()
+  .describe('One option of the decision');
+
+export const decisionMatrixInputSchema = z
+  .object({
+    decision: text(500, 'The decision being made, e.g. "Vector store for the retrieval platform"'),
+    options: z
+      .array(decisionOptionSchema)
+      .min(2, { error: 'at least two options are needed to compare' })
+      .max(50, { error: 'at most 50 options' })
+      .describe('The options compared; their order does not affect any score'),
+  })
+  .strict()
+  .superRefine((input, ctx) => uniqueBy(input.options, (o) => o.name, ctx, (i) => ['options', i, 'name'], 'option name'));
+
+export type DecisionMatrixInput = z.output<typeof decisionMatrixInputSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 2. Technology proposal
+
+export const technologyCostsSchema = z
+  .object({
+    currency,
+    budget: z
+      .number({ error: 'expected an amount of money' })
+      .gt(0, { error: 'expected an amount greater than 0' })
+      .describe('Budget for the whole policy horizon, in present-value terms, against which the discounted TCO is scored'),
+    migrationOneOff: money('One-off migration and implementation cost, spent now (year 0)'),
+    annual: z
+      .object({
+        licences: money('Licence or subscription cost per year'),
+        infrastructure: money('Infrastructure (hosting, compute, storage) cost per year'),
+        staffing: money('Staffing (operation, support, training) cost per year'),
+      })
+      .strict()
+      .describe('Recurring costs of the first year; later years escalate by annualEscalation'),
+    annualEscalation: z
+      .number({ error: 'expected a rate' })
+      .min(-0.5, { error: 'expected a rate between -0.5 and 1' })
+      .max(1, { error: 'expected a rate between -0.5 and 1' })
+      .default(0)
+      .describe('Yearly growth of recurring costs after the first year, as a fraction (0.03 = 3 %)'),
+  })
+  .strict()
+  .describe('Multi-year cost model; discounted at the policy discount rate over the policy horizon');
+
+export const technologyProposalInputSchema = z
+  .object({
+    technology: text(200, 'Technology proposed, e.g. "PostgreSQL pgvector"'),
+    category: z.string().max(200).optional().describe('Kind of technology (database, framework, platform, ...)'),
+    strategicFit: z
+      .record(z.string(), onDimensionScale('Strategic-fit factor score'))
+      .describe('Score per strategic-fit factor of the policy (technologyProposal.strategicFitFactors)'),
+    enterpriseIntegration: onDimensionScale('How well it integrates with enterprise infrastructure, identity, data and APIs'),
+    securityCompliance: onDimensionScale('How well it meets security and compliance requirements'),
+    supportEcosystem: onDimensionScale('Vendor support, community, skills available on the market'),
+    implementationRiskLevel: onDimensionScale('Implementation risk: 0 = none, 10 = severe; the risk score is 10 minus this'),
+    costs: technologyCostsSchema,
+  })
+  .strict();
+
+export type TechnologyProposalInput = z.output<typeof technologyProposalInputSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Strategic initiative
+
+export const strategicInitiativeInputSchema = z
+  .object({
+    initiative: text(200, 'Initiative name'),
+    strategicValue: z
+      .record(z.string(), onDimensionScale('Strategic-value factor score'))
+      .describe('Score per strategic-value factor of the policy (strategicInitiative.strategicValueFactors)'),
+    technicalFeasibility: onDimensionScale('Technical feasibility with the current platform and skills'),
+    marketOpportunity: onDimensionScale('Size and timing of the market opportunity'),
+    resourceDemandLevel: onDimensionScale('Resources needed relative to capacity: 0 = negligible, 10 = beyond capacity; the score is 10 minus this'),
+    implementationRiskLevel: onDimensionScale('Implementation risk: 0 = none, 10 = severe; the score is 10 minus this'),
+    currency,
+    cashFlows: z
+      .array(number('Net cash flow of the year'))
+      .min(2, { error: 'at least two years of cash flows (year 0 and year 1)' })
+      .max(51, { error: 'at most 51 years of cash flows' })
+      .describe('Net cash flow per year; index 0 is now (usually the negative investment), index t is year t'),
+  })
+  .strict();
+
+export type StrategicInitiativeInput = z.output<typeof strategicInitiativeInputSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 4. Performance assessment
+
+export const criterionLevelSchema = z
+  .object({
+    current: number('Current level on the policy scale (performanceAssessment.scale)'),
+    target: number('Target level for the role on the policy scale'),
+  })
+  .strict();
+
+export const performanceAssessmentInputSchema = z
+  .object({
+    subject: text(200, 'The person assessed (principal id or name)'),
+    role: z.string().max(200).optional().describe('Role the expectations (targets) are taken from'),
+    period: text(100, 'Assessment period, e.g. "2025-H1"'),
+    levels: z
+      .record(z.string(), z.record(z.string(), criterionLevelSchema))
+      .describe('Per dimension of the policy, per criterion: current and target level'),
+  })
+  .strict();
+
+export type PerformanceAssessmentInput = z.output<typeof performanceAssessmentInputSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// 5. AI compliance
+
+/** Prohibited AI practices of EU AI Act Art. 5(1), points (a) to (h). */
+export const PROHIBITED_PRACTICES = {
+  subliminal_manipulation: 'Art. 5(1)(a): subliminal, manipulative or deceptive techniques that materially distort behaviour',
+  exploitation_of_vulnerabilities: 'Art. 5(1)(b): exploiting vulnerabilities due to age, disability or social or economic situation',
+  social_scoring: 'Art. 5(1)(c): social scoring leading to detrimental or unfavourable treatment',
+  crime_risk_profiling: 'Art. 5(1)(d): predicting criminal offences based solely on profiling or personality traits',
+  untargeted_facial_scraping: 'Art. 5(1)(e): facial recognition databases built by untargeted scraping',
+  emotion_recognition_workplace_education: 'Art. 5(1)(f): emotion recognition in the workplace or education (not for medical or safety reasons)',
+  biometric_categorisation_sensitive: 'Art. 5(1)(g): biometric categorisation inferring race, political opinions, religion, sex life or orientation',
+  realtime_remote_biometric_identification: 'Art. 5(1)(h): real-time remote biometric identification in public spaces for law enforcement',
+} as const;
+
+export type ProhibitedPractice = keyof typeof PROHIBITED_PRACTICES;
+
+const prohibitedPractice = z.enum(Object.keys(PROHIBITED_PRACTICES) as [ProhibitedPractice, ...ProhibitedPractice[]], {
+  error: `expected one of: ${Object.keys(PROHIBITED_PRACTICES).join(', ')}`,
+});
+
+const flag = (description: string) => z.boolean({ error: 'expected true or false' }).describe(description);
+
+export const aiIntakeSchema = z
+  .object({
+    prohibitedPractices: z.array(prohibitedPractice).default([]).describe('Art. 5 practices the system uses; any makes it prohibited'),
+    annexIIIAreas: z
+      .array(key('Annex III area id from the EU AI Act catalogue (euAiAct.annexIIIAreas)'))
+      .default([])
+      .describe('Annex III high-risk areas the intended purpose falls in'),
+    annexISafetyComponent: flag('Safety component of (or itself) a product under Annex I Union harmonisation legislation'),
+    interactsWithNaturalPersons: flag('Interacts directly with natural persons (Art. 50(1))'),
+    generatesSyntheticContent: flag('Generates or manipulates synthetic audio, image, video or text (Art. 50(2), 50(4))'),
+    emotionRecognitionOrBiometricCategorisation: flag('Emotion recognition or biometric categorisation system (Art. 50(3))'),
+  })
+  .strict()
+  .describe('Intake answers the EU AI Act tier is derived from');
+
+export const evidenceSchema = z
+  .object({
+    item: key('Checklist item key (complianceChecklist.domains[].items[].key)'),
+    implementation: z
+      .enum(['implemented', 'partially_implemented', 'not_implemented'], { error: 'expected implemented, partially_implemented or not_implemented' })
+      .describe('State of the control claimed by the system owner'),
+    references: z
+      .array(text(500, 'Evidence reference: document id, URL, ticket'))
+      .max(50)
+      .default([])
+      .describe('Evidence references; an implemented item without references is only partially compliant'),
+    note: z.string().max(2000).optional().describe('Free-text remark'),
+  })
+  .strict();
+
+export const aiComplianceInputSchema = z
+  .object({
+    system: text(200, 'AI system assessed'),
+    deploymentContext: z.string().max(2000).optional().describe('Where and how the system is deployed'),
+    assessmentDate: z.iso
+      .date({ error: 'expected a calendar date YYYY-MM-DD' })
+      .describe('Date of the assessment (YYYY-MM-DD); remediation deadlines are counted from it'),
+    intake: aiIntakeSchema,
+    evidence: z.array(evidenceSchema).max(500).default([]).describe('Evidence per checklist item; items without evidence are non-compliant'),
+    owners: z
+      .object({
+        default: text(200, 'Owner of remediation actions when no domain owner is named'),
+        byDomain: z.record(z.string(), text(200, 'Owner')).default({}).describe('Owner of remediation actions per checklist domain'),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((input, ctx) => uniqueBy(input.evidence, (e) => e.item, ctx, (i) => ['evidence', i, 'item'], 'evidence item'));
+
+export type AiComplianceInput = z.output<typeof aiComplianceInputSchema>;
