@@ -233,7 +233,7 @@ function evidenceOf(levels: number[]): AiComplianceInput['evidence'] {
     return [{ item, implementation, references: l === 4 ? [`EV-${item}`] : [] }];
   });
 }
-const intakeArb = fc.record({
+const intakeArb: fc.Arbitrary<AiComplianceInput['intake']> = fc.record({
   prohibitedPractices: fc.constant([]),
   annexIIIAreas: fc.subarray(['1', '2', '3', '4', '5', '6', '7', '8']),
   annexISafetyComponent: fc.boolean(),
