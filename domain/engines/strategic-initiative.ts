@@ -3,7 +3,8 @@
  * scale (strategic value as the mean of its factors, technical feasibility, market opportunity, resource
  * requirements and implementation risk as 10 minus their levels, ROI from the NPV of the cash flows), the
  * financials (NPV, IRR, payback), a recommendation (pursue / pursue_with_conditions / defer / reject), success
- * metrics and a risk plan. Pure: safe to import from workflow code.
+ * metrics and a risk plan. Below the conditional threshold the initiative is deferred, or rejected when its NPV is
+ * negative (as policies/strategic-initiative.yaml documents). Pure: safe to import from workflow code.
  */
 import type { StrategicInitiativePolicy } from '../policy/types.js';
 import { EnginePolicyError, parseWith } from './errors.js';
@@ -153,14 +154,13 @@ export function evaluateStrategicInitiative(input: StrategicInitiativeInput, pol
   if (payback === null) conditions.push({ key: 'no_payback', condition: 'Show a path to payback: the cash flows never recover the investment within the plan' });
 
   let recommendation: StrategicInitiativeResult['recommendation'];
-  const strategicValue = dimensions[0]!.score;
   if (total >= policy.thresholds.pursue) recommendation = conditions.length === 0 ? 'pursue' : 'pursue_with_conditions';
   else if (total >= policy.thresholds.pursueWithConditions) {
     recommendation = 'pursue_with_conditions';
     if (conditions.length === 0) {
       conditions.push({ key: 'overall_below_pursue', condition: `Pass a phase-gate review: the overall score ${total} is below the pursue threshold ${policy.thresholds.pursue}` });
     }
-  } else recommendation = strategicValue >= floor ? 'defer' : 'reject';
+  } else recommendation = npvRounded < 0 ? 'reject' : 'defer';
   if (recommendation === 'defer' || recommendation === 'reject') conditions.length = 0;
 
   const financials: StrategicInitiativeResult['financials'] = {
@@ -185,7 +185,7 @@ export function evaluateStrategicInitiative(input: StrategicInitiativeInput, pol
     recommendation,
     thresholds: { ...policy.thresholds },
     conditions,
-    rationale: rationaleFor(input.initiative, recommendation, total, strategicValue, dimensions, financials, policy),
+    rationale: rationaleFor(input.initiative, recommendation, total, dimensions, financials, policy),
     successMetrics: successMetricsFor(factors, financials),
     riskPlan: riskPlanFor(dimensions, financials, floor),
   };
@@ -200,7 +200,6 @@ function rationaleFor(
   initiative: string,
   recommendation: StrategicInitiativeResult['recommendation'],
   total: number,
-  strategicValue: number,
   dimensions: DimensionScore<InitiativeDimension>[],
   f: StrategicInitiativeResult['financials'],
   policy: StrategicInitiativePolicy,
@@ -214,8 +213,8 @@ function rationaleFor(
       total >= t.pursue
         ? `reaches the pursue threshold ${t.pursue} but has weaknesses that become conditions`
         : `is between the conditional threshold ${t.pursueWithConditions} and the pursue threshold ${t.pursue}`,
-    defer: `is below the conditional threshold ${t.pursueWithConditions}, but its strategic value ${strategicValue} is at or above it: revisit when the weaker dimensions improve`,
-    reject: `is below the conditional threshold ${t.pursueWithConditions} and so is its strategic value ${strategicValue}`,
+    defer: `is below the conditional threshold ${t.pursueWithConditions} with a non-negative NPV: revisit when the weaker dimensions improve`,
+    reject: `is below the conditional threshold ${t.pursueWithConditions} and its NPV is negative`,
   }[recommendation];
   return `${initiative} scores ${total} of ${DIMENSION_SCALE.max} and ${why}. Weakest: ${humanise(weakest.key)} ${weakest.score}. ${money}.`;
 }

@@ -83,24 +83,23 @@ describe('strategic initiative: worked example', () => {
     expect(strong.riskPlan.map((p) => p.key)).toEqual(['routine']);
     // Value stays 7 but feasibility 2, market 2, risk level 9, never paid back (−1000, 100, 100):
     // NPV = −1000 + 90.909 + 82.645 = −826.45 → roi 10 × (1 − 0.82645)/2 = 0.8678
-    // total = 1.75 + 0.3 + 0.3 + 0.6 + 0.15 + 0.1736 = 3.2736 < 5.5, value 7 ≥ 5.5 → defer
+    // total = 1.75 + 0.3 + 0.3 + 0.6 + 0.15 + 0.1736 = 3.2736 < 5.5 and NPV < 0 → reject
     const weak = { ...worked, technicalFeasibility: 2, marketOpportunity: 2, implementationRiskLevel: 9, cashFlows: [-1000, 100, 100] };
-    const deferred = evaluateStrategicInitiative(weak, strategicInitiative());
-    expect(deferred).toMatchObject({ total: 3.2736, recommendation: 'defer', conditions: [] });
-    expect(deferred.financials).toMatchObject({ npv: -826.45, paybackYears: null, irr: { rate: expect.any(Number) } });
-    expect(deferred.riskPlan.map((p) => [p.key, p.severity])).toEqual([
+    const rejected = evaluateStrategicInitiative(weak, strategicInitiative());
+    expect(rejected).toMatchObject({ total: 3.2736, recommendation: 'reject', conditions: [] });
+    expect(rejected.financials).toMatchObject({ npv: -826.45, paybackYears: null, irr: { rate: expect.any(Number) } });
+    expect(rejected.riskPlan.map((p) => [p.key, p.severity])).toEqual([
       ['roi', 'high'],
       ['implementation_risk', 'high'],
       ['market_opportunity', 'high'],
       ['technical_feasibility', 'high'],
       ['no_payback', 'high'],
     ]);
-    // Value 3 → total 3.2736 − 0.25 × 4 = 2.2736 → reject
-    const rejected = evaluateStrategicInitiative(
-      { ...weak, strategicValue: { business_alignment: 3, competitive_differentiation: 3, market_expansion: 3, operational_efficiency: 3, innovation_potential: 3 } },
-      strategicInitiative(),
-    );
-    expect(rejected).toMatchObject({ total: 2.2736, recommendation: 'reject' });
+    // Same scores, but −1000 then 1100: NPV = −1000 + 1000 = 0 → roi 5; total 3.2736 − 0.1736 + 1 = 4.1 < 5.5, NPV ≥ 0 → defer.
+    // Payback: cumulative −1000, +100 → 1000/1100 = 0.9091 years.
+    const deferred = evaluateStrategicInitiative({ ...weak, cashFlows: [-1000, 1100] }, strategicInitiative());
+    expect(deferred).toMatchObject({ total: 4.1, recommendation: 'defer', conditions: [] });
+    expect(deferred.financials).toMatchObject({ npv: 0, paybackYears: 0.9091, irr: { rate: 0.1 } });
   });
 
   it('IRR null is reported with its reason', () => {
