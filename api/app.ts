@@ -3,6 +3,7 @@ import { authenticate } from './auth.js';
 import { cors, rateLimit, requestId, requireJson, securityHeaders } from './hardening.js';
 import { idempotency } from './idempotency.js';
 import { createApiMetrics } from './metrics.js';
+import { requestLog } from './request-log.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
@@ -31,7 +32,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   const metrics = createApiMetrics();
-  app.use(requestId, metrics.middleware, securityHeaders, cors(deps.config.CORS_ORIGINS));
+  app.use(requestId, requestLog(deps.log), metrics.middleware, securityHeaders, cors(deps.config.CORS_ORIGINS));
   app.get('/metrics', metrics.handler);
   app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
   app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));

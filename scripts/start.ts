@@ -17,7 +17,7 @@ import { createWorker, installWorkerRuntime } from '../worker/worker.js';
 runMain(async () => {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { process: 'govflow' });
-  installWorkerRuntime(config);
+  installWorkerRuntime(config, log);
 
   let dev: DevServer | undefined;
   if (!config.TEMPORAL_ADDRESS) dev = await startDevServer(config, (msg) => log.info(msg));

@@ -8,7 +8,7 @@ import { createWorker, installWorkerRuntime } from './worker.js';
 runMain(async () => {
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL, { process: 'worker' });
-  installWorkerRuntime(config);
+  installWorkerRuntime(config, log);
   const temporal = await connectTemporal(config);
   await registerSearchAttributes(temporal.client, config.TEMPORAL_NAMESPACE);
   const database = await openDatabase(config, log, { allowEmbedded: false });

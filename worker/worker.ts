@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
 
 export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
 
@@ -33,8 +34,18 @@ export async function createWorker(
   });
 }
 
-/** Installs the SDK runtime with Prometheus metrics when configured; must run before any connection is made. */
-export function installWorkerRuntime(config: Config): void {
-  if (!config.WORKER_METRICS_ADDRESS) return;
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } });
+const SDK_LEVEL: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+
+/**
+ * Installs the SDK runtime before any connection is made: its log lines (which carry workflow and activity IDs)
+ * go to the process's JSON logger, and Prometheus metrics are served when WORKER_METRICS_ADDRESS is set.
+ */
+export function installWorkerRuntime(config: Config, log: Logger): void {
+  const toPino = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+  Runtime.install({
+    logger: new DefaultLogger(SDK_LEVEL[config.LOG_LEVEL] ?? 'INFO', (entry) => {
+      log[toPino[entry.level]]({ ...entry.meta, source: 'temporal-sdk' }, entry.message);
+    }),
+    ...(config.WORKER_METRICS_ADDRESS ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } } : {}),
+  });
 }
