@@ -17,7 +17,7 @@ import type {
 import { addDays } from './calendar.js';
 import { EnginePolicyError, joinPath, parseWith } from './errors.js';
 import { PROHIBITED_PRACTICES, aiComplianceInputSchema, type AiComplianceInput } from './inputs.js';
-import { compareNatural, compareText, roundScore, stableSum } from './rounding.js';
+import { compareNatural, compareText, roundScore, sortNatural, stableSum } from './rounding.js';
 import { humanise, throwIfProblems } from './scoring.js';
 
 export type { AiComplianceInput } from './inputs.js';
@@ -188,7 +188,7 @@ function classify(input: AiComplianceInput, policy: AiCompliancePolicy): AiCompl
     tier = 'high_risk';
     const titles = new Map(policy.euAiAct.annexIIIAreas.map((a) => [a.id, a.title]));
     reasons = [
-      ...[...new Set(intake.annexIIIAreas)].sort(compareNatural).map((a) => `Annex III area ${a}: ${titles.get(a)} (Art. 6(2))`),
+      ...sortNatural(new Set(intake.annexIIIAreas)).map((a) => `Annex III area ${a}: ${titles.get(a)} (Art. 6(2))`),
       ...(intake.annexISafetyComponent ? ['Safety component of a product under Annex I legislation (Art. 6(1))'] : []),
     ];
   } else if (transparencyReasons.length > 0) {
@@ -284,7 +284,7 @@ function coverageOf(framework: Framework, requirements: RequirementResult[], pol
     if (r.status === 'not_applicable') continue;
     for (const id of r.controls[framework]) weakest.set(id, Math.min(weakest.get(id) ?? 2, rank[r.status]));
   }
-  const ids = [...weakest.keys()].sort(compareNatural);
+  const ids = sortNatural(weakest.keys());
   const covered = ids.filter((id) => weakest.get(id) === 2);
   return {
     catalogue: `${catalogue.source} ${catalogue.version}`,

@@ -65,11 +65,27 @@ const IRR_GRID: readonly number[] = (() => {
 })();
 
 /**
- * Internal rate of return: the rate at which NPV is zero, by bisection between grid points where NPV changes
- * sign. Null (with the reason) when it is undefined or ambiguous.
+ * Internal rate of return: the rate at which NPV is zero, by bisection. Conventional flows (one sign change)
+ * have exactly one root, bracketed directly; otherwise a grid is scanned for sign changes of NPV and each is
+ * bisected. Null (with the reason) when it is undefined or ambiguous.
  */
 export function internalRateOfReturn(flows: readonly number[]): IrrResult {
-  if (signChanges(flows) === 0) return { rate: null, reason: 'no_sign_change' };
+  const changes = signChanges(flows);
+  if (changes === 0) return { rate: null, reason: 'no_sign_change' };
+  if (changes === 1) {
+    // Descartes' rule of signs in x = 1/(1+r): exactly one root for r > -1, so bracket it and bisect.
+    const atLow = netPresentValue(flows, IRR_LOW);
+    if (atLow === 0) return { rate: IRR_LOW, reason: null };
+    let hi = 1;
+    let atHi = netPresentValue(flows, hi);
+    while (atHi !== 0 && Math.sign(atHi) === Math.sign(atLow) && hi < IRR_HIGH) {
+      hi = Math.min(IRR_HIGH, hi * 4);
+      atHi = netPresentValue(flows, hi);
+    }
+    if (atHi === 0) return { rate: hi, reason: null };
+    if (Math.sign(atHi) === Math.sign(atLow)) return { rate: null, reason: 'no_root_in_range' };
+    return { rate: bisect(flows, IRR_LOW, hi), reason: null };
+  }
   const roots: number[] = [];
   let prevRate = IRR_GRID[0]!;
   let prevNpv = netPresentValue(flows, prevRate);

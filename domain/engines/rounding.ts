@@ -57,18 +57,32 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+type NaturalToken = string | number;
+
+function naturalTokens(text: string): NaturalToken[] {
+  return (text.match(/\d+|\D+/g) ?? []).map((t) => (t.charCodeAt(0) >= 48 && t.charCodeAt(0) <= 57 ? Number(t) : t));
+}
+
+function compareTokens(a: NaturalToken[], b: NaturalToken[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return compareText(String(x), String(y));
+  }
+  return a.length - b.length;
+}
+
 /** Natural order for identifiers with numbers in them: `GOVERN 1.2` before `GOVERN 1.10`. */
 export function compareNatural(a: string, b: string): number {
-  const pa = a.match(/\d+|\D+/g) ?? [];
-  const pb = b.match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i]!;
-    const y = pb[i]!;
-    if (x === y) continue;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny && Number(x) !== Number(y)) return Number(x) - Number(y);
-    return compareText(x, y);
-  }
-  return pa.length - pb.length || compareText(a, b);
+  return compareTokens(naturalTokens(a), naturalTokens(b)) || compareText(a, b);
+}
+
+/** `values` sorted in natural order (each value tokenised once). */
+export function sortNatural(values: Iterable<string>): string[] {
+  return [...values]
+    .map((v) => ({ v, t: naturalTokens(v) }))
+    .sort((a, b) => compareTokens(a.t, b.t) || compareText(a.v, b.v))
+    .map((e) => e.v);
 }
