@@ -1,6 +1,7 @@
 import type { Db } from '../platform/database.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
 import { deliverPendingNotifications } from './notifications.js';
+import { runRecordedEvaluation, type EvaluationRequest } from './evaluations.js';
 
 export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
 
@@ -17,6 +18,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async deliverNotifications(input: { workflowId: string }): Promise<{ delivered: number; failed: number }> {
       return deliverPendingNotifications(deps.db, input.workflowId, deps.notificationWebhookUrl);
+    },
+    async runEvaluation(req: EvaluationRequest): Promise<unknown> {
+      return runRecordedEvaluation(deps.db, req);
     },
   };
 }

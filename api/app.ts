@@ -10,6 +10,7 @@ import { RouteRegistry } from './route-registry.js';
 import { registerArchitectureReviewRoutes } from './routes/architecture-reviews.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { mountDocs } from './routes/docs.js';
+import { registerEvaluationRoutes } from './routes/evaluations.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerProcessIndexRoutes } from './routes/processes.js';
@@ -26,6 +27,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerAuditRoutes(registry, deps);
   registerProcessIndexRoutes(registry, deps);
   registerArchitectureReviewRoutes(registry, deps);
+  registerEvaluationRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import {
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   isGrpcServiceError,
@@ -50,6 +51,9 @@ export function toGovflowError(err: unknown): GovflowError | undefined {
       return new GovflowError(cause.type, cause.message, fields);
     }
     return new GovflowError('RuleViolation', (cause as Error | undefined)?.message ?? 'the process refused the action');
+  }
+  if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && isErrorCode(err.cause.type)) {
+    return new GovflowError(err.cause.type, err.cause.message, (err.cause.details?.[0] as ErrorField[] | undefined) ?? []);
   }
   if (err instanceof WorkflowNotFoundError) return new GovflowError('NotFound', 'no such process');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return new GovflowError('Conflict', 'a process with this business key already exists');

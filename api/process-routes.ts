@@ -55,6 +55,8 @@ export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: s
   actions: ProcessAction<z.ZodType>[];
   /** Whether the common delegate action applies (processes with reviewer roles). */
   delegation: boolean;
+  /** Short processes (evaluations): answer the start with the finished process's outcome and result. */
+  awaitResult?: boolean;
 }
 
 /** Declares a kind of process's routes: start, list, get state, and each action as a Temporal Update. */
@@ -104,7 +106,9 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
         if (existing.memo?.idempotencyKey !== idempotencyKey) throw err;
         return { ...response, policyVersion: String(existing.memo?.policyVersion ?? response.policyVersion) };
       }
-      return response;
+      if (!spec.awaitResult) return response;
+      const finished = (await temporal.workflow.getHandle(workflowId).result()) as ProcessStateBase & { result?: unknown };
+      return { ...response, outcome: finished.outcome, result: finished.result };
     },
   });
 

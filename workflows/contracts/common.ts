@@ -13,7 +13,11 @@ export type ProcessKind =
   | 'roadmap_engagement'
   | 'cto_engagement'
   | 'retrospective'
-  | 'evaluation';
+  | 'technical_decision_evaluation'
+  | 'technology_proposal_evaluation'
+  | 'strategic_initiative_evaluation'
+  | 'performance_assessment'
+  | 'ai_compliance_assessment';
 
 /** Workflow IDs derive from business keys, so a retried start can never create a second process. */
 export function workflowIdFor(kind: ProcessKind, businessKey: string): string {

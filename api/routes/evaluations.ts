@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import {
+  aiComplianceInputSchema,
+  decisionMatrixInputSchema,
+  performanceAssessmentInputSchema,
+  strategicInitiativeInputSchema,
+  technologyProposalInputSchema,
+} from '../../domain/engines/inputs.js';
+import { ENGINES, runEngine, type EngineName } from '../../domain/engines/registry.js';
+import { EVALUATIONS, type EvaluationInput } from '../../workflows/contracts/evaluation.js';
+import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import type { RouteRegistry } from '../route-registry.js';
+import { businessKey, text } from '../schemas/common.js';
+
+const INPUTS: Record<EngineName, z.ZodType> = {
+  technical_decision: decisionMatrixInputSchema,
+  technology_proposal: technologyProposalInputSchema,
+  strategic_initiative: strategicInitiativeInputSchema,
+  performance_assessment: performanceAssessmentInputSchema,
+  ai_compliance: aiComplianceInputSchema,
+};
+
+const REQUESTERS: Record<EngineName, string[]> = {
+  technical_decision: ['requester', 'technical_lead', 'enterprise_architect', 'engagement_lead'],
+  technology_proposal: ['requester', 'technical_lead', 'enterprise_architect', 'engagement_lead'],
+  strategic_initiative: ['requester', 'engagement_lead', 'executive_sponsor'],
+  performance_assessment: ['technical_lead', 'engagement_lead'],
+  ai_compliance: ['requester', 'ethics_board_member', 'engagement_lead'],
+};
+
+/** `POST /evaluations/<engine>`: each engine as a recorded evaluation, answered with its explained result. */
+export function registerEvaluationRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  for (const engine of Object.keys(ENGINES) as EngineName[]) {
+    const { kind, workflowType, path } = EVALUATIONS[engine];
+    registerProcessRoutes(registry, deps, {
+      kind,
+      path: `/evaluations/${path}`,
+      tag: 'Evaluations',
+      workflowType,
+      startRoles: REQUESTERS[engine],
+      startBody: z.object({ businessKey, title: text(300), input: INPUTS[engine] }).strict(),
+      delegation: false,
+      awaitResult: true,
+      actions: [],
+      buildInput: (body, actor, policySet): EvaluationInput => {
+        const policy = ENGINES[engine].policyOf(policySet);
+        // A dry run refuses input the engine would refuse (e.g. a score off the policy's scale) with a 400,
+        // before a durable process is started for it.
+        runEngine(engine, body.input, policy);
+        return { businessKey: body.businessKey, title: body.title, requester: actor, policyVersion: policySet.version.id, policy, input: body.input };
+      },
+    });
+  }
+}
