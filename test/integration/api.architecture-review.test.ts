@@ -181,4 +181,17 @@ describe('architecture review through the API', () => {
     const reused = await api.call('POST', '/architecture-reviews', { token: requester, body: { ...startBody(key), title: 'other' }, headers: idem });
     expect(reused.status).toBe(422);
   });
+
+  it('serves the current policy set and every version a process pinned', async () => {
+    const token = await api.tokenFor('rita', 'requester');
+    const current = await api.call('GET', '/policies', { token });
+    expect(current.status).toBe(200);
+    const version = (await defaultPolicy()).version.id;
+    expect(current.body.current.version.id).toBe(version);
+    expect(current.body.pinnedVersions.map((v: { id: string }) => v.id)).toContain(version); // pinned by the reviews above
+    const pinned = await api.call('GET', `/policies/${encodeURIComponent(version)}`, { token });
+    expect(pinned.status).toBe(200);
+    expect(pinned.body.architectureReview.approvalCriteria).toEqual(criteria);
+    expect((await api.call('GET', '/policies/9.9.9+000000000000', { token })).status).toBe(404);
+  });
 });
