@@ -1,4 +1,4 @@
-import type { ProcessEvent, Notice, ProcessKind } from '../workflows/contracts/common.js';
+import type { Notice, ProcessEvent, ProcessStateBase } from '../workflows/contracts/common.js';
 import type { Db } from '../platform/database.js';
 import { appendAudit } from './audit-log.js';
 
@@ -18,18 +18,9 @@ export interface DecisionRecord {
 
 export interface ProcessSnapshot {
   workflowId: string;
-  kind: ProcessKind;
-  businessKey: string;
-  title: string;
-  requester: string;
-  stage: string;
-  outcome: string | null;
-  policyVersion: string;
-  pendingRoles: string[];
-  riskTier: string | null;
-  slaDueAt: string | null;
+  /** The process's full state (its query result); the queryable columns are taken from it. */
+  state: ProcessStateBase;
   completed: boolean;
-  state: unknown;
   /** Monotonic per process: an older snapshot (a late retry) never overwrites a newer one. */
   stateVersion: number;
   events: ProcessEvent[];
@@ -42,18 +33,19 @@ export interface ProcessSnapshot {
  * Idempotent: every row is keyed by workflow and event, so a retried activity writes nothing twice.
  */
 export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise<void> {
+  const { state } = s;
   const fields = {
-    kind: s.kind,
-    businessKey: s.businessKey,
-    title: s.title,
-    requester: s.requester,
-    stage: s.stage,
-    outcome: s.outcome,
-    policyVersion: s.policyVersion,
-    pendingRoles: s.pendingRoles,
-    riskTier: s.riskTier,
-    slaDueAt: s.slaDueAt ? new Date(s.slaDueAt) : null,
-    state: s.state as object,
+    kind: state.kind,
+    businessKey: state.businessKey,
+    title: state.title,
+    requester: state.requester,
+    stage: state.stage,
+    outcome: state.outcome,
+    policyVersion: state.policyVersion,
+    pendingRoles: state.pendingRoles,
+    riskTier: state.riskTier ?? null,
+    slaDueAt: state.slaDueAt ? new Date(state.slaDueAt) : null,
+    state: state as unknown as object,
     stateVersion: s.stateVersion,
     completedAt: s.completed ? new Date() : null,
   };
@@ -92,7 +84,7 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise
           kind: n.kind,
           recipients: n.recipients,
           message: n.message,
-          payload: { title: s.title, stage: s.stage, kind: s.kind },
+          payload: { title: state.title, stage: state.stage, kind: state.kind },
         })),
       });
     }
@@ -106,7 +98,7 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise
         role: e.role ?? null,
         action: e.action,
         details: e.details,
-        policyVersion: s.policyVersion,
+        policyVersion: state.policyVersion,
         occurredAt: new Date(e.at),
       })),
     );

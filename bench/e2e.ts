@@ -14,16 +14,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { Client } from '@temporalio/client';
 import { loadPolicySet, defaultPolicyDir } from '../domain/policy/load.js';
 import { loadConfig } from '../platform/config.js';
 import { createDb } from '../platform/database.js';
-import { applyMigrations } from '../platform/migrations.js';
 import { newToken } from '../platform/principals.js';
 import { connectTemporal, startDevServer } from '../platform/temporal.js';
-import { reviewVoteUpdate, type ArchitectureReviewInput } from '../workflows/contracts/architecture-review.js';
+import { reviewVoteUpdate } from '../workflows/contracts/architecture-review.js';
+import { createScratchDatabase } from '../test/support/db.js';
 import { freePort, spawnEntry, waitFor } from '../test/support/processes.js';
+import { architectureReviewInput } from '../test/support/reviews.js';
 
 const { values } = parseArgs({ options: { reviews: { type: 'string', default: '1000' }, open: { type: 'string', default: '1000,10000' } } });
 const N = Number(values.reviews);
@@ -32,12 +32,8 @@ const ROLES = { technical_lead: 'tom', enterprise_architect: 'erin', security_ar
 const DEADLINE = Date.now() + 40 * 60_000; // the whole run stops by itself
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-bench-'));
-const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
-await admin.connect();
-const dbName = `govflow_bench_${Date.now()}`;
-await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
-await applyMigrations(dbUrl);
+const scratch = await createScratchDatabase('govflow_bench');
+const dbUrl = scratch.url;
 
 const config = loadConfig({ DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()) });
 const dev = await startDevServer(config, () => {});
@@ -75,12 +71,7 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   );
 }
 
-function input(key: string): ArchitectureReviewInput {
-  return {
-    businessKey: key, title: `bench ${key}`, trigger: 'new_system_design', systemDescription: 'bench', evidence: [], selfAssessment: {},
-    requester: { id: 'rita', kind: 'person', roles: ['requester'] }, policyVersion: policySet.version.id, policy: policySet.architectureReview,
-  };
-}
+const input = (key: string) => architectureReviewInput(policySet, key, { title: `bench ${key}` });
 
 async function viaApi(key: string): Promise<void> {
   await post('/architecture-reviews', tokens.requester!, { businessKey: key, title: `bench ${key}`, trigger: 'new_system_design', systemDescription: 'bench' });
@@ -167,7 +158,6 @@ try {
   await db.$disconnect();
   await temporal.client.close();
   await dev.stop();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -6,28 +6,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createDb } from '../platform/database.js';
-import { applyMigrations } from '../platform/migrations.js';
 import { locateTestServer, registerSearchAttributes } from '../platform/temporal.js';
 import { scenarios } from '../test/histories/scenarios.js';
+import { createScratchDatabase } from '../test/support/db.js';
 import { defaultPolicy } from '../test/support/policy.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 
 const filter = process.argv[2] ?? '';
-const serverUrl = new URL(process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
-const dbName = `govflow_record_${Date.now()}`;
-const admin = new pg.Client({ connectionString: serverUrl.toString() });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${dbName}`);
-const dbUrl = new URL(serverUrl);
-dbUrl.pathname = `/${dbName}`;
-await applyMigrations(dbUrl.toString());
-const db = createDb(dbUrl.toString(), 4);
+const scratch = await createScratchDatabase('govflow_record');
+const db = createDb(scratch.url, 4);
 const serverPath = locateTestServer();
 const env = await TestWorkflowEnvironment.createTimeSkipping(serverPath ? { server: { executable: { type: 'existing-path', path: serverPath } } } : {});
 await registerSearchAttributes(env.connection, 'default');
@@ -48,6 +40,5 @@ try {
 } finally {
   await db.$disconnect();
   await env.teardown();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await scratch.drop();
 }

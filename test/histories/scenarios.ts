@@ -1,8 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { PolicySet, Verdict } from '../../domain/policy/types.js';
-import { resubmitUpdate, reviewVoteUpdate, type ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
+import type { PolicySet } from '../../domain/policy/types.js';
+import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
 import { extendDeadlineUpdate, withdrawUpdate } from '../../workflows/contracts/common.js';
 import { requester, reviewers, techLead } from '../support/actors.js';
+import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
 
 /**
  * Scenarios whose histories are committed under test/histories/ and replayed by the test suite, so a change to
@@ -15,28 +16,12 @@ export interface Scenario {
   run(env: TestWorkflowEnvironment, taskQueue: string, policy: PolicySet): Promise<string>;
 }
 
-function reviewInput(policy: PolicySet, businessKey: string): ArchitectureReviewInput {
-  return {
-    businessKey,
-    title: `Recorded review ${businessKey}`,
-    trigger: 'new_system_design',
-    systemDescription: 'recorded scenario',
-    evidence: [],
-    selfAssessment: {},
-    requester,
-    policyVersion: policy.version.id,
-    policy: policy.architectureReview,
-  };
-}
-
 async function startReview(env: TestWorkflowEnvironment, taskQueue: string, policy: PolicySet, key: string) {
-  return env.client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${key}`, args: [reviewInput(policy, key)] });
+  const input = architectureReviewInput(policy, key, { title: `Recorded review ${key}`, systemDescription: 'recorded scenario' });
+  return env.client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${key}`, args: [input] });
 }
 
-const rulings = (policy: PolicySet, verdict: Verdict, overrides: Record<string, Verdict> = {}) => ({
-  ...Object.fromEntries(policy.architectureReview.approvalCriteria.map((c) => [c, verdict])),
-  ...overrides,
-});
+const rulings = rulingsFor;
 
 export const scenarios: Scenario[] = [
   {

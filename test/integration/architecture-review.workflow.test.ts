@@ -7,15 +7,11 @@ import type { Worker } from '@temporalio/worker';
 import type { ArchitectureReviewPolicy, PolicySet, Verdict } from '../../domain/policy/types.js';
 import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { Db } from '../../platform/database.js';
-import {
-  resubmitUpdate,
-  reviewVoteUpdate,
-  type ArchitectureReviewInput,
-  type ArchitectureReviewState,
-} from '../../workflows/contracts/architecture-review.js';
+import { resubmitUpdate, reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
 import { delegateUpdate, extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { person, requester, reviewers, securityArchitect, securityArchitect2, techLead, domainExpert, enterpriseArchitect, chair } from '../support/actors.js';
 import { testDb } from '../support/db.js';
+import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
 import { defaultPolicy } from '../support/policy.js';
 import { testWorker, timeSkippingEnv } from '../support/temporal.js';
 
@@ -40,29 +36,12 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function allRulings(policy: ArchitectureReviewPolicy, verdict: Verdict): Record<string, Verdict> {
-  return Object.fromEntries(policy.approvalCriteria.map((c) => [c, verdict]));
-}
 
 async function startReview(policyOverride?: Partial<ArchitectureReviewPolicy>) {
   const businessKey = `ARCH-${randomUUID().slice(0, 8)}`;
   const policy = { ...policySet.architectureReview, ...policyOverride };
-  const input: ArchitectureReviewInput = {
-    businessKey,
-    title: `Payments platform redesign ${businessKey}`,
-    trigger: 'new_system_design',
-    systemDescription: 'Event-sourced payments core',
-    evidence: ['https://wiki.example.com/adr/42'],
-    selfAssessment: { scalability: { status: 'compliant' } },
-    requester,
-    policyVersion: policySet.version.id,
-    policy,
-  };
-  const handle = await env.client.workflow.start('architectureReview', {
-    taskQueue,
-    workflowId: `architecture-review/${businessKey}`,
-    args: [input],
-  });
+  const input = architectureReviewInput(policySet, businessKey, { title: `Payments platform redesign ${businessKey}`, evidence: ['https://wiki.example.com/adr/42'], policy });
+  const handle = await env.client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${businessKey}`, args: [input] });
   return { handle, policy, businessKey };
 }
 
@@ -72,8 +51,8 @@ function vote(handle: Handle, actor: Actor, role: string, rulings: Record<string
   return handle.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings, ...extra }] });
 }
 
-async function approveAll(handle: Handle, policy: ArchitectureReviewPolicy) {
-  for (const [role, actor] of Object.entries(reviewers)) await vote(handle, actor, role, allRulings(policy, 'approve'));
+async function approveAll(handle: Handle) {
+  for (const [role, actor] of Object.entries(reviewers)) await vote(handle, actor, role, rulingsFor(policySet, 'approve'));
 }
 
 async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
@@ -91,8 +70,8 @@ async function refusal(promise: Promise<unknown>): Promise<{ type: string | unde
 
 describe('architecture review', () => {
   it('is approved when every required role approves, and the record and audit chain show it', async () => {
-    const { handle, policy } = await startReview();
-    await approveAll(handle, policy);
+    const { handle } = await startReview();
+    await approveAll(handle);
     const result = (await handle.result()) as ArchitectureReviewState;
     expect(result.outcome).toBe('approved');
     expect(result.votes.map((v) => v.role).sort()).toEqual(Object.keys(reviewers).sort());
@@ -111,24 +90,24 @@ describe('architecture review', () => {
 
   it('refuses invalid votes and leaves the state unchanged', async () => {
     const { handle, policy } = await startReview();
-    await vote(handle, techLead, 'technical_lead', allRulings(policy, 'approve'));
+    await vote(handle, techLead, 'technical_lead', rulingsFor(policySet, 'approve'));
     const before = await handle.query(stateQuery);
 
-    expect((await refusal(vote(handle, techLead, 'security_architect', allRulings(policy, 'approve')))).type).toBe('Forbidden');
-    expect((await refusal(vote(handle, techLead, 'technical_lead', allRulings(policy, 'approve')))).type).toBe('Conflict');
-    expect((await refusal(vote(handle, securityArchitect, 'security_architect', allRulings(policy, 'reject')))).type).toBe('RuleViolation');
+    expect((await refusal(vote(handle, techLead, 'security_architect', rulingsFor(policySet, 'approve')))).type).toBe('Forbidden');
+    expect((await refusal(vote(handle, techLead, 'technical_lead', rulingsFor(policySet, 'approve')))).type).toBe('Conflict');
+    expect((await refusal(vote(handle, securityArchitect, 'security_architect', rulingsFor(policySet, 'reject')))).type).toBe('RuleViolation');
     expect(
-      (await refusal(vote(handle, securityArchitect, 'security_architect', allRulings(policy, 'approve_with_conditions'), { justification: 'ok' }))).type,
+      (await refusal(vote(handle, securityArchitect, 'security_architect', rulingsFor(policySet, 'approve_with_conditions'), { justification: 'ok' }))).type,
     ).toBe('RuleViolation');
     const partial = { [policy.approvalCriteria[0]!]: 'approve' as Verdict };
     expect((await refusal(vote(handle, securityArchitect, 'security_architect', partial))).type).toBe('ValidationError');
-    expect((await refusal(vote(handle, person('mallory', 'requester'), 'requester', allRulings(policy, 'approve')))).type).toBe('ValidationError');
+    expect((await refusal(vote(handle, person('mallory', 'requester'), 'requester', rulingsFor(policySet, 'approve')))).type).toBe('ValidationError');
 
     const after = await handle.query(stateQuery);
     expect(after).toEqual(before);
 
     // Revising is explicit, and replaces the earlier vote.
-    await vote(handle, techLead, 'technical_lead', allRulings(policy, 'approve_with_conditions'), {
+    await vote(handle, techLead, 'technical_lead', rulingsFor(policySet, 'approve_with_conditions'), {
       revise: true,
       justification: 'needs load test',
       conditions: ['load test at 10x before go-live'],
@@ -138,37 +117,37 @@ describe('architecture review', () => {
     expect(revised.votes[0]).toMatchObject({ verdict: 'approve_with_conditions', revisedFrom: 'approve' });
 
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'superseded by ARCH-2' }] });
-    expect((await refusal(vote(handle, securityArchitect, 'security_architect', allRulings(policy, 'approve')))).type).toBe('Conflict');
+    expect((await refusal(vote(handle, securityArchitect, 'security_architect', rulingsFor(policySet, 'approve')))).type).toBe('Conflict');
     const result = (await handle.result()) as ArchitectureReviewState;
     expect(result.outcome).toBe('withdrawn');
   });
 
   it('ends at once when a blocking role (security) rejects', async () => {
-    const { handle, policy } = await startReview();
-    await vote(handle, techLead, 'technical_lead', allRulings(policy, 'approve'));
-    await vote(handle, securityArchitect, 'security_architect', { ...allRulings(policy, 'approve'), security_assessment_approval: 'reject' }, { justification: 'no encryption at rest' });
+    const { handle } = await startReview();
+    await vote(handle, techLead, 'technical_lead', rulingsFor(policySet, 'approve'));
+    await vote(handle, securityArchitect, 'security_architect', { ...rulingsFor(policySet, 'approve'), security_assessment_approval: 'reject' }, { justification: 'no encryption at rest' });
     const result = (await handle.result()) as ArchitectureReviewState;
     expect(result.outcome).toBe('rejected');
     expect(result.pendingRoles).toEqual([]);
   });
 
   it('goes back to the requester on "request changes" and completes in a second round', async () => {
-    const { handle, policy } = await startReview();
-    await vote(handle, techLead, 'technical_lead', allRulings(policy, 'approve'));
-    await vote(handle, enterpriseArchitect, 'enterprise_architect', allRulings(policy, 'approve'));
-    await vote(handle, securityArchitect, 'security_architect', allRulings(policy, 'approve'));
-    await vote(handle, domainExpert, 'domain_expert', { ...allRulings(policy, 'approve'), scalability_validation: 'request_changes' }, { justification: 'no capacity model' });
+    const { handle } = await startReview();
+    await vote(handle, techLead, 'technical_lead', rulingsFor(policySet, 'approve'));
+    await vote(handle, enterpriseArchitect, 'enterprise_architect', rulingsFor(policySet, 'approve'));
+    await vote(handle, securityArchitect, 'security_architect', rulingsFor(policySet, 'approve'));
+    await vote(handle, domainExpert, 'domain_expert', { ...rulingsFor(policySet, 'approve'), scalability_validation: 'request_changes' }, { justification: 'no capacity model' });
     await env.sleep('1 hour');
     const waiting = (await handle.query(stateQuery)) as ArchitectureReviewState;
     expect(waiting.stage).toBe('changes_requested');
     expect(waiting.pendingRoles).toEqual(['requester']);
-    expect((await refusal(vote(handle, techLead, 'technical_lead', allRulings(policy, 'approve'), { revise: true }))).type).toBe('Conflict');
+    expect((await refusal(vote(handle, techLead, 'technical_lead', rulingsFor(policySet, 'approve'), { revise: true }))).type).toBe('Conflict');
     expect((await refusal(handle.executeUpdate(resubmitUpdate, { args: [{ actor: techLead, changes: 'x' }] }))).type).toBe('Forbidden');
 
     const resubmitted = await handle.executeUpdate(resubmitUpdate, { args: [{ actor: requester, changes: 'added a capacity model' }] });
     expect(resubmitted.round).toBe(2);
     expect(resubmitted.history).toHaveLength(4);
-    await approveAll(handle, policy);
+    await approveAll(handle);
     const result = (await handle.result()) as ArchitectureReviewState;
     expect(result.outcome).toBe('approved');
     expect(result.round).toBe(2);
@@ -198,33 +177,33 @@ describe('architecture review', () => {
     expect(extended.extensionDays).toBe(10);
     await env.sleep('5 days'); // past the original deadline
     expect(((await handle.query(stateQuery)) as ArchitectureReviewState).outcome).toBeNull();
-    await approveAll(handle, policy);
+    await approveAll(handle);
     expect(((await handle.result()) as ArchitectureReviewState).outcome).toBe('approved');
   });
 
   it('waits 60 days when the policy allows it and still completes', async () => {
-    const { handle, policy } = await startReview({
+    const { handle } = await startReview({
       escalation: { ...policySet.architectureReview.escalation, reminderAfterDays: 20, escalateAfterDays: 40, slaBreachAfterDays: 90 },
     });
     await env.sleep('60 days');
     const waiting = (await handle.query(stateQuery)) as ArchitectureReviewState;
     expect(waiting.outcome).toBeNull();
     expect(waiting.notices.map((n) => n.kind)).toEqual(['reminder', 'escalation']);
-    await approveAll(handle, policy);
+    await approveAll(handle);
     expect(((await handle.result()) as ArchitectureReviewState).outcome).toBe('approved');
   });
 
   it('lets a reviewer delegate to another holder of the role, and records it', async () => {
-    const { handle, policy } = await startReview();
+    const { handle } = await startReview();
     expect(
       (await refusal(handle.executeUpdate(delegateUpdate, { args: [{ actor: securityArchitect, role: 'security_architect', to: chair }] }))).type,
     ).toBe('RuleViolation');
     await handle.executeUpdate(delegateUpdate, { args: [{ actor: securityArchitect, role: 'security_architect', to: securityArchitect2, reason: 'on leave' }] });
-    expect((await refusal(vote(handle, securityArchitect, 'security_architect', allRulings(policy, 'approve')))).type).toBe('Forbidden');
-    await vote(handle, techLead, 'technical_lead', allRulings(policy, 'approve'));
-    await vote(handle, enterpriseArchitect, 'enterprise_architect', allRulings(policy, 'approve'));
-    await vote(handle, securityArchitect2, 'security_architect', allRulings(policy, 'approve'));
-    await vote(handle, domainExpert, 'domain_expert', allRulings(policy, 'approve'));
+    expect((await refusal(vote(handle, securityArchitect, 'security_architect', rulingsFor(policySet, 'approve')))).type).toBe('Forbidden');
+    await vote(handle, techLead, 'technical_lead', rulingsFor(policySet, 'approve'));
+    await vote(handle, enterpriseArchitect, 'enterprise_architect', rulingsFor(policySet, 'approve'));
+    await vote(handle, securityArchitect2, 'security_architect', rulingsFor(policySet, 'approve'));
+    await vote(handle, domainExpert, 'domain_expert', rulingsFor(policySet, 'approve'));
     const result = (await handle.result()) as ArchitectureReviewState;
     expect(result.outcome).toBe('approved');
     expect(result.events.find((e) => e.action === 'delegated')).toMatchObject({ actor: 'sam', details: { to: 'sasha', reason: 'on leave' } });

@@ -10,9 +10,10 @@ import { loadConfig } from '../../platform/config.js';
 import { createDb, type Db } from '../../platform/database.js';
 import { issueToken } from '../../platform/principals.js';
 import { registerSearchAttributes, startDevServer, type DevServer } from '../../platform/temporal.js';
-import { reviewVoteUpdate, type ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
+import { reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
-import { requester, reviewers } from '../support/actors.js';
+import { reviewers } from '../support/actors.js';
+import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
 import { defaultPolicy } from '../support/policy.js';
 import { CuttableProxy, freePort, spawnEntry, waitFor, type Child } from '../support/processes.js';
 
@@ -75,21 +76,9 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function input(businessKey: string): ArchitectureReviewInput {
-  return {
-    businessKey,
-    title: `Fault test ${businessKey}`,
-    trigger: 'new_system_design',
-    systemDescription: 'fault test',
-    evidence: [],
-    selfAssessment: {},
-    requester,
-    policyVersion: policy.version.id,
-    policy: policy.architectureReview,
-  };
-}
+const input = (businessKey: string) => architectureReviewInput(policy, businessKey, { title: `Fault test ${businessKey}` });
 
-const approveAll = () => Object.fromEntries(policy.architectureReview.approvalCriteria.map((c) => [c, 'approve' as const]));
+const approveAll = () => rulingsFor(policy, 'approve');
 
 /** Sends one vote until it is accepted; the Update ID makes every retry the same vote. */
 async function voteUntilAccepted(handle: WorkflowHandle, role: string): Promise<void> {

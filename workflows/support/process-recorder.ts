@@ -99,26 +99,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       const events = this.events.splice(0);
       const decisions = this.decisions.splice(0);
       const notices = this.notices.splice(0);
-      const s = this.state;
-      await recordProcess({
-        workflowId: workflowInfo().workflowId,
-        kind: s.kind,
-        businessKey: s.businessKey,
-        title: s.title,
-        requester: s.requester,
-        stage: s.stage,
-        outcome: s.outcome,
-        policyVersion: s.policyVersion,
-        pendingRoles: s.pendingRoles,
-        riskTier: s.riskTier ?? null,
-        slaDueAt: s.slaDueAt,
-        completed: this.closed,
-        state: s,
-        stateVersion: version,
-        events,
-        decisions,
-        notices,
-      });
+      await recordProcess({ workflowId: workflowInfo().workflowId, state: this.state, completed: this.closed, stateVersion: version, events, decisions, notices });
       if (notices.length > 0) await deliverNotifications({ workflowId: workflowInfo().workflowId });
       this.flushedVersion = version;
     }
