@@ -3,7 +3,8 @@ import type { Db } from '../platform/database.js';
 /**
  * Delivers a process's undelivered notifications to the configured webhook (the outbox pattern: the row was
  * committed with the process state; delivery happens after). Without a webhook, recording is the delivery.
- * A failing webhook is recorded on the row and retried on the next call, never failing the workflow.
+ * A failing webhook is recorded on the row and the activity fails, so Temporal retries it with backoff; the
+ * workflow gives up after its retry budget, and the undelivered rows stay visible (deliveredAt null, lastError).
  */
 export async function deliverPendingNotifications(
   db: Db,
@@ -35,5 +36,6 @@ export async function deliverPendingNotifications(
       failed++;
     }
   }
+  if (failed > 0) throw new Error(`${failed} notification(s) of ${workflowId} could not be delivered to the webhook; will retry`);
   return { delivered, failed };
 }

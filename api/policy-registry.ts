@@ -6,25 +6,33 @@ import type { Db } from '../platform/database.js';
  * process's rules stay answerable after the files change).
  */
 export class PolicyRegistry {
-  private saved = false;
+  private saved: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
     readonly current: PolicySet,
   ) {}
 
-  /** Stores the current set's snapshot once; called before the first process pins it. */
+  /** Stores the current set's snapshot once (concurrent first requests share one write); then returns the set. */
   async pinCurrent(): Promise<PolicySet> {
-    if (!this.saved) {
-      const { version } = this.current;
-      await this.db.policySnapshot.upsert({
-        where: { id: version.id },
-        create: { id: version.id, semver: version.semver, contentHash: version.contentHash, content: this.current as unknown as object },
-        update: {},
-      });
-      this.saved = true;
-    }
+    this.saved ??= this.saveSnapshot().catch((err: unknown) => {
+      this.saved = undefined; // let the next request try again
+      throw err;
+    });
+    await this.saved;
     return this.current;
+  }
+
+  private async saveSnapshot(): Promise<void> {
+    const { version } = this.current;
+    try {
+      await this.db.policySnapshot.create({
+        data: { id: version.id, semver: version.semver, contentHash: version.contentHash, content: this.current as unknown as object },
+      });
+    } catch (err) {
+      // Another API process pinned the same version first: the content is identical by construction (hash).
+      if ((err as { code?: string }).code !== 'P2002') throw err;
+    }
   }
 
   async get(versionId: string): Promise<PolicySet | null> {

@@ -203,11 +203,19 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       handler: async ({ body, params }, _req, res) => {
         const request = await action.toRequest(body, actorOf(res), deps);
         const idempotencyKey = idempotencyKeyOf(res);
-        // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.
-        return handleFor(params.key!).executeUpdate(action.update, {
-          args: [request as never],
-          ...(idempotencyKey ? { updateId: `${action.name}-${idempotencyKey}` } : {}),
-        });
+        try {
+          // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.
+          return await handleFor(params.key!).executeUpdate(action.update, {
+            args: [request as never],
+            ...(idempotencyKey ? { updateId: `${action.name}-${idempotencyKey}` } : {}),
+          });
+        } catch (err) {
+          // A finished workflow takes no Updates; if the record knows it, the process is closed, not unknown.
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, params.key!) }, select: { outcome: true, completedAt: true } });
+          if (!row) throw new GovflowError('NotFound', `no ${spec.kind.replace(/_/g, ' ')} with key ${params.key}`);
+          throw new GovflowError('Conflict', `the ${spec.kind.replace(/_/g, ' ')} ${params.key} is closed${row.outcome ? ` (${row.outcome})` : ''}`);
+        }
       },
     });
   }

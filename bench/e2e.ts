@@ -56,7 +56,12 @@ for (const [role, id] of [['requester', 'rita'], ...Object.entries(ROLES)] as [s
 const rulings = Object.fromEntries(policySet.architectureReview.approvalCriteria.map((c) => [c, 'approve']));
 
 async function post(p: string, token: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${api.url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${api.url}${p}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${p}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -153,6 +158,9 @@ try {
   for (const l of latencies) console.log(`| ${l.concurrency} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} |`);
   console.log('\n| open reviews | worker process RSS MiB | KiB per open review |\n|---|---|---|');
   for (const m of memory) console.log(`| ${m.open} | ${m.rssMiB.toFixed(0)} | ${m.perProcessKiB.toFixed(1)} |`);
+} catch (err) {
+  console.error(`bench failed: ${(err as Error).stack}\n--- govflow output (tail) ---\n${govflow.output()}`);
+  process.exitCode = 1;
 } finally {
   await govflow.kill('SIGTERM');
   await db.$disconnect();

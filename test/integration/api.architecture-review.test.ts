@@ -6,6 +6,7 @@ import type { Db } from '../../platform/database.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { testDb } from '../support/db.js';
 import { defaultPolicy } from '../support/policy.js';
+import { waitFor } from '../support/processes.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
 
 const taskQueue = `api-${randomUUID()}`;
@@ -45,16 +46,6 @@ function startBody(businessKey: string) {
   };
 }
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('architecture review through the API', () => {
   it('answers /healthz and /readyz', async () => {
     expect((await api.call('GET', '/healthz')).status).toBe(200);
@@ -84,7 +75,7 @@ describe('architecture review through the API', () => {
     expect(described.status.name).toBe('COMPLETED');
     expect(described.memo?.policyVersion).toBe((await defaultPolicy()).version.id);
 
-    const row = await waitFor(() => db.process.findFirst({ where: { workflowId: started.body.workflowId, completedAt: { not: null } } }));
+    const row = await waitFor('the completed process row', () => db.process.findFirst({ where: { workflowId: started.body.workflowId, completedAt: { not: null } } }));
     expect(row.outcome).toBe('approved');
     expect(await db.decision.count({ where: { workflowId: started.body.workflowId } })).toBe(4);
 
@@ -103,7 +94,7 @@ describe('architecture review through the API', () => {
     await api.call('POST', '/architecture-reviews', { token: requester, body: startBody(key) });
     const sec = await api.tokenFor('sec-2', 'security_architect');
     await api.call('POST', `/architecture-reviews/${key}/votes`, { token: sec, body: { role: 'security_architect', rulings: approveAll() } });
-    const found = await waitFor(async () => {
+    const found = await waitFor('the review in the visibility store', async () => {
       const ids: string[] = [];
       for await (const wf of env.client.workflow.list({ query: `GovflowPendingRoles = 'technical_lead' AND GovflowBusinessKey = '${key}'` })) ids.push(wf.workflowId);
       return ids.length ? ids : null;
@@ -154,6 +145,14 @@ describe('architecture review through the API', () => {
     expect(first.status).toBe(200);
     const twice = await api.call('POST', `/architecture-reviews/${key}/votes`, { token: sec, body: { role: 'security_architect', rulings: approveAll() } });
     expect(twice.status).toBe(409);
+
+    // Once the process has finished, an action on it is a conflict with its outcome, not an unknown process.
+    expect((await api.call('POST', `/architecture-reviews/${key}/withdraw`, { token: requester, body: { reason: 'superseded' } })).status).toBe(200);
+    await waitFor('the withdrawn review to finish', async () => (await db.process.findUnique({ where: { workflowId: `architecture-review/${key}` } }))?.completedAt);
+    await waitFor('Temporal to close the workflow', async () => (await env.client.workflow.getHandle(`architecture-review/${key}`).describe()).status.name === 'COMPLETED');
+    const late = await api.call('POST', `/architecture-reviews/${key}/votes`, { token: sec, body: { role: 'security_architect', rulings: approveAll(), revise: true } });
+    expect(late.status).toBe(409);
+    expect(late.body.detail).toContain('closed (withdrawn)');
   });
 
   it('replays a retried POST with the same Idempotency-Key: one process, one vote', async () => {

@@ -1,12 +1,18 @@
-import { condition, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities, DecisionRecord } from '../../activities/index.js';
 import type { Actor, Notice, ProcessEvent, ProcessStateBase } from '../contracts/common.js';
 import { SA } from '../contracts/search-attributes.js';
 
-// Projection writes retry until the database is back: a governance decision must reach the record eventually.
-const { recordProcess, deliverNotifications } = proxyActivities<Activities>({
+// The projection is a local activity: it runs in the worker that runs the workflow, without a round trip
+// through the server per write, and retries until the database is back (a decision must reach the record).
+const { recordProcess } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+// Webhook delivery may be slow or down: a regular activity, so it never holds up a workflow task.
+const { deliverNotifications } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
 });
 
 /**
@@ -23,6 +29,9 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private notices: Notice[] = [];
   private closed = false;
   private pump: Promise<void> | undefined;
+  /** Webhook deliveries run one after another, beside the projection, so a slow webhook never holds it up. */
+  private deliveries: Promise<void> = Promise.resolve();
+  private deliveriesInFlight = 0;
 
   constructor(
     readonly state: S,
@@ -92,16 +101,30 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   }
 
   private async runPump(): Promise<void> {
+    const settled = () => this.closed && this.version === this.flushedVersion && this.deliveriesInFlight === 0;
     for (;;) {
-      await condition(() => this.version !== this.flushedVersion || (this.closed && this.version === this.flushedVersion));
-      if (this.version === this.flushedVersion && this.closed) return;
+      await condition(() => this.version !== this.flushedVersion || settled());
+      if (settled()) return;
       const version = this.version;
       const events = this.events.splice(0);
       const decisions = this.decisions.splice(0);
       const notices = this.notices.splice(0);
       await recordProcess({ workflowId: workflowInfo().workflowId, state: this.state, completed: this.closed, stateVersion: version, events, decisions, notices });
-      if (notices.length > 0) await deliverNotifications({ workflowId: workflowInfo().workflowId });
       this.flushedVersion = version;
+      if (notices.length > 0) this.deliver(notices);
     }
+  }
+
+  private deliver(notices: Notice[]): void {
+    this.deliveriesInFlight++;
+    this.deliveries = this.deliveries
+      .then(() => deliverNotifications({ workflowId: workflowInfo().workflowId }))
+      .then(
+        () => undefined,
+        () => void this.event('system', 'notification_delivery_failed', { notices: notices.map((n) => n.seq) }),
+      )
+      .finally(() => {
+        this.deliveriesInFlight--;
+      });
   }
 }
