@@ -1,63 +1,7 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { PolicySet } from '../../domain/policy/types.js';
-import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
-import { extendDeadlineUpdate, withdrawUpdate } from '../../workflows/contracts/common.js';
-import { requester, reviewers, techLead } from '../support/actors.js';
-import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
+import type { Scenario } from './scenario.js';
+import { architectureReviewScenarios } from './architecture-review.scenarios.js';
 
-/**
- * Scenarios whose histories are committed under test/histories/ and replayed by the test suite, so a change to
- * workflow code that would break running processes (non-determinism) fails CI. Record them again with
- * `npx tsx scripts/record-histories.ts` only for a deliberate, versioned change.
- */
-export interface Scenario {
-  /** File name under test/histories/, e.g. `architecture-review/approved`. */
-  name: string;
-  run(env: TestWorkflowEnvironment, taskQueue: string, policy: PolicySet): Promise<string>;
-}
+export type { Scenario } from './scenario.js';
 
-async function startReview(env: TestWorkflowEnvironment, taskQueue: string, policy: PolicySet, key: string) {
-  const input = architectureReviewInput(policy, key, { title: `Recorded review ${key}`, systemDescription: 'recorded scenario' });
-  return env.client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${key}`, args: [input] });
-}
-
-const rulings = rulingsFor;
-
-export const scenarios: Scenario[] = [
-  {
-    name: 'architecture-review/approved-after-resubmission',
-    async run(env, taskQueue, policy) {
-      const h = await startReview(env, taskQueue, policy, 'REC-1');
-      for (const [role, actor] of Object.entries(reviewers)) {
-        const r = role === 'domain_expert' ? rulings(policy, 'approve', { scalability_validation: 'request_changes' }) : rulings(policy, 'approve');
-        await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: r, justification: 'recorded' }] });
-      }
-      await env.sleep('4 days'); // a reminder to the requester fires
-      await h.executeUpdate(resubmitUpdate, { args: [{ actor: requester, changes: 'capacity model added' }] });
-      await h.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: 3, reason: 'holidays' }] });
-      for (const [role, actor] of Object.entries(reviewers)) {
-        await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: rulings(policy, 'approve') }] });
-      }
-      await h.result();
-      return h.workflowId;
-    },
-  },
-  {
-    name: 'architecture-review/sla-breached',
-    async run(env, taskQueue, policy) {
-      const h = await startReview(env, taskQueue, policy, 'REC-2');
-      await h.executeUpdate(reviewVoteUpdate, { args: [{ actor: techLead, role: 'technical_lead', rulings: rulings(policy, 'approve') }] });
-      await h.result();
-      return h.workflowId;
-    },
-  },
-  {
-    name: 'architecture-review/withdrawn',
-    async run(env, taskQueue, policy) {
-      const h = await startReview(env, taskQueue, policy, 'REC-3');
-      await h.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'superseded' }] });
-      await h.result();
-      return h.workflowId;
-    },
-  },
-];
+/** Every recorded scenario; each kind of process keeps its own in `<kind>.scenarios.ts`. */
+export const scenarios: Scenario[] = [...architectureReviewScenarios];
