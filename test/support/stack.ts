@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Db } from '../../platform/database.js';
+import { startTestApi, type TestApi } from './api.js';
+import { testDb } from './db.js';
+import { devServerEnv, testWorker } from './temporal.js';
+
+export interface ApiStack {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  api: TestApi;
+  taskQueue: string;
+}
+
+/**
+ * The whole stack for an API test file: a Temporal dev server, a worker on the test bundle, the test database
+ * and the real API on port 0; started before the file's tests and stopped after them. Read the fields inside
+ * tests (they are set by the time tests run).
+ */
+export function useApiStack(name: string): ApiStack {
+  const stack = { taskQueue: `${name}-${randomUUID()}` } as ApiStack;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    stack.env = await devServerEnv();
+    stack.db = testDb();
+    worker = await testWorker(stack.env, stack.db, stack.taskQueue);
+    running = worker.run();
+    stack.api = await startTestApi(stack.env, stack.db, stack.taskQueue);
+  });
+  afterAll(async () => {
+    await stack.api?.close();
+    worker?.shutdown();
+    await running;
+    await stack.db?.$disconnect();
+    await stack.env?.teardown();
+  });
+  return stack;
+}
