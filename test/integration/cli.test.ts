@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApiStack } from '../support/stack.js';
+import { waitFor } from '../support/processes.js';
+
+const stack = useApiStack('cli');
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'govflow-cli-'));
+let adminToken: string;
+
+/** Runs `npm run govflow -- ...` as an operator would (same entry point), against the test API. */
+async function govflow(token: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.resolve('scripts/govflow.ts'), ...args], {
+      env: { ...process.env, GOVFLOW_URL: stack.api.url, GOVFLOW_TOKEN: token },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  adminToken = await stack.api.tokenFor('cli-admin', 'admin');
+});
+
+describe('the govflow CLI', () => {
+  it('creates principals, starts a review, shows the inbox, votes it to approval and verifies the audit chain', async () => {
+    const suffix = randomUUID().slice(0, 6);
+    const tokens: Record<string, string> = {};
+    for (const [id, role] of [[`rita-${suffix}`, 'requester'], [`tom-${suffix}`, 'technical_lead'], [`erin-${suffix}`, 'enterprise_architect'], [`sam-${suffix}`, 'security_architect'], [`dora-${suffix}`, 'domain_expert']] as const) {
+      const created = await govflow(adminToken, 'principal', 'create', id, '--roles', role, '--name', `CLI ${role}`);
+      expect(created.code, created.stderr).toBe(0);
+      tokens[role] = (JSON.parse(created.stdout) as { token: string }).token;
+    }
+
+    const key = `CLI-${suffix}`;
+    const file = path.join(dir, 'review.json');
+    writeFileSync(file, JSON.stringify({
+      businessKey: key,
+      title: 'Payments ledger v2',
+      trigger: 'new_system_design',
+      systemDescription: 'Event-sourced ledger',
+      evidence: ['https://wiki.example.com/ledger'],
+      selfAssessment: {},
+    }));
+    const started = await govflow(tokens.requester!, 'start', 'architecture-reviews', '--file', file);
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ workflowId: `architecture-review/${key}` });
+
+    const inbox = await waitFor('the review in the security architect inbox', async () => {
+      const out = await govflow(tokens.security_architect!, 'inbox');
+      const items = (JSON.parse(out.stdout) as { items: { businessKey: string }[] }).items;
+      return items.some((i) => i.businessKey === key) ? items : null;
+    });
+    expect(inbox.length).toBeGreaterThan(0);
+
+    for (const role of ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert']) {
+      const voted = await govflow(tokens[role]!, 'vote', 'architecture-reviews', key, '--role', role, '--approve-all');
+      expect(voted.code, voted.stderr).toBe(0);
+    }
+    const shown = await waitFor('the approved review', async () => {
+      const out = await govflow(tokens.requester!, 'show', 'architecture-reviews', key);
+      const state = JSON.parse(out.stdout) as { outcome: string | null };
+      return state.outcome ? state : null;
+    });
+    expect(shown.outcome).toBe('approved');
+
+    const verified = await govflow(adminToken, 'audit', 'verify');
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+  });
+
+  it('explains refusals in one line and exits non-zero', async () => {
+    const requester = await stack.api.tokenFor('cli-rita', 'requester');
+    const noRole = await govflow(requester, 'vote', 'architecture-reviews', 'NOPE-1', '--role', 'technical_lead', '--approve-all');
+    expect(noRole.code).toBe(2);
+    expect(noRole.stderr).toMatch(/^govflow: 403 /);
+
+    const unknownReview = await govflow(adminToken, 'show', 'architecture-reviews', 'NOPE-1');
+    expect(unknownReview.code).toBe(2);
+    expect(unknownReview.stderr).toMatch(/^govflow: 404 no architecture review with key NOPE-1/);
+
+    const unknown = await govflow(adminToken, 'frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('usage: npm run govflow');
+
+    const badToken = await govflow('gf_nope', 'inbox');
+    expect(badToken.code).toBe(2);
+    expect(badToken.stderr).toMatch(/^govflow: 401 /);
+  });
+});
