@@ -8,8 +8,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage: npm run govflow -- <command>
-  principal create <id> --roles r1,r2 [--name "Full Name"] [--kind person|agent]   create a principal; prints its token
+  principal create <id> --roles r1,r2 [--name "Full Name"] [--kind person|agent]   create a principal; prints it with its token
   token create <id> [--label L]                                                   issue another token
+      (--print-token on either: print the bare token, e.g. RITA=$(npm run -s govflow -- principal create rita --roles requester --print-token))
   inbox                                                                           what waits on my roles
   start <process-path> --file body.json                                           e.g. start architecture-reviews --file review.json
   show <process-path> <key>                                                       full state of a process
@@ -60,12 +61,13 @@ async function call(method: string, p: string, body?: unknown): Promise<unknown>
 
 const readJson = (file: string | undefined) => (file ? JSON.parse(readFileSync(file, 'utf8')) : fail('--file is required'));
 const print = (value: unknown) => process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+const printIssued = (issued: unknown) => (values['print-token'] ? print(`${(issued as { token: string }).token}\n`) : print(issued));
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     roles: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, label: { type: 'string' }, file: { type: 'string' },
-    role: { type: 'string' }, rulings: { type: 'string' }, 'approve-all': { type: 'boolean' }, justification: { type: 'string' }, conditions: { type: 'string' },
+    'print-token': { type: 'boolean' }, role: { type: 'string' }, rulings: { type: 'string' }, 'approve-all': { type: 'boolean' }, justification: { type: 'string' }, conditions: { type: 'string' },
   },
 });
 const [cmd, sub, a, b] = positionals;
@@ -73,11 +75,11 @@ const [cmd, sub, a, b] = positionals;
 switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit' ? (sub ?? '') : ''}`.trim()) {
   case 'principal create':
     if (!a || !values.roles) fail(USAGE);
-    print(await call('POST', '/principals', { id: a, roles: values.roles.split(','), ...(values.name ? { name: values.name } : {}), ...(values.kind ? { kind: values.kind } : {}) }));
+    printIssued(await call('POST', '/principals', { id: a, roles: values.roles.split(','), ...(values.name ? { name: values.name } : {}), ...(values.kind ? { kind: values.kind } : {}) }));
     break;
   case 'token create':
     if (!a) fail(USAGE);
-    print(await call('POST', `/principals/${encodeURIComponent(a)}/tokens`, { ...(values.label ? { label: values.label } : {}) }));
+    printIssued(await call('POST', `/principals/${encodeURIComponent(a)}/tokens`, { ...(values.label ? { label: values.label } : {}) }));
     break;
   case 'inbox':
     print(await call('GET', '/inbox'));

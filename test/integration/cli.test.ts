@@ -35,10 +35,14 @@ describe('the govflow CLI', () => {
     const suffix = randomUUID().slice(0, 6);
     const tokens: Record<string, string> = {};
     for (const [id, role] of [[`rita-${suffix}`, 'requester'], [`tom-${suffix}`, 'technical_lead'], [`erin-${suffix}`, 'enterprise_architect'], [`sam-${suffix}`, 'security_architect'], [`dora-${suffix}`, 'domain_expert']] as const) {
-      const created = await govflow(adminToken, 'principal', 'create', id, '--roles', role, '--name', `CLI ${role}`);
+      // As the README does it: the bare token, ready for a shell variable.
+      const created = await govflow(adminToken, 'principal', 'create', id, '--roles', role, '--print-token');
       expect(created.code, created.stderr).toBe(0);
-      tokens[role] = (JSON.parse(created.stdout) as { token: string }).token;
+      expect(created.stdout).toMatch(/^gf_\S+\n$/);
+      tokens[role] = created.stdout.trim();
     }
+    const another = await govflow(adminToken, 'token', 'create', `rita-${suffix}`, '--label', 'laptop');
+    expect(JSON.parse(another.stdout)).toMatchObject({ token: expect.stringMatching(/^gf_/) });
 
     const key = `CLI-${suffix}`;
     const file = path.join(dir, 'review.json');
