@@ -9,7 +9,9 @@ import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
 import { registerArchitectureReviewRoutes } from './routes/architecture-reviews.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerCommitteeApprovalRoutes } from './routes/committee-approvals.js';
 import { mountDocs } from './routes/docs.js';
+import { registerEthicalReviewRoutes } from './routes/ethical-reviews.js';
 import { registerEvaluationRoutes } from './routes/evaluations.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policies.js';
@@ -27,6 +29,8 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerAuditRoutes(registry, deps);
   registerProcessIndexRoutes(registry, deps);
   registerArchitectureReviewRoutes(registry, deps);
+  registerCommitteeApprovalRoutes(registry, deps);
+  registerEthicalReviewRoutes(registry, deps);
   registerEvaluationRoutes(registry, deps);
 
   const app = express();

@@ -20,6 +20,8 @@ import {
   type ExtendDeadlineRequest,
   type WithdrawRequest,
 } from './contracts/common.js';
+import { committeeKeyFor } from './contracts/committee-approval.js';
+import { decideByCommittee, outcomeAfterCommittee } from './support/committee.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
@@ -62,6 +64,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
   };
   const rec = new ProcessRecorder(state, describe);
   const isOpen = () => state.outcome === null;
+  let withdrawal: WithdrawRequest | null = null;
 
   setHandler(stateQuery, () => state);
 
@@ -118,6 +121,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
   setHandler(
     withdrawUpdate,
     (req) => {
+      withdrawal = req;
       state.outcome = 'withdrawn';
       state.stage = 'closed';
       state.pendingRoles = [];
@@ -178,6 +182,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
 
   function validateVote(vote: ReviewVote): void {
     if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+    if (state.stage === 'awaiting_committee') refuse('Conflict', 'the reviewers have approved; the review awaits the governance committee');
     if (state.stage !== 'in_review') refuse('Conflict', 'the review is waiting for the requester to resubmit');
     if (!state.requiredRoles.includes(vote.role)) {
       refuse('ValidationError', `${vote.role} is not a reviewer role of this review`, [{ path: 'role', message: `expected one of ${state.requiredRoles.join(', ')}` }]);
@@ -239,7 +244,9 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     if (outcome.kind === 'rejected') {
       close('rejected', outcome.reason);
     } else if (outcome.kind === 'approved') {
-      close(outcome.withConditions ? 'approved_with_conditions' : 'approved', 'every required reviewer approved');
+      const approved = outcome.withConditions ? 'approved_with_conditions' : 'approved';
+      if (policy.outcome.requiresCommitteeApproval && input.committeePolicy) await finalApproval(approved);
+      else close(approved, 'every required reviewer approved');
     } else if (outcome.kind === 'changes_requested') {
       if (state.round >= policy.outcome.maxRounds) {
         close('rejected', `changes were still requested after ${policy.outcome.maxRounds} rounds`);
@@ -255,6 +262,37 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       const resubmitted = await waitWithEscalation(() => !isOpen() || state.stage === 'in_review', policy.escalation, resubmitClock, (step) => escalate(step, [state.requester]));
       if (resubmitted === 'sla_breach' && isOpen()) close('rejected', 'the requester did not resubmit before the deadline');
     }
+  }
+
+  /** The policy asks the governance committee to confirm the reviewers' approval. */
+  async function finalApproval(approved: 'approved' | 'approved_with_conditions'): Promise<void> {
+    state.stage = 'awaiting_committee';
+    state.pendingRoles = ['committee_member'];
+    state.slaDueAt = null;
+    rec.event('system', 'referred_to_committee', { round: state.round, reviewersOutcome: approved });
+    const committee = await decideByCommittee(
+      {
+        businessKey: committeeKeyFor(state.kind, state.businessKey),
+        title: state.title,
+        subject: { kind: state.kind, workflowId: state.workflowId, summary: input.systemDescription, recommendation: approved },
+        requester: input.requester,
+        urgent: input.urgent ?? false,
+        urgencyReason: input.urgent ? 'the architecture review was raised as urgent' : undefined,
+        policyVersion: state.policyVersion,
+        policy: input.committeePolicy!,
+      },
+      {
+        started: (workflowId) => {
+          state.committeeWorkflowId = workflowId;
+          rec.changed();
+        },
+        withdrawal: () => withdrawal,
+      },
+    );
+    if (!isOpen()) return;
+    const final = outcomeAfterCommittee(committee, approved);
+    state.conditions.push(...final.conditions);
+    close(final.outcome, final.reason);
   }
 
   function close(outcome: string, reason: string): void {
@@ -273,6 +311,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
 
 function describe(s: ArchitectureReviewState): string {
   if (s.outcome) return `**${s.title}** — ${s.outcome.replace(/_/g, ' ')} (round ${s.round})`;
+  if (s.stage === 'awaiting_committee') return `**${s.title}** — approved by the reviewers, awaiting the governance committee (${s.committeeWorkflowId ?? 'starting'})`;
   if (s.stage === 'changes_requested') return `**${s.title}** — waiting for the requester to resubmit (round ${s.round})`;
   return `**${s.title}** — round ${s.round}, waiting on ${s.pendingRoles.join(', ') || 'nobody'}${s.slaDueAt ? `, due ${s.slaDueAt.slice(0, 10)}` : ''}`;
 }

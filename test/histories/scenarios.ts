@@ -1,7 +1,8 @@
 import type { Scenario } from './scenario.js';
 import { architectureReviewScenarios } from './architecture-review.scenarios.js';
+import { governanceBoardScenarios } from './governance-boards.scenarios.js';
 
 export type { Scenario } from './scenario.js';
 
 /** Every recorded scenario; each kind of process keeps its own in `<kind>.scenarios.ts`. */
-export const scenarios: Scenario[] = [...architectureReviewScenarios];
+export const scenarios: Scenario[] = [...architectureReviewScenarios, ...governanceBoardScenarios];

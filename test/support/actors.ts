@@ -12,3 +12,6 @@ export const chair = person('chris', 'committee_chair', 'committee_member');
 export const admin = person('ada', 'admin');
 
 export const reviewers = { technical_lead: techLead, enterprise_architect: enterpriseArchitect, security_architect: securityArchitect, domain_expert: domainExpert };
+
+/** The five seats of the governance committee in the default policy; the chair first. */
+export const committeeMembers = [chair, person('cleo', 'committee_member'), person('cyrus', 'committee_member'), person('cora', 'committee_member'), person('cole', 'committee_member')];

@@ -14,6 +14,7 @@ export function architectureReviewInput(policy: PolicySet, businessKey: string, 
     requester,
     policyVersion: policy.version.id,
     policy: policy.architectureReview,
+    committeePolicy: policy.aiGovernance.committee,
     ...overrides,
   };
 }

@@ -1,7 +1,8 @@
-import { defineUpdate } from '@temporalio/workflow';
-import type { Ballot, Tally } from '../../domain/review/voting.js';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
+export type { RecordedBallot } from './ballots.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import type { Actor, ProcessKind, ProcessStateBase } from './common.js';
+import type { Actor, ProcessKind, ProcessStateBase, WithdrawRequest } from './common.js';
 
 /** Workflow type name, for parents that start the committee as a child and for the API. */
 export const COMMITTEE_APPROVAL_WORKFLOW = 'committeeApproval';
@@ -29,27 +30,10 @@ export interface CommitteeApprovalInput {
 }
 
 /** A member's ballot; holders of committee_member or committee_chair vote, one ballot per person. */
-export interface CommitteeVote {
-  actor: Actor;
-  ballot: Ballot;
-  justification?: string;
-  conditions?: string[];
-  /** Set to replace this member's earlier ballot. */
-  revise?: boolean;
-}
+export type CommitteeVote = BallotRequest;
 
-export interface RecordedBallot {
-  actor: string;
-  actorKind: Actor['kind'];
-  ballot: Ballot;
-  isChair: boolean;
-  justification?: string;
-  conditions: string[];
-  at: string;
-  revisedFrom?: Ballot;
-}
-
-export type CommitteeOutcome = 'approved' | 'rejected' | 'no_quorum' | 'tie' | 'withdrawn' | 'sla_breached';
+/** `sla_breached`: no quorum by the deadline (escalated); with quorum, the deadline closes the vote as cast. */
+export type CommitteeOutcome = 'approved' | 'rejected' | 'tie' | 'withdrawn' | 'sla_breached';
 
 export interface CommitteeApprovalState extends ProcessStateBase {
   kind: 'committee_approval';
@@ -66,3 +50,10 @@ export interface CommitteeApprovalState extends ProcessStateBase {
 }
 
 export const committeeVoteUpdate = defineUpdate<CommitteeApprovalState, [CommitteeVote]>('committeeVote');
+/** Sent by a parent process that was withdrawn while its committee item was still open. */
+export const committeeWithdrawSignal = defineSignal<[WithdrawRequest]>('withdrawFromCommittee');
+
+/** The committee item's business key for a parent process: unique across kinds of parent. */
+export function committeeKeyFor(parentKind: ProcessKind, parentKey: string): string {
+  return `${parentKind.replace(/_/g, '-')}.${parentKey}`;
+}

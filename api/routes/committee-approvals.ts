@@ -1,0 +1,41 @@
+import type { CommitteeApprovalInput } from '../../workflows/contracts/committee-approval.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate } from '../../workflows/contracts/committee-approval.js';
+import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import type { RouteRegistry } from '../route-registry.js';
+import { committeeVoteBody, startCommitteeApprovalBody } from '../schemas/committee-approval.js';
+
+/**
+ * The governance committee's items. Most are started by other processes (architecture reviews, ethical
+ * reviews, PoC scale-ups) as child workflows; a requester may also put an item to the committee directly.
+ */
+export function registerCommitteeApprovalRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  registerProcessRoutes(registry, deps, {
+    kind: 'committee_approval',
+    path: '/committee-approvals',
+    tag: 'Governance committee',
+    workflowType: COMMITTEE_APPROVAL_WORKFLOW,
+    startRoles: ['requester', 'committee_chair'],
+    startBody: startCommitteeApprovalBody,
+    delegation: false,
+    buildInput: (body, actor, policy): CommitteeApprovalInput => ({
+      businessKey: body.businessKey,
+      title: body.title,
+      subject: { kind: 'committee_approval', workflowId: null, summary: body.summary, recommendation: body.recommendation },
+      requester: actor,
+      urgent: body.urgent,
+      urgencyReason: body.urgencyReason,
+      policyVersion: policy.version.id,
+      policy: policy.aiGovernance.committee,
+    }),
+    actions: [
+      {
+        name: 'votes',
+        summary: 'Cast (or revise) your ballot as a committee member',
+        roles: ['committee_member', 'committee_chair'],
+        body: committeeVoteBody,
+        update: committeeVoteUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+    ],
+  });
+}

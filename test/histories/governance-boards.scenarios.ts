@@ -1,0 +1,85 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Scenario } from './scenario.js';
+import { reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalInput } from '../../workflows/contracts/committee-approval.js';
+import { stateQuery } from '../../workflows/contracts/common.js';
+import { boardVoteUpdate, type EthicalReviewState } from '../../workflows/contracts/ethical-review.js';
+import { committeeMembers, requester, reviewers } from '../support/actors.js';
+import { assessments, boardMembers, ethicalReviewInput } from '../support/ethical-reviews.js';
+import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
+
+/** Polls a process until `ready` holds (a child starts, an activity finishes), in real time. */
+async function until<S>(query: () => Promise<S>, ready: (s: S) => boolean): Promise<S> {
+  for (let i = 0; i < 200; i++) {
+    const s = await query();
+    if (ready(s)) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('scenario: the process did not reach the expected state');
+}
+
+async function committeeVotes(env: TestWorkflowEnvironment, workflowId: string, ballots: ('approve' | 'reject')[]) {
+  const h = env.client.workflow.getHandle(workflowId);
+  for (const [i, ballot] of ballots.entries()) {
+    await h.executeUpdate(committeeVoteUpdate, { args: [{ actor: committeeMembers[i]!, ballot, justification: ballot === 'reject' ? 'recorded' : undefined }] });
+  }
+}
+
+export const governanceBoardScenarios: Scenario[] = [
+  {
+    name: 'committee-approval/monthly-meeting-casting-vote',
+    async run(env, taskQueue, policy) {
+      const input: CommitteeApprovalInput = {
+        businessKey: 'REC-GC-1',
+        title: 'Recorded committee item',
+        subject: { kind: 'committee_approval', workflowId: null, summary: 'recorded scenario' },
+        requester,
+        urgent: false,
+        policyVersion: policy.version.id,
+        policy: policy.aiGovernance.committee,
+      };
+      const h = await env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: 'committee-approval/REC-GC-1', args: [input] });
+      await env.sleep('32 days'); // past the next monthly meeting
+      await committeeVotes(env, h.workflowId, ['approve', 'approve', 'reject', 'reject']);
+      await env.sleep('50 days'); // the deadline closes the vote: an even split, the chair's casting vote
+      await h.result();
+      return h.workflowId;
+    },
+  },
+  {
+    name: 'architecture-review/committee-final-approval',
+    async run(env, taskQueue, policy) {
+      const input = architectureReviewInput(policy, 'REC-4', {
+        urgent: true,
+        policy: { ...policy.architectureReview, outcome: { ...policy.architectureReview.outcome, requiresCommitteeApproval: true } },
+      });
+      const h = await env.client.workflow.start('architectureReview', { taskQueue, workflowId: 'architecture-review/REC-4', args: [input] });
+      for (const [role, actor] of Object.entries(reviewers)) await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: rulingsFor(policy, 'approve') }] });
+      const s = await until(() => h.query(stateQuery) as Promise<{ committeeWorkflowId: string | null }>, (x) => x.committeeWorkflowId !== null);
+      await committeeVotes(env, s.committeeWorkflowId!, ['approve', 'approve', 'approve']);
+      await h.result();
+      return h.workflowId;
+    },
+  },
+  {
+    name: 'ethical-review/high-risk-to-committee',
+    async run(env, taskQueue, policy) {
+      const h = await env.client.workflow.start('ethicalReview', { taskQueue, workflowId: 'ethical-review/REC-ERB-1', args: [ethicalReviewInput(policy, 'REC-ERB-1', { urgent: true })] });
+      const open = await until(() => h.query(stateQuery) as Promise<EthicalReviewState>, (x) => x.stage === 'board_review');
+      const findings = Object.fromEntries(open.reviewItems.map((i) => [i, 'satisfactory' as const]));
+      for (const actor of boardMembers.slice(0, 3)) await h.executeUpdate(boardVoteUpdate, { args: [{ actor, ballot: 'approve', findings }] });
+      const s = await until(() => h.query(stateQuery) as Promise<EthicalReviewState>, (x) => x.committeeWorkflowId !== null);
+      await committeeVotes(env, s.committeeWorkflowId!, ['approve', 'approve', 'approve']);
+      await h.result();
+      return h.workflowId;
+    },
+  },
+  {
+    name: 'ethical-review/prohibited',
+    async run(env, taskQueue, policy) {
+      const h = await env.client.workflow.start('ethicalReview', { taskQueue, workflowId: 'ethical-review/REC-ERB-2', args: [ethicalReviewInput(policy, 'REC-ERB-2', { assessment: assessments.prohibited })] });
+      await h.result();
+      return h.workflowId;
+    },
+  },
+];

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { assessments } from '../support/ethical-reviews.js';
+import { waitFor } from '../support/processes.js';
+import { useApiStack } from '../support/stack.js';
+
+const stack = useApiStack('api-boards');
+const REVIEW_ITEMS_HIGH_RISK = ['ethical_impact_assessment', 'bias_detection_review', 'fairness_evaluation', 'transparency_requirements', 'fundamental_rights_impact_assessment'];
+const findings = (f = 'satisfactory') => Object.fromEntries(REVIEW_ITEMS_HIGH_RISK.map((i) => [i, f]));
+
+describe('ethical review board and governance committee through the API', () => {
+  it('runs an ethical review to the committee’s final approval, every step over HTTP', async () => {
+    const requester = await stack.api.tokenFor('rita', 'requester');
+    const key = `ERB-${randomUUID().slice(0, 8)}`;
+    const started = await stack.api.call('POST', '/ethical-reviews', {
+      token: requester,
+      body: { businessKey: key, title: 'CV screening assistant', trigger: 'customer_facing_ai_features', systemDescription: 'Ranks applicants', assessment: assessments.highRisk, urgent: true },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+
+    const open = await waitFor('the board review', async () => {
+      const s = await stack.api.call('GET', `/ethical-reviews/${key}`, { token: requester });
+      return s.body.stage === 'board_review' ? s.body : null;
+    });
+    expect(open.riskTier).toBe('high_risk');
+    expect(open.reviewItems).toEqual(REVIEW_ITEMS_HIGH_RISK);
+
+    const committeeMember = await stack.api.tokenFor('cleo', 'committee_member');
+    const wrongRole = await stack.api.call('POST', `/ethical-reviews/${key}/votes`, { token: committeeMember, body: { ballot: 'approve', findings: findings() } });
+    expect(wrongRole.status).toBe(403);
+
+    const aria = await stack.api.tokenFor('aria', 'ai_ethics_specialist');
+    const refused = await stack.api.call('POST', `/ethical-reviews/${key}/votes`, { token: aria, body: { ballot: 'approve', findings: findings('unsatisfactory') } });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+
+    for (const [id, role] of [['aria', 'ai_ethics_specialist'], ['cam', 'community_representative'], ['tess', 'technical_specialist']] as const) {
+      const token = await stack.api.tokenFor(id, role);
+      const voted = await stack.api.call('POST', `/ethical-reviews/${key}/votes`, { token, body: { ballot: 'approve', findings: findings() } });
+      expect(voted.status, JSON.stringify(voted.body)).toBe(200);
+    }
+
+    const committeeKey = `ethical-review.${key}`;
+    const item = await waitFor('the committee item', async () => {
+      const s = await stack.api.call('GET', `/committee-approvals/${committeeKey}`, { token: requester });
+      return s.status === 200 && s.body.stage === 'voting' ? s.body : null;
+    });
+    expect(item.subject).toMatchObject({ kind: 'ethical_review', workflowId: `ethical-review/${key}` });
+    const listed = await stack.api.call('GET', '/committee-approvals?pendingRole=committee_member', { token: requester });
+    expect(listed.body.items.map((i: { businessKey: string }) => i.businessKey)).toContain(committeeKey);
+
+    for (const id of ['cleo', 'cyrus', 'cora']) {
+      const token = await stack.api.tokenFor(id, 'committee_member');
+      const voted = await stack.api.call('POST', `/committee-approvals/${committeeKey}/votes`, { token, body: { ballot: 'approve' } });
+      expect(voted.status, JSON.stringify(voted.body)).toBe(200);
+    }
+    const done = await waitFor('the approved ethical review', () => stack.db.process.findFirst({ where: { workflowId: `ethical-review/${key}`, completedAt: { not: null } } }));
+    expect(done.outcome).toBe('approved');
+    const late = await stack.api.call('POST', `/committee-approvals/${committeeKey}/votes`, { token: await stack.api.tokenFor('cole', 'committee_member'), body: { ballot: 'approve' } });
+    expect(late.status).toBe(409);
+  });
+
+  it('refuses a bad start with 400 and the field path, before any process starts', async () => {
+    const requester = await stack.api.tokenFor('rita', 'requester');
+    const key = `ERB-${randomUUID().slice(0, 8)}`;
+    const badTrigger = await stack.api.call('POST', '/ethical-reviews', { token: requester, body: { businessKey: key, title: 'x', trigger: 'because', systemDescription: 'x', assessment: assessments.minimal } });
+    expect(badTrigger.status).toBe(400);
+    expect(badTrigger.body.errors).toEqual([expect.objectContaining({ path: 'trigger' })]);
+    const badAssessment = await stack.api.call('POST', '/ethical-reviews', {
+      token: requester,
+      body: { businessKey: key, title: 'x', trigger: 'new_ai_model_deployment', systemDescription: 'x', assessment: { ...assessments.minimal, assessmentDate: 'soon' } },
+    });
+    expect(badAssessment.status).toBe(400);
+    expect(JSON.stringify(badAssessment.body.errors)).toContain('assessment.assessmentDate');
+    const urgentWithoutReason = await stack.api.call('POST', '/committee-approvals', { token: requester, body: { businessKey: key, title: 'x', summary: 'x', urgent: true } });
+    expect(urgentWithoutReason.status).toBe(400);
+    expect(urgentWithoutReason.body.errors).toEqual([expect.objectContaining({ path: 'urgencyReason' })]);
+    expect((await stack.api.call('GET', `/ethical-reviews/${key}`, { token: requester })).status).toBe(404);
+  });
+
+  it('puts a non-urgent item on the next meeting’s agenda', async () => {
+    const requester = await stack.api.tokenFor('rita', 'requester');
+    const key = `GC-${randomUUID().slice(0, 8)}`;
+    const started = await stack.api.call('POST', '/committee-approvals', { token: requester, body: { businessKey: key, title: 'AI usage policy v2', summary: 'Adopt the revised AI usage policy' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const item = await stack.api.call('GET', `/committee-approvals/${key}`, { token: requester });
+    expect(item.body.stage).toBe('awaiting_meeting');
+    expect(new Date(item.body.meetingAt).getUTCDate()).toBe(15);
+    const early = await stack.api.call('POST', `/committee-approvals/${key}/votes`, { token: await stack.api.tokenFor('cleo', 'committee_member'), body: { ballot: 'approve' } });
+    expect(early.status).toBe(409);
+    const withdrawn = await stack.api.call('POST', `/committee-approvals/${key}/withdraw`, { token: requester, body: { reason: 'replaced by v3' } });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.outcome).toBe('withdrawn');
+  });
+});

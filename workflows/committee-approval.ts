@@ -1,0 +1,179 @@
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { nextMeetingAt } from '../domain/review/committee-calendar.js';
+import {
+  committeeVoteUpdate,
+  committeeWithdrawSignal,
+  type CommitteeApprovalInput,
+  type CommitteeApprovalState,
+  type CommitteeOutcome,
+  type CommitteeVote,
+} from './contracts/committee-approval.js';
+import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type ExtendDeadlineRequest, type WithdrawRequest } from './contracts/common.js';
+import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
+import { slaDueAt } from './support/escalation.js';
+import { refuse } from './support/failures.js';
+import { ProcessRecorder } from './support/process-recorder.js';
+
+const VOTER_ROLES = ['committee_member', 'committee_chair'];
+
+/**
+ * The AI governance committee's final approval, usually a child of the process that needs it. A non-urgent
+ * item waits for the committee's next meeting (policy cadence); an urgent one is convened out of cycle. From
+ * the meeting on, members vote; quorum, majority and the chair's casting vote come from the policy, and the
+ * item is decided as soon as the outstanding seats can no longer change the result. Reminders and escalation
+ * run on the policy's timers; at the deadline the vote closes as cast, or breaches the SLA without a quorum.
+ */
+export async function committeeApproval(input: CommitteeApprovalInput): Promise<CommitteeApprovalState> {
+  const { policy } = input;
+  const state: CommitteeApprovalState = {
+    workflowId: workflowInfo().workflowId,
+    kind: 'committee_approval',
+    businessKey: input.businessKey,
+    title: input.title,
+    requester: input.requester.id,
+    policyVersion: input.policyVersion,
+    stage: 'awaiting_meeting',
+    outcome: null,
+    pendingRoles: [],
+    slaDueAt: null,
+    events: [],
+    notices: [],
+    subject: input.subject,
+    urgent: input.urgent,
+    meetingAt: null,
+    members: policy.composition.length,
+    ballots: [],
+    tally: null,
+    conditions: [],
+    extensionDays: 0,
+  };
+  const rec = new ProcessRecorder(state, describe);
+  const isOpen = () => state.outcome === null;
+  const board = (): Board => ({ name: 'committee', seats: state.members, rule: policy.voting, ballots: state.ballots });
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    committeeVoteUpdate,
+    (vote) => {
+      const isChair = vote.actor.roles.includes('committee_chair');
+      const { recorded, previous } = recordBallot(board(), vote, isChair);
+      state.ballots = [...state.ballots.filter((b) => b.actor !== vote.actor.id), recorded];
+      state.tally = currentTally(board(), false);
+      const role = isChair ? 'committee_chair' : 'committee_member';
+      const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', { ballot: vote.ballot, justification: vote.justification, conditions: vote.conditions, tally: state.tally }, role);
+      rec.decision(event, { round: 1, role, verdict: vote.ballot, conditions: vote.conditions, justification: vote.justification });
+      return state;
+    },
+    { validator: validateVote },
+  );
+
+  const withdraw = (req: WithdrawRequest, via: string) => {
+    if (!isOpen()) return;
+    rec.event(req.actor, 'withdrawn', { reason: req.reason, via }, 'requester');
+    close('withdrawn', req.reason);
+  };
+  setHandler(
+    withdrawUpdate,
+    (req) => {
+      withdraw(req, 'update');
+      return state;
+    },
+    {
+      validator: (req: WithdrawRequest) => {
+        if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
+        if (input.subject.workflowId) refuse('Conflict', `this item belongs to ${input.subject.workflowId}: withdraw that process instead`);
+        if (req.actor.id !== state.requester && !req.actor.roles.includes('admin')) refuse('Forbidden', 'only the requester can withdraw the item');
+        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+      },
+    },
+  );
+  setHandler(committeeWithdrawSignal, (req) => withdraw(req, 'parent'));
+
+  setHandler(
+    extendDeadlineUpdate,
+    (req) => {
+      state.extensionDays += req.days;
+      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, totalExtensionDays: state.extensionDays });
+      return state;
+    },
+    { validator: validateExtension },
+  );
+
+  function validateVote(vote: CommitteeVote): void {
+    if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
+    if (state.stage === 'awaiting_meeting') refuse('Conflict', `voting opens when the committee meets on ${state.meetingAt?.slice(0, 10)}`);
+    if (!vote.actor.roles.some((r) => VOTER_ROLES.includes(r))) refuse('Forbidden', `${vote.actor.id} is not a member of the governance committee`);
+    if (vote.actor.id === state.requester) refuse('Forbidden', 'the requester cannot vote on their own item');
+    validateBallot(board(), vote);
+  }
+
+  function validateExtension(req: ExtendDeadlineRequest): void {
+    if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
+    const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === 'committee_chair' || r === policy.escalation.escalateToRole || r === 'admin');
+    if (!allowed) refuse('Forbidden', `only the requester, the committee chair, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
+    if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
+    if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
+    if (state.extensionDays + req.days > policy.escalation.maxExtensionDays) {
+      refuse('RuleViolation', `extensions may total at most ${policy.escalation.maxExtensionDays} days (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${policy.escalation.maxExtensionDays - state.extensionDays}` }]);
+    }
+  }
+
+  function close(outcome: CommitteeOutcome, reason: string): void {
+    state.outcome = outcome;
+    state.stage = 'closed';
+    state.pendingRoles = [];
+    state.slaDueAt = null;
+    state.conditions = outcome === 'approved' ? approvalConditions(board()) : [];
+    rec.event('system', 'decided', { outcome, reason, tally: state.tally, conditions: state.conditions });
+    rec.notify('outcome', [state.requester], `Governance committee on "${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+  }
+
+  rec.start();
+  const now = Date.now();
+  const meetingAt = input.urgent ? now : nextMeetingAt(policy, now);
+  state.meetingAt = new Date(meetingAt).toISOString();
+  rec.event(input.requester, 'submitted', { subject: input.subject, urgent: input.urgent, urgencyReason: input.urgencyReason, meetingAt: state.meetingAt }, 'requester');
+  if (input.urgent) {
+    rec.event('system', 'convened_out_of_cycle', { reason: input.urgencyReason });
+  } else {
+    rec.notify('info', VOTER_ROLES, `"${state.title}" is on the agenda of the committee meeting on ${state.meetingAt.slice(0, 10)}`);
+    await condition(() => !isOpen(), meetingAt - now);
+  }
+
+  if (isOpen()) {
+    state.stage = 'voting';
+    state.pendingRoles = ['committee_member'];
+    const clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
+    state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
+    rec.event('system', 'voting_opened', { members: state.members, quorum: policy.voting.quorum, majority: policy.voting.majority });
+    rec.notify('info', VOTER_ROLES, `Voting is open on "${state.title}"`);
+    const decision = await collectBallots(board, isOpen, policy.escalation, clock, (step) => {
+      const voted = state.ballots.length;
+      if (step === 'reminder') rec.notify('reminder', VOTER_ROLES, `Reminder: "${state.title}" has ${voted} of ${state.members} ballots`);
+      else rec.notify('escalation', [policy.escalation.escalateToRole, 'committee_chair'], `Escalation: "${state.title}" is still undecided with ${voted} of ${state.members} ballots`);
+      rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { ballots: voted, members: state.members });
+    });
+    if (decision) {
+      const { tally: t, final } = decision;
+      state.tally = t;
+      if (t.result === 'no_quorum') {
+        rec.notify('sla_breach', [policy.escalation.escalateToRole, state.requester], `SLA breached: the committee did not reach a quorum on "${state.title}"; referred to the ${policy.escalation.escalateToRole}`);
+        close('sla_breached', explainTally(t, final));
+      } else if (t.result !== 'undecided') {
+        close(t.result, explainTally(t, final));
+      }
+    }
+  }
+
+  await condition(allHandlersFinished);
+  await rec.close();
+  return state;
+}
+
+function describe(s: CommitteeApprovalState): string {
+  if (s.outcome) return `**${s.title}** — committee: ${s.outcome.replace(/_/g, ' ')}`;
+  if (s.stage === 'awaiting_meeting') return `**${s.title}** — on the agenda of the committee meeting on ${s.meetingAt?.slice(0, 10)}`;
+  return `**${s.title}** — committee voting: ${s.ballots.length} of ${s.members} ballots${s.slaDueAt ? `, due ${s.slaDueAt.slice(0, 10)}` : ''}`;
+}
+

@@ -1,0 +1,264 @@
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
+import { committeeKeyFor } from './contracts/committee-approval.js';
+import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type ExtendDeadlineRequest, type WithdrawRequest } from './contracts/common.js';
+import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contracts/ethical-review.js';
+import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
+import { decideByCommittee, outcomeAfterCommittee } from './support/committee.js';
+import { slaDueAt } from './support/escalation.js';
+import { refuse } from './support/failures.js';
+import { ProcessRecorder } from './support/process-recorder.js';
+
+const { runEvaluation } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const FINDINGS: Finding[] = ['satisfactory', 'concerns', 'unsatisfactory'];
+
+/**
+ * The AI ethical review board. The compliance engine first classifies the system under the EU AI Act (a
+ * prohibited practice stops the process there) and lists its gaps; the board then rules on the policy's
+ * review items (a fundamental-rights impact assessment only for high-risk systems) and decides by the
+ * policy's quorum and majority. When the policy says so, an approval goes on to the governance committee.
+ */
+export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalReviewState> {
+  const { policy } = input;
+  if (!policy.triggers.includes(input.trigger)) {
+    refuse('ValidationError', `trigger "${input.trigger}" is not one of ${policy.triggers.join(', ')}`, [{ path: 'trigger', message: `expected one of ${policy.triggers.join(', ')}` }]);
+  }
+  const voterRoles = ['ethics_board_member', ...policy.composition];
+  const state: EthicalReviewState = {
+    workflowId: workflowInfo().workflowId,
+    kind: 'ethical_review',
+    businessKey: input.businessKey,
+    title: input.title,
+    requester: input.requester.id,
+    policyVersion: input.policyVersion,
+    stage: 'compliance_assessment',
+    outcome: null,
+    pendingRoles: [],
+    slaDueAt: null,
+    riskTier: null,
+    events: [],
+    notices: [],
+    trigger: input.trigger,
+    reviewItems: [],
+    compliance: null,
+    members: policy.composition.length,
+    ballots: [],
+    tally: null,
+    conditions: [],
+    extensionDays: 0,
+    committeeWorkflowId: null,
+  };
+  const rec = new ProcessRecorder(state, describe);
+  const isOpen = () => state.outcome === null;
+  const board = (): Board => ({ name: 'ethical review board', seats: state.members, rule: policy.voting, ballots: state.ballots });
+  let withdrawal: WithdrawRequest | null = null;
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    boardVoteUpdate,
+    (vote) => {
+      const { recorded, previous } = recordBallot(board(), vote, false);
+      state.ballots = [...state.ballots.filter((b) => b.actor !== vote.actor.id), { ...recorded, findings: vote.findings }];
+      state.tally = currentTally(board(), false);
+      const role = vote.actor.roles.find((r) => voterRoles.includes(r))!;
+      const details = { ballot: vote.ballot, findings: vote.findings, justification: vote.justification, conditions: vote.conditions, tally: state.tally };
+      const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', details, role);
+      rec.decision(event, { round: 1, role, verdict: vote.ballot, criteria: vote.findings, conditions: vote.conditions, justification: vote.justification });
+      return state;
+    },
+    { validator: validateVote },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    (req) => {
+      withdrawal = req;
+      rec.event(req.actor, 'withdrawn', { reason: req.reason }, 'requester');
+      close('withdrawn', req.reason);
+      return state;
+    },
+    {
+      validator: (req: WithdrawRequest) => {
+        if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
+        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the ethical review');
+        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+      },
+    },
+  );
+
+  setHandler(
+    extendDeadlineUpdate,
+    (req) => {
+      state.extensionDays += req.days;
+      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, totalExtensionDays: state.extensionDays });
+      return state;
+    },
+    { validator: validateExtension },
+  );
+
+  function validateVote(vote: BoardVote): void {
+    if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
+    if (state.stage !== 'board_review') refuse('Conflict', state.stage === 'awaiting_committee' ? 'the board has approved; the review awaits the governance committee' : 'the board votes once the compliance assessment is done');
+    if (!vote.actor.roles.some((r) => voterRoles.includes(r))) refuse('Forbidden', `${vote.actor.id} is not a member of the ethical review board`);
+    if (vote.actor.id === state.requester) refuse('Forbidden', 'the requester cannot vote on their own system');
+    validateBallot(board(), vote);
+    const findings = vote.findings ?? {};
+    const fields = [
+      ...state.reviewItems.filter((i) => !(i in findings)).map((i) => ({ path: `findings.${i}`, message: 'a finding is required' })),
+      ...Object.keys(findings).filter((i) => !state.reviewItems.includes(i)).map((i) => ({ path: `findings.${i}`, message: 'not a review item of this system' })),
+      ...Object.entries(findings).filter(([, f]) => !FINDINGS.includes(f)).map(([i]) => ({ path: `findings.${i}`, message: `expected one of ${FINDINGS.join(', ')}` })),
+    ];
+    if (fields.length) refuse('ValidationError', 'the ballot must give a finding on every review item that applies', fields);
+    const found = Object.values(findings);
+    if (vote.ballot === 'approve' && found.includes('unsatisfactory')) {
+      refuse('RuleViolation', 'an approval cannot carry an unsatisfactory finding: reject, or abstain', [{ path: 'ballot', message: 'reject or abstain' }]);
+    }
+    if (vote.ballot === 'approve' && found.includes('concerns') && !(vote.conditions ?? []).some((c) => c.trim())) {
+      refuse('RuleViolation', 'an approval with concerns must list the conditions that address them', [{ path: 'conditions', message: 'at least one condition' }]);
+    }
+  }
+
+  function validateExtension(req: ExtendDeadlineRequest): void {
+    if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
+    const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === policy.escalation.escalateToRole || r === 'admin');
+    if (!allowed) refuse('Forbidden', `only the requester, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
+    if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
+    if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
+    if (state.extensionDays + req.days > policy.escalation.maxExtensionDays) {
+      refuse('RuleViolation', `extensions may total at most ${policy.escalation.maxExtensionDays} days (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${policy.escalation.maxExtensionDays - state.extensionDays}` }]);
+    }
+  }
+
+  function close(outcome: EthicalReviewOutcome, reason: string): void {
+    state.outcome = outcome;
+    state.stage = 'closed';
+    state.pendingRoles = [];
+    state.slaDueAt = null;
+    rec.event('system', 'decided', { outcome, reason, tally: state.tally, conditions: state.conditions });
+    rec.notify('outcome', [state.requester], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+  }
+
+  rec.start();
+  rec.event(input.requester, 'started', { trigger: input.trigger, systemDescription: input.systemDescription, evidence: input.evidence, urgent: input.urgent ?? false }, 'requester');
+
+  // 1. The compliance engine, as a recorded evaluation of this process.
+  let result: AiComplianceResult | null = null;
+  try {
+    result = (await runEvaluation({
+      workflowId: state.workflowId,
+      engine: 'ai_compliance',
+      subject: input.title,
+      policyVersion: input.policyVersion,
+      policy: input.compliancePolicy,
+      input: input.assessment,
+    })) as AiComplianceResult;
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause;
+    if (!(cause instanceof ApplicationFailure)) throw err;
+    if (isOpen()) close('invalid_assessment', cause.message);
+  }
+  if (result && isOpen()) {
+    const c = result.classification;
+    state.riskTier = c.tier;
+    state.compliance = {
+      tier: c.tier,
+      blocked: c.blocked,
+      reasons: c.reasons,
+      articles: c.articles,
+      overallStatus: result.overall.status,
+      score: result.overall.score,
+      gaps: result.gaps.map((g) => ({ item: g.item, severity: g.severity, status: g.status })),
+      remediationPlan: result.remediationPlan,
+    };
+    rec.event('system', 'compliance_assessed', { tier: c.tier, overall: result.overall.status, score: result.overall.score, gaps: result.gaps.length });
+    if (c.blocked) {
+      close('prohibited', `prohibited AI practice under the EU AI Act (${c.articles.join(', ')}): ${c.reasons.join('; ')}`);
+    } else {
+      state.reviewItems = policy.reviewItems.filter((i) => !i.highRiskOnly || c.tier === 'high_risk').map((i) => i.key);
+    }
+  }
+
+  // 2. The board's review and vote.
+  if (isOpen()) {
+    state.stage = 'board_review';
+    state.pendingRoles = ['ethics_board_member'];
+    const clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
+    state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
+    rec.event('system', 'board_review_opened', { reviewItems: state.reviewItems, members: state.members });
+    rec.notify('info', voterRoles, `"${state.title}" (${state.riskTier?.replace(/_/g, ' ')}) is ready for the ethical review board`);
+    const decision = await collectBallots(board, isOpen, policy.escalation, clock, (step) => {
+      const voted = state.ballots.length;
+      if (step === 'reminder') rec.notify('reminder', voterRoles, `Reminder: "${state.title}" has ${voted} of ${state.members} board ballots`);
+      else rec.notify('escalation', [policy.escalation.escalateToRole], `Escalation: the ethical review of "${state.title}" is undecided with ${voted} of ${state.members} ballots`);
+      rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { ballots: voted, members: state.members });
+    });
+    if (decision) {
+      const { tally: t, final } = decision;
+      state.tally = t;
+      const reason = explainTally(t, final);
+      if (t.result === 'no_quorum') {
+        rec.notify('sla_breach', [policy.escalation.escalateToRole, state.requester], `SLA breached: the ethical review board did not reach a quorum on "${state.title}"; referred to the ${policy.escalation.escalateToRole}`);
+        close('sla_breached', reason);
+      } else if (t.result === 'approved') {
+        state.conditions = approvalConditions(board());
+        const approved = state.conditions.length ? 'approved_with_conditions' : 'approved';
+        if (policy.requiresCommitteeApproval && input.committeePolicy) await finalApproval(approved, reason);
+        else close(approved, reason);
+      } else if (t.result !== 'undecided') {
+        close('rejected', reason);
+      }
+    }
+  }
+
+  async function finalApproval(approved: 'approved' | 'approved_with_conditions', boardReason: string): Promise<void> {
+    state.stage = 'awaiting_committee';
+    state.pendingRoles = ['committee_member'];
+    state.slaDueAt = null;
+    rec.event('system', 'referred_to_committee', { boardOutcome: approved, reason: boardReason });
+    const committee = await decideByCommittee(
+      {
+        businessKey: committeeKeyFor(state.kind, state.businessKey),
+        title: state.title,
+        subject: {
+          kind: state.kind,
+          workflowId: state.workflowId,
+          summary: `${input.systemDescription}\nEU AI Act tier: ${state.riskTier}; board: ${boardReason}`,
+          recommendation: approved,
+        },
+        requester: input.requester,
+        urgent: input.urgent ?? false,
+        urgencyReason: input.urgent ? 'the ethical review was raised as urgent' : undefined,
+        policyVersion: state.policyVersion,
+        policy: input.committeePolicy!,
+      },
+      {
+        started: (workflowId) => {
+          state.committeeWorkflowId = workflowId;
+          rec.changed();
+        },
+        withdrawal: () => withdrawal,
+      },
+    );
+    if (!isOpen()) return;
+    const final = outcomeAfterCommittee(committee, approved);
+    state.conditions.push(...final.conditions);
+    close(final.outcome as EthicalReviewOutcome, final.reason);
+  }
+
+  await condition(allHandlersFinished);
+  await rec.close();
+  return state;
+}
+
+function describe(s: EthicalReviewState): string {
+  if (s.outcome) return `**${s.title}** — ${s.outcome.replace(/_/g, ' ')}`;
+  if (s.stage === 'compliance_assessment') return `**${s.title}** — running the AI compliance assessment`;
+  if (s.stage === 'awaiting_committee') return `**${s.title}** — approved by the board, awaiting the governance committee (${s.committeeWorkflowId ?? 'starting'})`;
+  return `**${s.title}** — ${s.riskTier?.replace(/_/g, ' ')}; board: ${s.ballots.length} of ${s.members} ballots${s.slaDueAt ? `, due ${s.slaDueAt.slice(0, 10)}` : ''}`;
+}
