@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from './scenario.js';
-import { reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
+import { reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
 import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalInput } from '../../workflows/contracts/committee-approval.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { boardVoteUpdate, type EthicalReviewState } from '../../workflows/contracts/ethical-review.js';
@@ -55,7 +55,7 @@ export const governanceBoardScenarios: Scenario[] = [
       });
       const h = await env.client.workflow.start('architectureReview', { taskQueue, workflowId: 'architecture-review/REC-4', args: [input] });
       for (const [role, actor] of Object.entries(reviewers)) await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: rulingsFor(policy, 'approve') }] });
-      const s = await until(() => h.query(stateQuery) as Promise<{ committeeWorkflowId: string | null }>, (x) => x.committeeWorkflowId !== null);
+      const s = await until(() => h.query(stateQuery) as Promise<ArchitectureReviewState>, (x) => x.committeeWorkflowId !== null);
       await committeeVotes(env, s.committeeWorkflowId!, ['approve', 'approve', 'approve']);
       await h.result();
       return h.workflowId;
