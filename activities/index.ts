@@ -2,6 +2,7 @@ import type { Db } from '../platform/database.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
 import { deliverPendingNotifications } from './notifications.js';
 import { runRecordedEvaluation, type EvaluationRequest } from './evaluations.js';
+import { storeRoadmapPackage } from './roadmap-package.js';
 
 export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
 
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     async runEvaluation(req: EvaluationRequest): Promise<unknown> {
       return runRecordedEvaluation(deps.db, req);
     },
+    storeRoadmapPackage: (pkg: Parameters<typeof storeRoadmapPackage>[1]) => storeRoadmapPackage(deps.db, pkg),
   };
 }
 

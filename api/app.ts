@@ -17,6 +17,8 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policies.js';
 import { registerProcessIndexRoutes } from './routes/processes.js';
 import { registerPrincipalRoutes } from './routes/principals.js';
+import { registerPocScaleUpRoutes } from './routes/poc-scale-ups.js';
+import { registerRoadmapEngagementRoutes } from './routes/roadmap-engagements.js';
 
 export type { ApiDeps };
 
@@ -32,6 +34,8 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerCommitteeApprovalRoutes(registry, deps);
   registerEthicalReviewRoutes(registry, deps);
   registerEvaluationRoutes(registry, deps);
+  registerPocScaleUpRoutes(registry, deps);
+  registerRoadmapEngagementRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');

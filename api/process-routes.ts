@@ -50,6 +50,7 @@ export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: s
   workflowType: string;
   startRoles: string[];
   startBody: S;
+  /** May be async, e.g. to read the record (a PoC's portfolio counts). */
   buildInput(body: z.output<S>, actor: Actor, policy: PolicySet): unknown;
   /** Actions besides the common withdraw / extend-deadline / delegate. */
   actions: ProcessAction<z.ZodType>[];
@@ -88,7 +89,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
         await temporal.workflow.start(spec.workflowType, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           workflowId,
-          args: [spec.buildInput(body as z.output<S>, actor, policy)],
+          args: [await spec.buildInput(body as z.output<S>, actor, policy)],
           // A business key names one process forever: a retried or repeated start never creates a second one.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { policyVersion: policy.version.id, title: body.title, ...(idempotencyKey ? { idempotencyKey } : {}) },

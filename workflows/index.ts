@@ -9,3 +9,5 @@ export {
   technicalDecisionEvaluation,
   technologyProposalEvaluation,
 } from './evaluation.js';
+export { roadmapEngagement } from './roadmap-engagement.js';
+export { pocScaleUp } from './poc-scale-up.js';

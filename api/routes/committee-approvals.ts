@@ -1,5 +1,6 @@
 import type { CommitteeApprovalInput } from '../../workflows/contracts/committee-approval.js';
-import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate } from '../../workflows/contracts/committee-approval.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, isParentCommitteeKey } from '../../workflows/contracts/committee-approval.js';
+import { GovflowError } from '../../domain/errors.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { committeeVoteBody, startCommitteeApprovalBody } from '../schemas/committee-approval.js';
@@ -17,16 +18,22 @@ export function registerCommitteeApprovalRoutes(registry: RouteRegistry, deps: A
     startRoles: ['requester', 'committee_chair'],
     startBody: startCommitteeApprovalBody,
     delegation: false,
-    buildInput: (body, actor, policy): CommitteeApprovalInput => ({
-      businessKey: body.businessKey,
-      title: body.title,
-      subject: { kind: 'committee_approval', workflowId: null, summary: body.summary, recommendation: body.recommendation },
-      requester: actor,
-      urgent: body.urgent,
-      urgencyReason: body.urgencyReason,
-      policyVersion: policy.version.id,
-      policy: policy.aiGovernance.committee,
-    }),
+    buildInput: (body, actor, policy): CommitteeApprovalInput => {
+      if (isParentCommitteeKey(body.businessKey)) {
+        // Keys such as `ethical-review.ERB-7` belong to the committee items other processes start.
+        throw new GovflowError('ValidationError', 'this business key is reserved for a process’s own committee item', [{ path: 'businessKey', message: 'must not start with a process kind followed by a dot' }]);
+      }
+      return {
+        businessKey: body.businessKey,
+        title: body.title,
+        subject: { kind: 'committee_approval', workflowId: null, summary: body.summary, recommendation: body.recommendation },
+        requester: actor,
+        urgent: body.urgent,
+        urgencyReason: body.urgencyReason,
+        policyVersion: policy.version.id,
+        policy: policy.aiGovernance.committee,
+      };
+    },
     actions: [
       {
         name: 'votes',

@@ -75,6 +75,10 @@ describe('ethical review board and governance committee through the API', () => 
     const urgentWithoutReason = await stack.api.call('POST', '/committee-approvals', { token: requester, body: { businessKey: key, title: 'x', summary: 'x', urgent: true } });
     expect(urgentWithoutReason.status).toBe(400);
     expect(urgentWithoutReason.body.errors).toEqual([expect.objectContaining({ path: 'urgencyReason' })]);
+    // A parent's committee item key cannot be taken by a direct request.
+    const squat = await stack.api.call('POST', '/committee-approvals', { token: requester, body: { businessKey: `poc-scale-up.${key}`, title: 'x', summary: 'x' } });
+    expect(squat.status).toBe(400);
+    expect(squat.body.errors).toEqual([expect.objectContaining({ path: 'businessKey' })]);
     expect((await stack.api.call('GET', `/ethical-reviews/${key}`, { token: requester })).status).toBe(404);
   });
 

@@ -2,7 +2,7 @@ import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
 export type { RecordedBallot } from './ballots.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import type { Actor, ProcessKind, ProcessStateBase, WithdrawRequest } from './common.js';
+import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest } from './common.js';
 
 /** Workflow type name, for parents that start the committee as a child and for the API. */
 export const COMMITTEE_APPROVAL_WORKFLOW = 'committeeApproval';
@@ -56,4 +56,9 @@ export const committeeWithdrawSignal = defineSignal<[WithdrawRequest]>('withdraw
 /** The committee item's business key for a parent process: unique across kinds of parent. */
 export function committeeKeyFor(parentKind: ProcessKind, parentKey: string): string {
   return `${parentKind.replace(/_/g, '-')}.${parentKey}`;
+}
+
+/** Whether a business key has the form of a parent's committee item (reserved for the parent to start). */
+export function isParentCommitteeKey(key: string): boolean {
+  return PROCESS_KINDS.some((k) => key.startsWith(`${k.replace(/_/g, '-')}.`));
 }

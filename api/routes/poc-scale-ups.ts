@@ -1,0 +1,68 @@
+import { GovflowError } from '../../domain/errors.js';
+import { PORTFOLIO_BUCKETS, type PortfolioCounts } from '../../domain/innovation/portfolio.js';
+import type { Db } from '../../platform/database.js';
+import { completeStageUpdate, GATE_REVIEWER_ROLES, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/contracts/poc-scale-up.js';
+import { requirePrincipalWithRole } from '../principal-checks.js';
+import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import type { RouteRegistry } from '../route-registry.js';
+import { completeStageBody, gateReviewBody, startPocScaleUpBody } from '../schemas/poc-scale-up.js';
+
+/** Scaled-up PoCs per portfolio bucket, from the record (the bucket is in each process's state). */
+export async function scaledUpPortfolio(db: Db): Promise<PortfolioCounts> {
+  const counts = await Promise.all(
+    PORTFOLIO_BUCKETS.map((bucket) => db.process.count({ where: { kind: 'poc_scale_up', outcome: 'scaled_up', state: { path: ['bucket'], equals: bucket } } })),
+  );
+  return Object.fromEntries(PORTFOLIO_BUCKETS.map((b, i) => [b, counts[i]!])) as PortfolioCounts;
+}
+
+export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  registerProcessRoutes(registry, deps, {
+    kind: 'poc_scale_up',
+    path: '/poc-scale-ups',
+    tag: 'Proofs of concept',
+    workflowType: POC_SCALE_UP_WORKFLOW,
+    startRoles: ['requester'],
+    startBody: startPocScaleUpBody,
+    delegation: false,
+    buildInput: async (body, actor, policy): Promise<PocScaleUpInput> => {
+      const { pocSelectionCriteria } = policy.innovation;
+      const unknown = Object.keys(body.selfAssessment).filter((c) => !pocSelectionCriteria.includes(c));
+      if (unknown.length) {
+        throw new GovflowError('ValidationError', 'the self-assessment covers the PoC selection criteria of the policy', unknown.map((c) => ({ path: `selfAssessment.${c}`, message: `expected one of ${pocSelectionCriteria.join(', ')}` })));
+      }
+      // The named sponsor must be a real, active holder of the role: the sponsor completes stages and is notified.
+      await requirePrincipalWithRole(deps.db, body.proposal.businessSponsor, 'business_sponsor', 'proposal.businessSponsor');
+      return {
+        businessKey: body.businessKey,
+        title: body.title,
+        proposal: body.proposal,
+        selfAssessment: body.selfAssessment,
+        requester: actor,
+        urgent: body.urgent,
+        ...(body.urgencyReason ? { urgencyReason: body.urgencyReason } : {}),
+        policyVersion: policy.version.id,
+        policy: policy.innovation,
+        committeePolicy: policy.aiGovernance.committee,
+        portfolio: await scaledUpPortfolio(deps.db),
+      };
+    },
+    actions: [
+      {
+        name: 'gate-reviews',
+        summary: 'Rule on every PoC selection criterion (business sponsor or committee member)',
+        roles: GATE_REVIEWER_ROLES,
+        body: gateReviewBody,
+        update: gateReviewUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+      {
+        name: 'stages',
+        summary: 'Complete the current development stage (requester or business sponsor), in order',
+        roles: ['requester', 'business_sponsor'],
+        body: completeStageBody,
+        update: completeStageUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+    ],
+  });
+}

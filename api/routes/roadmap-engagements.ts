@@ -1,0 +1,115 @@
+import type { z } from 'zod';
+import { runEngine, ENGINES } from '../../domain/engines/registry.js';
+import { GovflowError } from '../../domain/errors.js';
+import { roadmapPackageId } from '../../domain/roadmap/engagement.js';
+import { workflowIdFor } from '../../workflows/contracts/common.js';
+import {
+  launchChildUpdate,
+  reviewDeliverableUpdate,
+  ROADMAP_ENGAGEMENT_WORKFLOW,
+  signOffPhaseUpdate,
+  submitDeliverableUpdate,
+  type RoadmapEngagementInput,
+} from '../../workflows/contracts/roadmap-engagement.js';
+import { requirePrincipalWithRole } from '../principal-checks.js';
+import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import type { RouteRegistry } from '../route-registry.js';
+import { launchChildBody, reviewDeliverableBody, signOffBody, startRoadmapEngagementBody, submitDeliverableBody } from '../schemas/roadmap-engagement.js';
+
+const PATH = '/roadmap-engagements';
+const TAG = 'Roadmap engagements';
+
+export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  // The sponsor and the lead sign off every phase: both must be real holders of their roles.
+  const namedPeopleExist = async <B extends { sponsor: string; engagementLead: string }>(body: B): Promise<B> => {
+    await requirePrincipalWithRole(deps.db, body.sponsor, 'executive_sponsor', 'sponsor');
+    await requirePrincipalWithRole(deps.db, body.engagementLead, 'engagement_lead', 'engagementLead');
+    return body;
+  };
+
+  registerProcessRoutes(registry, deps, {
+    kind: 'roadmap_engagement',
+    path: PATH,
+    tag: TAG,
+    workflowType: ROADMAP_ENGAGEMENT_WORKFLOW,
+    startRoles: ['requester', 'engagement_lead', 'executive_sponsor'],
+    startBody: startRoadmapEngagementBody,
+    delegation: false,
+    buildInput: async (body, actor, policy): Promise<RoadmapEngagementInput> => ({
+      ...(await namedPeopleExist(body)),
+      requester: actor,
+      policyVersion: policy.version.id,
+      policy: policy.roadmap,
+      // Children run under the same pinned version as the engagement that launches them.
+      childPolicies: {
+        architectureReview: policy.architectureReview,
+        committee: policy.aiGovernance.committee,
+        technologyProposal: ENGINES.technology_proposal.policyOf(policy),
+        strategicInitiative: ENGINES.strategic_initiative.policyOf(policy),
+      },
+    }),
+    actions: [
+      {
+        name: 'deliverables',
+        summary: "Submit (or resubmit) one of the current phase's deliverables",
+        roles: ['requester', 'engagement_lead'],
+        body: submitDeliverableBody,
+        update: submitDeliverableUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+      {
+        name: 'deliverable-reviews',
+        summary: 'Accept a submitted deliverable or send it back with a note (the engagement lead)',
+        roles: ['engagement_lead'],
+        body: reviewDeliverableBody,
+        update: reviewDeliverableUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+      {
+        name: 'sign-offs',
+        // The sign-off roles are the pinned policy's; the workflow checks that the caller holds the one named.
+        summary: "Approve or reject the current phase at its gate, as one of the phase's sign-off roles",
+        roles: [],
+        body: signOffBody,
+        update: signOffPhaseUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+      {
+        name: 'children',
+        summary: 'Launch an architecture review or an evaluation as a child process (from the strategy phase on)',
+        roles: ['requester', 'engagement_lead'],
+        body: launchChildBody,
+        update: launchChildUpdate as never,
+        toRequest: (b, actor, { policies }) => {
+          const req = b as z.output<typeof launchChildBody>;
+          if (req.kind !== 'architecture_review') {
+            // A dry run against the current policy refuses input the engine would refuse (400) before a child starts;
+            // the child itself runs on the engagement's pinned policy.
+            const engine = req.kind === 'technology_proposal_evaluation' ? 'technology_proposal' : 'strategic_initiative';
+            try {
+              runEngine(engine, req.input, ENGINES[engine].policyOf(policies.current));
+            } catch (err) {
+              if (err instanceof GovflowError) throw new GovflowError(err.code, err.message, err.fields.map((f) => ({ ...f, path: /^input\b/.test(f.path) ? f.path : `input.${f.path}` })));
+              throw err;
+            }
+          }
+          return { ...req, actor };
+        },
+      },
+    ],
+  });
+
+  registry.add({
+    method: 'get',
+    path: `${PATH}/:key/package`,
+    summary: "A finished engagement's roadmap package: deliverables, decisions and child outcomes",
+    tag: TAG,
+    roles: [],
+    handler: async ({ params }) => {
+      const workflowId = workflowIdFor('roadmap_engagement', params.key!);
+      const report = await deps.db.report.findUnique({ where: { id: roadmapPackageId(workflowId) } });
+      if (!report) throw new GovflowError('NotFound', `no roadmap package for ${params.key} (unknown or not finished)`);
+      return report.content;
+    },
+  });
+}

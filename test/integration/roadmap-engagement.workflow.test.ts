@@ -1,0 +1,327 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { PolicySet, RoadmapPolicy } from '../../domain/policy/types.js';
+import type { RoadmapPackage } from '../../domain/roadmap/engagement.js';
+import type { Db } from '../../platform/database.js';
+import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
+import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
+import {
+  launchChildUpdate,
+  reviewDeliverableUpdate,
+  signOffPhaseUpdate,
+  submitDeliverableUpdate,
+  type RoadmapEngagementInput,
+  type RoadmapEngagementState,
+} from '../../workflows/contracts/roadmap-engagement.js';
+import { person, requester } from '../support/actors.js';
+import { testDb } from '../support/db.js';
+import { defaultPolicy } from '../support/policy.js';
+import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const proposal = {
+  technology: 'PostgreSQL pgvector',
+  category: 'database',
+  strategicFit: { ai_capability_enhancement: 8, competitive_advantage: 7, innovation_potential: 7, market_readiness: 9 },
+  enterpriseIntegration: 9,
+  securityCompliance: 8,
+  supportEcosystem: 9,
+  implementationRiskLevel: 3,
+  costs: { currency: 'EUR', budget: 500_000, migrationOneOff: 40_000, annual: { licences: 0, infrastructure: 30_000, staffing: 40_000 } },
+};
+const taskQueue = `roadmap-${randomUUID()}`;
+const sponsor = person('sofia', 'executive_sponsor');
+const lead = person('leo', 'engagement_lead');
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let db: Db;
+let policySet: PolicySet;
+
+beforeAll(async () => {
+  [env, policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
+  db = testDb();
+  worker = await testWorker(env, db, taskQueue);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await db?.$disconnect();
+  await env?.teardown();
+});
+
+type Handle = WorkflowHandle;
+
+function inputFor(businessKey: string, policy: RoadmapPolicy): RoadmapEngagementInput {
+  return {
+    businessKey,
+    title: `AI roadmap ${businessKey}`,
+    sponsor: sponsor.id,
+    engagementLead: lead.id,
+    objectives: ['Reduce claims handling time by 30%'],
+    requester,
+    policyVersion: policySet.version.id,
+    policy,
+    childPolicies: {
+      architectureReview: policySet.architectureReview,
+      committee: policySet.aiGovernance.committee,
+      technologyProposal: policySet.technologyProposal,
+      strategicInitiative: policySet.strategicInitiative,
+    },
+  };
+}
+
+async function start(policy: RoadmapPolicy = policySet.roadmap): Promise<Handle> {
+  const key = `RM-${randomUUID().slice(0, 8)}`;
+  return env.client.workflow.start('roadmapEngagement', { taskQueue, workflowId: `roadmap-engagement/${key}`, args: [inputFor(key, policy)] });
+}
+
+const state = async (h: Handle) => (await h.query(stateQuery)) as RoadmapEngagementState;
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function submit(h: Handle, deliverable: string, actor: Actor = lead, extra: Record<string, unknown> = {}) {
+  return h.executeUpdate(submitDeliverableUpdate, {
+    args: [{ actor, deliverable, title: `${deliverable} report`, documentRef: `dms://roadmap/${deliverable}`, contentHash: sha(deliverable), author: 'Leo Lead', ...extra }],
+  });
+}
+
+function review(h: Handle, deliverable: string, decision: 'accept' | 'send_back', note?: string, actor: Actor = lead) {
+  return h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor, deliverable, decision, note }] });
+}
+
+function signOff(h: Handle, actor: Actor, role: string, decision: 'approve' | 'reject' = 'approve', extra: Record<string, unknown> = {}) {
+  return h.executeUpdate(signOffPhaseUpdate, { args: [{ actor, role, decision, ...extra }] });
+}
+
+async function completePhase(h: Handle, phaseKey: string): Promise<void> {
+  const phase = policySet.roadmap.phases.find((p) => p.key === phaseKey)!;
+  for (const d of phase.deliverables) {
+    await submit(h, d);
+    await review(h, d, 'accept');
+  }
+  await signOff(h, lead, 'engagement_lead');
+  await signOff(h, sponsor, 'executive_sponsor');
+}
+
+/** Waits (in real time, without skipping) until the workflow has processed what the server already fired. */
+async function until(h: Handle, what: string, pred: (s: RoadmapEngagementState) => boolean): Promise<RoadmapEngagementState> {
+  for (let i = 0; i < 100; i++) {
+    const s = await state(h);
+    if (pred(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const eventOf = (s: RoadmapEngagementState, action: string, phase: string) => s.events.find((e) => e.action === action && e.details.phase === phase);
+const daysBetween = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / DAY;
+/** A timer fires at its time plus the few milliseconds the worker takes to run the activation. */
+const expectDays = (a: string, b: string, days: number) => expect(Math.abs(daysBetween(a, b) - days) * DAY).toBeLessThan(60_000);
+
+async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
+  const err = await promise.then(
+    () => {
+      throw new Error('expected the update to be refused');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return { type: (cause as ApplicationFailure).type ?? undefined, message: (cause as ApplicationFailure).message };
+}
+
+describe('roadmap engagement', () => {
+  it('runs a whole engagement: an early close at the minimum, an overrun escalated to the sponsor, a child review, the package stored', async () => {
+    const [p1, p2, p3] = policySet.roadmap.phases;
+    const h = await start();
+
+    // Phase 1: everything done on day 0, so it closes exactly at its minimum duration.
+    await completePhase(h, p1!.key);
+    let s = await state(h);
+    expect(s.stage).toBe(p1!.key);
+    expect(s.pendingRoles).toEqual([]);
+    await env.sleep(`${p1!.duration.minDays - 1} days`);
+    expect((await state(h)).stage).toBe(p1!.key);
+    await env.sleep('2 days');
+    s = await until(h, 'phase 2', (x) => x.stage === p2!.key);
+    const closed1 = eventOf(s, 'phase_closed', p1!.key)!;
+    const started1 = eventOf(s, 'phase_started', p1!.key)!;
+    expectDays(started1.at, closed1.at, p1!.duration.minDays);
+    expect(daysBetween(started1.at, closed1.at)).toBeLessThan(p1!.duration.maxDays!);
+    expect(s.phases[0]!.overruns).toEqual([]);
+
+    // Phase 2: a child architecture review is launched, then nothing happens until past the maximum.
+    const childKey = `ARCH-RM-${randomUUID().slice(0, 8)}`;
+    await h.executeUpdate(launchChildUpdate, {
+      args: [{ actor: lead, kind: 'architecture_review', businessKey: childKey, title: 'Claims AI platform', input: { trigger: 'new_system_design', systemDescription: 'RAG over claims documents' } }],
+    });
+    // Two evaluations as children: a valid technology proposal, and a strategic initiative the engine refuses.
+    const tpKey = `TP-RM-${randomUUID().slice(0, 8)}`;
+    const siKey = `SI-RM-${randomUUID().slice(0, 8)}`;
+    await h.executeUpdate(launchChildUpdate, { args: [{ actor: requester, kind: 'technology_proposal_evaluation', businessKey: tpKey, title: 'pgvector for retrieval', input: proposal }] });
+    await h.executeUpdate(launchChildUpdate, { args: [{ actor: lead, kind: 'strategic_initiative_evaluation', businessKey: siKey, title: 'Claims automation', input: { name: 'incomplete' } }] });
+    s = await state(h);
+    expect(s.children.map((c) => c.workflowId)).toEqual([`architecture-review/${childKey}`, `technology-proposal-evaluation/${tpKey}`, `strategic-initiative-evaluation/${siKey}`]);
+    expect(s.children[0]).toMatchObject({ status: 'running', phase: p2!.key, launchedBy: lead.id });
+    const tp = await until(h, 'the evaluation children', (x) => x.children[1]!.status !== 'running' && x.children[2]!.status !== 'running');
+    const tpRow = await db.evaluation.findUniqueOrThrow({ where: { workflowId: `technology-proposal-evaluation/${tpKey}` } });
+    expect(tp.children[1]).toMatchObject({ status: 'completed', outcome: (tpRow.result as { decision: string }).decision });
+    expect(tp.children[2]).toMatchObject({ status: 'failed', outcome: 'failed' });
+    expect(tp.children[2]!.failure).toBeTruthy();
+    expect(s.pendingRoles).toEqual(['engagement_lead']);
+    await env.sleep(`${p2!.duration.maxDays! + 4} days`);
+    s = await until(h, 'the overrun, its reminder and the child outcome', (x) => x.notices.some((n) => n.kind === 'reminder') && x.children[0]!.status !== 'running');
+    const started2 = eventOf(s, 'phase_started', p2!.key)!;
+    const overrun = eventOf(s, 'phase_overrun', p2!.key)!;
+    expectDays(started2.at, overrun.at, p2!.duration.maxDays!);
+    const escalation = s.notices.find((n) => n.kind === 'escalation')!;
+    expect(escalation.recipients).toEqual(expect.arrayContaining(['executive_sponsor', sponsor.id]));
+    expect(escalation.message).toContain(p2!.key);
+    expect(s.stage).toBe(p2!.key); // an overrun never passes the gate
+    expect(s.phases[1]!.overdue).toBe(true);
+    // The child review breached its own SLA meanwhile; the engagement recorded the outcome.
+    expect(s.children[0]).toMatchObject({ status: 'completed', outcome: 'sla_breached' });
+    const child = (await env.client.workflow.getHandle(`architecture-review/${childKey}`).result()) as ArchitectureReviewState;
+    expect(child.outcome).toBe('sla_breached');
+
+    await completePhase(h, p2!.key);
+    s = await until(h, 'phase 3', (x) => x.stage === p3!.key);
+    expect(daysBetween(started2.at, eventOf(s, 'phase_closed', p2!.key)!.at)).toBeGreaterThan(p2!.duration.maxDays!);
+
+    // Phase 3: a normal run, with one deliverable sent back and resubmitted, completed between min and max.
+    await env.sleep(`${p3!.duration.minDays + 1} days`);
+    const [first, ...rest] = p3!.deliverables;
+    await submit(h, first!);
+    await review(h, first!, 'send_back', 'add the dependency chart');
+    await submit(h, first!, requester, { documentRef: 'dms://roadmap/plan-v2', contentHash: sha('v2') });
+    await review(h, first!, 'accept');
+    for (const d of rest) {
+      await submit(h, d);
+      await review(h, d, 'accept');
+    }
+    await signOff(h, lead, 'engagement_lead');
+    await signOff(h, sponsor, 'executive_sponsor');
+
+    const result = (await h.result()) as RoadmapEngagementState;
+    expect(result.outcome).toBe('completed');
+    expect(result.stage).toBe('closed');
+    const days3 = daysBetween(eventOf(result, 'phase_started', p3!.key)!.at, eventOf(result, 'phase_closed', p3!.key)!.at);
+    expect(days3).toBeGreaterThanOrEqual(p3!.duration.minDays);
+    expect(days3).toBeLessThan(p3!.duration.maxDays!);
+    const total = daysBetween(result.startedAt, result.closedAt!);
+    // Longer than the three minimum durations together: phase 2 ran past its maximum.
+    expect(total).toBeGreaterThan(p1!.duration.minDays + p2!.duration.maxDays! + p3!.duration.minDays);
+    expect(result.phases[2]!.deliverables[0]!.submissions.map((x) => x.decision)).toEqual(['send_back', 'accept']);
+
+    const rows = await db.deliverable.findMany({ where: { workflowId: h.workflowId } });
+    expect(rows).toHaveLength(12);
+    expect(rows.every((r) => r.status === 'accepted')).toBe(true);
+    const plan = rows.find((r) => r.key === first)!;
+    expect(plan).toMatchObject({ phase: p3!.key, documentRef: 'dms://roadmap/plan-v2', contentHash: sha('v2'), author: 'Leo Lead' });
+    const report = await db.report.findUniqueOrThrow({ where: { id: result.packageId! } });
+    expect(report).toMatchObject({ kind: 'roadmap_package', scope: h.workflowId });
+    const pkg = report.content as unknown as RoadmapPackage;
+    expect(pkg.outcome).toBe('completed');
+    expect(pkg.children.map((c) => [c.workflowId, c.outcome])).toEqual([
+      [`architecture-review/${childKey}`, 'sla_breached'],
+      [`technology-proposal-evaluation/${tpKey}`, tp.children[1]!.outcome],
+      [`strategic-initiative-evaluation/${siKey}`, 'failed'],
+    ]);
+    expect(pkg.decisions.filter((d) => d.kind === 'sign_off')).toHaveLength(6);
+    expect(pkg.decisions.filter((d) => d.kind === 'deliverable_review')).toHaveLength(13);
+    expect(pkg.phases[1]!.overruns).toHaveLength(1);
+
+    const row = await db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true, notifications: true } });
+    expect(row.outcome).toBe('completed');
+    expect(row.decisions).toHaveLength(19);
+    expect(row.notifications.some((n) => n.kind === 'escalation' && n.recipients.includes('executive_sponsor'))).toBe(true);
+  });
+
+  it('takes its timers from the policy: a shorter phase 1 closes and overruns at the changed times', async () => {
+    const [p1, ...others] = policySet.roadmap.phases;
+    const policy: RoadmapPolicy = { ...policySet.roadmap, phases: [{ ...p1!, duration: { minDays: 10, maxDays: 12 } }, ...others] };
+    const early = await start(policy);
+    const late = await start(policy);
+    await completePhase(early, p1!.key);
+    await env.sleep('13 days');
+
+    const a = await until(early, 'phase 2 of the early engagement', (x) => x.stage === others[0]!.key);
+    expectDays(eventOf(a, 'phase_started', p1!.key)!.at, eventOf(a, 'phase_closed', p1!.key)!.at, 10);
+
+    const b = await until(late, 'the overrun', (x) => !!eventOf(x, 'phase_overrun', p1!.key));
+    expectDays(eventOf(b, 'phase_started', p1!.key)!.at, eventOf(b, 'phase_overrun', p1!.key)!.at, 12);
+    expect(b.notices.filter((n) => n.kind === 'escalation')).toHaveLength(1);
+    expect(b.stage).toBe(p1!.key);
+
+    // An extension puts the phase back within its time; the new deadline escalates again when reached.
+    await late.executeUpdate(extendDeadlineUpdate, { args: [{ actor: sponsor, days: 5, reason: 'stakeholder holidays' }] });
+    const extended = await until(late, 'the extension', (x) => !x.phases[0]!.overdue);
+    expect(extended.phases[0]!.dueAt).toBe(new Date(Date.parse(extended.phases[0]!.startedAt!) + 17 * DAY).toISOString());
+    await env.sleep('5 days');
+    const again = await until(late, 'the second overrun', (x) => x.phases[0]!.overruns.length === 2);
+    expectDays(again.phases[0]!.startedAt!, again.phases[0]!.overruns[1]!, 17);
+
+    for (const h of [early, late]) await h.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'test finished' }] });
+    const withdrawn = (await late.result()) as RoadmapEngagementState;
+    expect(withdrawn.outcome).toBe('withdrawn');
+    expect(await db.report.count({ where: { id: withdrawn.packageId! } })).toBe(1);
+    expect(await db.deliverable.count({ where: { workflowId: early.workflowId } })).toBe(4);
+  });
+
+  it('refuses invalid actions and leaves the state unchanged', async () => {
+    const [p1] = policySet.roadmap.phases;
+    const h = await start();
+    await submit(h, p1!.deliverables[0]!);
+    const before = await state(h);
+
+    expect((await refusal(submit(h, 'vibes_report'))).type).toBe('ValidationError');
+    expect((await refusal(submit(h, p1!.deliverables[1]!, person('mallory', 'technical_lead')))).type).toBe('Forbidden');
+    expect((await refusal(submit(h, p1!.deliverables[1]!, lead, { contentHash: 'not-a-hash' }))).type).toBe('ValidationError');
+    expect((await refusal(submit(h, p1!.deliverables[0]!))).type).toBe('Conflict'); // awaiting review
+    expect((await refusal(review(h, p1!.deliverables[0]!, 'send_back'))).type).toBe('RuleViolation');
+    expect((await refusal(review(h, p1!.deliverables[0]!, 'accept', undefined, person('lena', 'engagement_lead')))).type).toBe('Forbidden');
+    expect((await refusal(review(h, p1!.deliverables[1]!, 'accept'))).type).toBe('Conflict'); // nothing submitted
+    expect((await refusal(signOff(h, lead, 'engagement_lead'))).type).toBe('RuleViolation'); // deliverables not accepted
+    expect((await refusal(signOff(h, person('mallory', 'technical_lead'), 'executive_sponsor'))).type).toBe('Forbidden');
+    expect((await refusal(signOff(h, lead, 'committee_chair'))).type).toBe('ValidationError');
+    expect(
+      (await refusal(h.executeUpdate(launchChildUpdate, { args: [{ actor: lead, kind: 'architecture_review', businessKey: 'X-1', title: 'x', input: { trigger: 'new_system_design', systemDescription: 'x' } }] }))).type,
+    ).toBe('Conflict'); // not before phase 2
+    expect((await refusal(h.executeUpdate(extendDeadlineUpdate, { args: [{ actor: lead, days: 29, reason: 'more time' }] }))).type).toBe('RuleViolation');
+    expect((await refusal(h.executeUpdate(withdrawUpdate, { args: [{ actor: lead, reason: 'x' }] }))).type).toBe('Forbidden');
+    expect(await state(h)).toEqual(before);
+
+    // With every deliverable accepted: a different holder of the sponsor role is not this engagement's sponsor,
+    // a rejection needs a justification, and a justified rejection reopens the named deliverable.
+    await review(h, p1!.deliverables[0]!, 'accept');
+    for (const d of p1!.deliverables.slice(1)) {
+      await submit(h, d);
+      await review(h, d, 'accept');
+    }
+    expect((await refusal(signOff(h, person('otto', 'executive_sponsor'), 'executive_sponsor'))).type).toBe('Forbidden');
+    expect((await refusal(signOff(h, sponsor, 'executive_sponsor', 'reject'))).type).toBe('RuleViolation');
+    await signOff(h, lead, 'engagement_lead');
+    expect((await refusal(signOff(h, lead, 'engagement_lead'))).type).toBe('Conflict');
+    const rejected = await signOff(h, sponsor, 'executive_sponsor', 'reject', { justification: 'gap analysis misses the data platform', reopen: [p1!.deliverables[1]!] });
+    expect(rejected.phases[0]!.signOffs).toEqual([]);
+    expect(rejected.phases[0]!.signOffRound).toBe(2);
+    expect(rejected.phases[0]!.signOffHistory.map((x) => x.decision)).toEqual(['approve', 'reject']);
+    expect(rejected.phases[0]!.deliverables[1]!.status).toBe('sent_back');
+    expect(rejected.pendingRoles).toEqual(['engagement_lead']);
+    expect((await refusal(signOff(h, lead, 'engagement_lead'))).type).toBe('RuleViolation');
+    await submit(h, p1!.deliverables[1]!);
+    await review(h, p1!.deliverables[1]!, 'accept');
+    const resigned = await signOff(h, lead, 'engagement_lead');
+    expect(resigned.pendingRoles).toEqual(['executive_sponsor']);
+
+    await h.executeUpdate(withdrawUpdate, { args: [{ actor: sponsor, reason: 'budget moved' }] });
+    expect(((await h.result()) as RoadmapEngagementState).outcome).toBe('withdrawn');
+  });
+});

@@ -1,0 +1,109 @@
+import { defineUpdate } from '@temporalio/workflow';
+import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, RoadmapPolicy } from '../../domain/policy/types.js';
+import type { PhaseState, RoadmapChild, RoadmapChildKind } from '../../domain/roadmap/engagement.js';
+import type { Actor, ProcessStateBase } from './common.js';
+
+export type {
+  DeliverableState,
+  DeliverableStatus,
+  DeliverableSubmission,
+  PhaseState,
+  RoadmapChild,
+  RoadmapChildKind,
+  RoadmapPackage,
+  SignOff,
+} from '../../domain/roadmap/engagement.js';
+
+/** Workflow type name, for the API and for tests. */
+export const ROADMAP_ENGAGEMENT_WORKFLOW = 'roadmapEngagement';
+
+export const ROADMAP_CHILD_KINDS = ['architecture_review', 'technology_proposal_evaluation', 'strategic_initiative_evaluation'] as const satisfies readonly RoadmapChildKind[];
+
+export interface RoadmapEngagementInput {
+  businessKey: string;
+  title: string;
+  /** Principal ID of the executive sponsor: signs off as executive_sponsor and receives overrun escalations. */
+  sponsor: string;
+  /** Principal ID of the engagement lead: reviews deliverables and signs off as engagement_lead. */
+  engagementLead: string;
+  objectives: string[];
+  requester: Actor;
+  policyVersion: string;
+  policy: RoadmapPolicy;
+  /** Policy slices of the same pinned version for the child processes the engagement may launch. */
+  childPolicies: {
+    architectureReview: ArchitectureReviewPolicy;
+    committee?: GovernanceCommitteePolicy;
+    technologyProposal: unknown;
+    strategicInitiative: unknown;
+  };
+}
+
+export interface SubmitDeliverableRequest {
+  actor: Actor;
+  /** One of the current phase's deliverables. */
+  deliverable: string;
+  title: string;
+  documentRef: string;
+  /** sha256 of the document, 64 hex digits. */
+  contentHash: string;
+  author: string;
+}
+
+export interface ReviewDeliverableRequest {
+  actor: Actor;
+  deliverable: string;
+  decision: 'accept' | 'send_back';
+  /** Required when sending back: what must change. */
+  note?: string;
+}
+
+export interface SignOffRequest {
+  actor: Actor;
+  /** One of the phase's sign-off roles; the actor must hold it. */
+  role: string;
+  decision: 'approve' | 'reject';
+  /** Required for a rejection. */
+  justification?: string;
+  /** On rejection: deliverables to send back for rework (else they stay accepted). */
+  reopen?: string[];
+}
+
+/** The child's input without what the engagement supplies (requester, policy, policy version). */
+export interface ArchitectureReviewChildInput {
+  trigger: string;
+  systemDescription: string;
+  evidence?: string[];
+  selfAssessment?: Record<string, { status: 'compliant' | 'partial' | 'non_compliant'; notes?: string }>;
+  assignees?: Record<string, string>;
+  urgent?: boolean;
+}
+
+export interface LaunchChildRequest {
+  actor: Actor;
+  kind: RoadmapChildKind;
+  businessKey: string;
+  title: string;
+  /** architecture_review: ArchitectureReviewChildInput; evaluations: the engine's input. */
+  input: unknown;
+}
+
+export interface RoadmapEngagementState extends ProcessStateBase {
+  kind: 'roadmap_engagement';
+  sponsor: string;
+  engagementLead: string;
+  objectives: string[];
+  /** Index of the current phase in `phases`. */
+  phaseIndex: number;
+  phases: PhaseState[];
+  children: RoadmapChild[];
+  startedAt: string;
+  closedAt: string | null;
+  /** Report row holding the roadmap package, once stored. */
+  packageId: string | null;
+}
+
+export const submitDeliverableUpdate = defineUpdate<RoadmapEngagementState, [SubmitDeliverableRequest]>('submitDeliverable');
+export const reviewDeliverableUpdate = defineUpdate<RoadmapEngagementState, [ReviewDeliverableRequest]>('reviewDeliverable');
+export const signOffPhaseUpdate = defineUpdate<RoadmapEngagementState, [SignOffRequest]>('signOffPhase');
+export const launchChildUpdate = defineUpdate<RoadmapEngagementState, [LaunchChildRequest]>('launchChild');

@@ -1,0 +1,398 @@
+import { allHandlersFinished, condition, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { analyseResults } from '../domain/innovation/experiment-results.js';
+import { describeImbalance, PORTFOLIO_BUCKETS, projectScaleUp } from '../domain/innovation/portfolio.js';
+import type { ErrorField } from '../domain/errors.js';
+import {
+  COMMITTEE_APPROVAL_WORKFLOW,
+  committeeKeyFor,
+  committeeWithdrawSignal,
+  type CommitteeApprovalInput,
+  type CommitteeApprovalState,
+  type CommitteeOutcome,
+} from './contracts/committee-approval.js';
+import {
+  extendDeadlineUpdate,
+  stateQuery,
+  withdrawUpdate,
+  workflowIdFor,
+  type Actor,
+  type ExtendDeadlineRequest,
+  type WithdrawRequest,
+} from './contracts/common.js';
+import {
+  completeStageUpdate,
+  EXPERIMENT_STAGE,
+  GATE_REVIEWER_ROLES,
+  gateReviewUpdate,
+  SCALE_UP_DECISION_STAGE,
+  type GateReview,
+  type PocScaleUpInput,
+  type PocScaleUpOutcome,
+  type PocScaleUpState,
+  type StageCompletion,
+} from './contracts/poc-scale-up.js';
+import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
+import { refuse } from './support/failures.js';
+import { ProcessRecorder } from './support/process-recorder.js';
+
+const GATE_STAGE = 'selection_gate';
+const TEAM_ROLES = ['requester', 'business_sponsor'];
+
+/**
+ * Proof of concept to scale-up: a reviewer rules on the policy's selection criteria; the team then works
+ * through the policy's development stages in order (reminders, escalation and an SLA breach on the committee's
+ * timers while a stage is open); results analysis compares the measured metrics with their targets; the
+ * governance committee, as a child workflow, takes the scale-up decision, warned when scaling up would push the
+ * innovation portfolio outside its target balance.
+ */
+export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpState> {
+  const { policy, committeePolicy, proposal } = input;
+  validateInput(input);
+  const escalation = committeePolicy.escalation;
+  const decisionAt = policy.developmentProcess.indexOf(SCALE_UP_DECISION_STAGE);
+  const stages = policy.developmentProcess.slice(0, decisionAt);
+
+  const state: PocScaleUpState = {
+    workflowId: workflowInfo().workflowId,
+    kind: 'poc_scale_up',
+    businessKey: input.businessKey,
+    title: input.title,
+    requester: input.requester.id,
+    policyVersion: input.policyVersion,
+    stage: GATE_STAGE,
+    outcome: null,
+    pendingRoles: [...GATE_REVIEWER_ROLES],
+    slaDueAt: null,
+    riskTier: proposal.riskLevel,
+    events: [],
+    notices: [],
+    bucket: proposal.bucket,
+    proposal,
+    businessSponsor: proposal.businessSponsor,
+    gate: null,
+    stages,
+    completedStages: [],
+    metricResults: [],
+    analysis: null,
+    portfolioProjection: null,
+    portfolioWarning: null,
+    committeeWorkflowId: null,
+    committeeOutcome: null,
+    reasons: [],
+    extensionDays: 0,
+  };
+  const rec = new ProcessRecorder(state, describe);
+  const isOpen = () => state.outcome === null;
+  const isTeam = (actor: Actor) => actor.id === state.requester || actor.id === state.businessSponsor;
+  const closedMessage = () => `the proof of concept is closed (${state.outcome})`;
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    gateReviewUpdate,
+    (review) => {
+      const unmet = policy.pocSelectionCriteria.filter((c) => !review.criteria[c]!.met);
+      const role = reviewerRole(review.actor)!;
+      state.gate = { reviewer: review.actor.id, role, criteria: review.criteria, passed: unmet.length === 0, at: new Date().toISOString() };
+      state.reasons = unmet.map((c) => `${c}: ${review.criteria[c]!.note!.trim()}`);
+      const event = rec.event(review.actor, 'gate_reviewed', { criteria: review.criteria, passed: state.gate.passed, unmet }, role);
+      rec.decision(event, {
+        round: 1,
+        role,
+        verdict: state.gate.passed ? 'selected' : 'not_selected',
+        criteria: review.criteria,
+        justification: state.reasons.join('; ') || undefined,
+      });
+      // A selected proposal moves to its first stage at once, so the answer shows what the team does next.
+      if (state.gate.passed) {
+        state.stage = stages[0]!;
+        state.pendingRoles = [...TEAM_ROLES];
+        rec.changed();
+      }
+      return state;
+    },
+    { validator: validateGateReview },
+  );
+
+  setHandler(
+    completeStageUpdate,
+    (req) => {
+      const done = {
+        stage: req.stage,
+        summary: req.summary.trim(),
+        evidence: req.evidence ?? [],
+        actor: req.actor.id,
+        actorKind: req.actor.kind,
+        at: new Date().toISOString(),
+      };
+      state.completedStages.push(done);
+      if (req.stage === EXPERIMENT_STAGE) state.metricResults = req.metricResults ?? [];
+      const role = req.actor.id === state.requester ? 'requester' : 'business_sponsor';
+      rec.event(req.actor, 'stage_completed', { stage: req.stage, summary: done.summary, evidence: done.evidence, metricResults: req.metricResults }, role);
+      const next = stages[stages.indexOf(req.stage) + 1];
+      if (next) {
+        state.stage = next;
+      } else {
+        // The last team stage is the results analysis: it measures the experiment against the proposal's targets.
+        state.analysis = analyseResults(proposal.successMetrics, state.metricResults);
+        rec.event('system', 'results_analysed', { ...state.analysis });
+        state.stage = SCALE_UP_DECISION_STAGE;
+        state.pendingRoles = [];
+      }
+      rec.changed();
+      return state;
+    },
+    { validator: validateStageCompletion },
+  );
+
+  // A withdrawal during the scale-up decision is passed on to the committee item (see decideScaleUp).
+  let withdrawal: WithdrawRequest | null = null;
+  setHandler(
+    withdrawUpdate,
+    (req) => {
+      withdrawal = req;
+      rec.event(req.actor, 'withdrawn', { reason: req.reason, stage: state.stage, committeeWorkflowId: state.committeeWorkflowId }, 'requester');
+      close('withdrawn', `withdrawn by the requester: ${req.reason.trim()}`);
+      return state;
+    },
+    {
+      validator: (req: WithdrawRequest) => {
+        if (!isOpen()) refuse('Conflict', closedMessage());
+        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the proof of concept');
+        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+      },
+    },
+  );
+
+  setHandler(
+    extendDeadlineUpdate,
+    (req) => {
+      state.extensionDays += req.days;
+      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, stage: state.stage, totalExtensionDays: state.extensionDays });
+      return state;
+    },
+    {
+      validator: (req: ExtendDeadlineRequest) => {
+        if (!isOpen()) refuse('Conflict', closedMessage());
+        if (state.stage === SCALE_UP_DECISION_STAGE) refuse('Conflict', `the scale-up decision runs on the governance committee's deadlines (${state.committeeWorkflowId})`);
+        const allowed = isTeam(req.actor) || req.actor.roles.some((r) => r === escalation.escalateToRole || r === 'admin');
+        if (!allowed) refuse('Forbidden', `only the requester, the business sponsor, a ${escalation.escalateToRole} or an admin can extend the deadline`);
+        if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
+        if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
+        if (state.extensionDays + req.days > escalation.maxExtensionDays) {
+          refuse('RuleViolation', `extensions may total at most ${escalation.maxExtensionDays} days per stage (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${escalation.maxExtensionDays - state.extensionDays}` }]);
+        }
+      },
+    },
+  );
+
+  function reviewerRole(actor: Actor): string | undefined {
+    return [...GATE_REVIEWER_ROLES, 'admin'].find((r) => actor.roles.includes(r));
+  }
+
+  function validateGateReview(review: GateReview): void {
+    if (!isOpen()) refuse('Conflict', closedMessage());
+    if (state.stage !== GATE_STAGE || state.gate) refuse('Conflict', 'the selection gate has already been reviewed');
+    if (!reviewerRole(review.actor)) refuse('Forbidden', `only a ${GATE_REVIEWER_ROLES.join(' or ')} (or an admin) can review the selection gate`);
+    // Separation of duties: a proposal does not select itself.
+    if (review.actor.id === state.requester) refuse('Forbidden', 'the requester cannot review their own proposal');
+    const criteria = review.criteria ?? {};
+    const fields: ErrorField[] = [
+      ...policy.pocSelectionCriteria.filter((c) => typeof criteria[c]?.met !== 'boolean').map((c) => ({ path: `criteria.${c}`, message: 'a ruling (met: true or false) is required' })),
+      ...Object.keys(criteria).filter((c) => !policy.pocSelectionCriteria.includes(c)).map((c) => ({ path: `criteria.${c}`, message: 'not a selection criterion of the policy' })),
+    ];
+    if (fields.length) refuse('ValidationError', 'the gate review must rule on every selection criterion', fields);
+    const unexplained = policy.pocSelectionCriteria.filter((c) => !criteria[c]!.met && !criteria[c]!.note?.trim());
+    if (unexplained.length) {
+      refuse('RuleViolation', 'an unmet criterion must be explained', unexplained.map((c) => ({ path: `criteria.${c}.note`, message: 'required when the criterion is not met' })));
+    }
+  }
+
+  function validateStageCompletion(req: StageCompletion): void {
+    if (!isOpen()) refuse('Conflict', closedMessage());
+    if (!isTeam(req.actor)) refuse('Forbidden', 'only the requester or the business sponsor can complete a stage');
+    if (!stages.includes(req.stage)) refuse('ValidationError', `${req.stage} is not a development stage the team completes`, [{ path: 'stage', message: `expected one of ${stages.join(', ')}` }]);
+    if (state.stage === GATE_STAGE) refuse('Conflict', 'the proposal has not passed the selection gate yet');
+    if (state.completedStages.some((s) => s.stage === req.stage)) refuse('Conflict', `${req.stage} is already complete`);
+    if (req.stage !== state.stage) refuse('Conflict', `stages are completed in order: the current stage is ${state.stage}`);
+    if (!req.summary?.trim()) refuse('ValidationError', 'a stage completion needs a summary', [{ path: 'summary', message: 'required' }]);
+    if (req.stage === EXPERIMENT_STAGE) {
+      const results = req.metricResults ?? [];
+      const names = proposal.successMetrics.map((m) => m.name);
+      const fields: ErrorField[] = [
+        ...names.filter((n) => !results.some((r) => r.name === n)).map((n) => ({ path: `metricResults.${n}`, message: 'a measured value is required' })),
+        ...results.filter((r) => !names.includes(r.name)).map((r) => ({ path: `metricResults.${r.name}`, message: 'not a success metric of the proposal' })),
+        ...results.filter((r) => typeof r.value !== 'number' || !Number.isFinite(r.value)).map((r) => ({ path: `metricResults.${r.name}`, message: 'expected a finite number' })),
+        ...results.filter((r, i) => results.findIndex((o) => o.name === r.name) !== i).map((r) => ({ path: `metricResults.${r.name}`, message: 'given twice' })),
+      ];
+      if (fields.length) refuse('ValidationError', 'the experiment must report a result for every success metric', fields);
+    } else if (req.metricResults?.length) {
+      refuse('ValidationError', `metric results belong to ${EXPERIMENT_STAGE}`, [{ path: 'metricResults', message: `only for ${EXPERIMENT_STAGE}` }]);
+    }
+  }
+
+  const escalate = (step: 'reminder' | 'escalation', waitingOn: string[]) => {
+    if (step === 'reminder') {
+      rec.notify('reminder', waitingOn, `Reminder: "${state.title}" is waiting on ${waitingOn.join(', ')} (${state.stage.replace(/_/g, ' ')})`);
+    } else {
+      rec.notify('escalation', [escalation.escalateToRole], `Escalation: "${state.title}" has waited ${escalation.escalateAfterDays}+ days in ${state.stage.replace(/_/g, ' ')} on ${waitingOn.join(', ')}`);
+    }
+    rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { stage: state.stage, waitingOn });
+  };
+
+  /** Waits for `done` on the escalation timers; false (and the process closed) when the SLA breaches. */
+  async function waitForStage(done: () => boolean, waitingOn: string[]): Promise<boolean> {
+    // Extensions apply to the stage they were granted in: each stage starts on the policy's plain timers.
+    state.extensionDays = 0;
+    const clock: EscalationClock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
+    state.slaDueAt = slaDueAt(escalation, clock).toISOString();
+    rec.changed();
+    const waited = await waitWithEscalation(() => !isOpen() || done(), escalation, clock, (step) => escalate(step, waitingOn));
+    if (!isOpen()) return false;
+    if (waited === 'sla_breach') {
+      rec.notify('sla_breach', [escalation.escalateToRole, state.requester], `SLA breached: "${state.title}" did not complete ${state.stage.replace(/_/g, ' ')} in time and is referred to the ${escalation.escalateToRole}`);
+      close('sla_breached', `${state.stage.replace(/_/g, ' ')} was not completed within ${escalation.slaBreachAfterDays + state.extensionDays} days; referred to the ${escalation.escalateToRole}`);
+      return false;
+    }
+    return true;
+  }
+
+  function close(outcome: PocScaleUpOutcome, reason: string): void {
+    state.outcome = outcome;
+    state.stage = 'closed';
+    state.pendingRoles = [];
+    state.slaDueAt = null;
+    // A gate refusal's reasons are the unmet criteria, already listed; other outcomes state their one reason.
+    if (outcome !== 'not_selected') state.reasons.push(reason);
+    rec.event('system', 'decided', { outcome, reason, reasons: state.reasons, committeeOutcome: state.committeeOutcome });
+    rec.notify('outcome', [state.requester, state.businessSponsor], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+  }
+
+  rec.start();
+  rec.event(input.requester, 'started', {
+    proposal,
+    selfAssessment: input.selfAssessment,
+    portfolio: input.portfolio,
+    stages,
+    urgent: input.urgent ?? false,
+  }, 'requester');
+  rec.notify('info', [state.businessSponsor], `You are the business sponsor of the proof of concept "${state.title}"`);
+
+  await run();
+  await condition(allHandlersFinished);
+  await rec.close();
+  return state;
+
+  async function run(): Promise<void> {
+    if (!(await waitForStage(() => state.gate !== null, GATE_REVIEWER_ROLES))) return;
+    if (!state.gate!.passed) {
+      close('not_selected', `the proposal did not meet ${state.reasons.length} of ${policy.pocSelectionCriteria.length} selection criteria`);
+      return;
+    }
+    for (const stage of stages) {
+      if (!(await waitForStage(() => state.stage !== stage, TEAM_ROLES))) return;
+    }
+    await decideScaleUp();
+  }
+
+  async function decideScaleUp(): Promise<void> {
+    const analysis = state.analysis!;
+    const projection = projectScaleUp(policy, input.portfolio, state.bucket);
+    state.portfolioProjection = projection;
+    if (projection.warnings.length) {
+      state.portfolioWarning = `scaling up would put the portfolio out of balance: ${describeImbalance(projection.warnings)}; tolerance ±${Math.round(policy.portfolioTolerance * 100)} points`;
+      rec.event('system', 'portfolio_imbalance_warning', { bucket: state.bucket, warnings: projection.warnings, before: input.portfolio });
+      rec.notify('info', ['committee_chair'], `Portfolio warning for "${state.title}" (${state.bucket}): ${state.portfolioWarning}`);
+    }
+    const committeeKey = committeeKeyFor('poc_scale_up', input.businessKey);
+    const committeeId = workflowIdFor('committee_approval', committeeKey);
+    const recommendation = analysis.recommendation;
+    const summary = [
+      `Proof of concept "${state.title}" (${state.bucket}, ${proposal.riskLevel} risk${proposal.budget !== undefined ? `, budget ${proposal.budget}` : ''}).`,
+      `Hypothesis: ${proposal.hypothesis}`,
+      `Results: ${analysis.met} of ${analysis.total} success metrics met (${analysis.metrics.map((m) => `${m.name} ${m.value ?? 'n/a'} vs ${m.direction === 'at_most' ? '≤' : '≥'} ${m.target}`).join('; ')}).`,
+      ...(state.portfolioWarning ? [`Portfolio warning: ${state.portfolioWarning}.`] : []),
+    ].join(' ');
+    state.committeeWorkflowId = committeeId;
+    state.pendingRoles = ['committee_member'];
+    state.slaDueAt = null;
+    rec.event('system', 'committee_requested', { committeeWorkflowId: committeeId, recommendation, urgent: input.urgent ?? false, portfolioWarning: state.portfolioWarning });
+    const committeeInput: CommitteeApprovalInput = {
+      businessKey: committeeKey,
+      title: `Scale-up decision: ${state.title}`,
+      subject: { kind: 'poc_scale_up', workflowId: state.workflowId, summary, recommendation },
+      requester: input.requester,
+      urgent: input.urgent ?? false,
+      ...(input.urgencyReason ? { urgencyReason: input.urgencyReason } : {}),
+      policyVersion: input.policyVersion,
+      policy: committeePolicy,
+    };
+    // The committee keeps its own deadlines, reminders and record; this process waits for its outcome.
+    const child = await startChild<(i: CommitteeApprovalInput) => Promise<CommitteeApprovalState>>(COMMITTEE_APPROVAL_WORKFLOW, {
+      workflowId: committeeId,
+      args: [committeeInput],
+    });
+    const settled: { committee?: CommitteeApprovalState; failure?: unknown } = {};
+    const finished = child.result().then(
+      (committee) => void (settled.committee = committee),
+      (failure: unknown) => void (settled.failure = failure ?? 'child failed'),
+    );
+    await condition(() => settled.committee !== undefined || settled.failure !== undefined || !isOpen());
+    if (!isOpen()) {
+      // Withdrawn while the committee deliberated: withdraw the committee item too, and let it record that first.
+      if (!settled.committee && withdrawal) {
+        await child.signal(committeeWithdrawSignal, withdrawal);
+        await finished;
+      }
+      state.committeeOutcome = (settled.committee?.outcome as CommitteeOutcome | undefined) ?? null;
+      rec.changed();
+      return;
+    }
+    if (settled.failure !== undefined) throw settled.failure;
+    const decided = settled.committee!;
+    const outcome = decided.outcome as CommitteeOutcome;
+    state.committeeOutcome = outcome;
+    rec.event('system', 'committee_decided', { committeeWorkflowId: committeeId, outcome, tally: decided.tally, conditions: decided.conditions });
+    const mapped = COMMITTEE_TO_POC[outcome];
+    const reason = {
+      scaled_up: `the governance committee approved the scale-up${decided.conditions.length ? ` with conditions: ${decided.conditions.join('; ')}` : ''}`,
+      not_scaled: `the governance committee did not approve the scale-up (${outcome.replace(/_/g, ' ')})`,
+      sla_breached: 'the governance committee did not decide in time',
+      withdrawn: 'the committee item was withdrawn',
+      not_selected: '',
+    }[mapped];
+    close(mapped, reason);
+  }
+
+  function validateInput(i: PocScaleUpInput): void {
+    const p = i.proposal;
+    const fields: ErrorField[] = [];
+    if (!p?.businessSponsor?.trim()) fields.push({ path: 'proposal.businessSponsor', message: 'a named business sponsor is required' });
+    if (!PORTFOLIO_BUCKETS.includes(p?.bucket) || !policy.portfolioBalance.some((b) => b.bucket === p.bucket)) {
+      fields.push({ path: 'proposal.bucket', message: `expected one of ${policy.portfolioBalance.map((b) => b.bucket).join(', ')}` });
+    }
+    if (!p?.successMetrics?.length) fields.push({ path: 'proposal.successMetrics', message: 'at least one success metric with a target' });
+    for (const key of Object.keys(i.selfAssessment ?? {})) {
+      if (!policy.pocSelectionCriteria.includes(key)) fields.push({ path: `selfAssessment.${key}`, message: 'not a selection criterion of the policy' });
+    }
+    if (fields.length) refuse('ValidationError', fields.map((f) => `${f.path}: ${f.message}`).join('; '), fields);
+    if (!policy.developmentProcess.includes(SCALE_UP_DECISION_STAGE) || !policy.developmentProcess.includes(EXPERIMENT_STAGE)) {
+      refuse('PolicyError', `the innovation policy's development process must include ${EXPERIMENT_STAGE} and ${SCALE_UP_DECISION_STAGE}`);
+    }
+  }
+}
+
+const COMMITTEE_TO_POC: Record<CommitteeOutcome, PocScaleUpOutcome> = {
+  approved: 'scaled_up',
+  rejected: 'not_scaled',
+  tie: 'not_scaled',
+  sla_breached: 'sla_breached',
+  withdrawn: 'withdrawn',
+};
+
+function describe(s: PocScaleUpState): string {
+  if (s.outcome) return `**${s.title}** — ${s.outcome.replace(/_/g, ' ')}`;
+  if (s.stage === SCALE_UP_DECISION_STAGE) return `**${s.title}** — waiting on the governance committee's scale-up decision (${s.committeeWorkflowId ?? 'starting'})${s.portfolioWarning ? ' ⚠ portfolio imbalance' : ''}`;
+  if (s.stage === GATE_STAGE) return `**${s.title}** — waiting on the selection gate review (${s.pendingRoles.join(' or ')})${s.slaDueAt ? `, due ${s.slaDueAt.slice(0, 10)}` : ''}`;
+  return `**${s.title}** — ${s.stage.replace(/_/g, ' ')} (${s.bucket}), waiting on ${s.pendingRoles.join(' or ')}${s.slaDueAt ? `, due ${s.slaDueAt.slice(0, 10)}` : ''}`;
+}
