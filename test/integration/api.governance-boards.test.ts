@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assessments } from '../support/ethical-reviews.js';
 import { waitFor } from '../support/processes.js';
@@ -80,6 +81,21 @@ describe('ethical review board and governance committee through the API', () => 
     expect(squat.status).toBe(400);
     expect(squat.body.errors).toEqual([expect.objectContaining({ path: 'businessKey' })]);
     expect((await stack.api.call('GET', `/ethical-reviews/${key}`, { token: requester })).status).toBe(404);
+  });
+
+  it('accepts the README’s ethical review example as written', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /curl -s localhost:3000\/ethical-reviews .*? -d '([^']+)'/s.exec(readme);
+    expect(example, 'the README shows a start of an ethical review').not.toBeNull();
+    const body = JSON.parse(example![1]!);
+    body.businessKey = `ERB-README-${randomUUID().slice(0, 8)}`;
+    const started = await stack.api.call('POST', '/ethical-reviews', { token: await stack.api.tokenFor('rita', 'requester'), body });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const open = await waitFor('the board review', async () => {
+      const s = await stack.api.call('GET', `/ethical-reviews/${body.businessKey}`, { token: await stack.api.tokenFor('rita', 'requester') });
+      return s.body.stage === 'board_review' ? s.body : null;
+    });
+    expect(open.riskTier).toBe('high_risk');
   });
 
   it('puts a non-urgent item on the next meeting’s agenda', async () => {
