@@ -1,7 +1,9 @@
+import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/database.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
 import { deliverPendingNotifications } from './notifications.js';
 import { runRecordedEvaluation, type EvaluationRequest } from './evaluations.js';
+import { reportingActivities } from './reports.js';
 import { storeRoadmapPackage } from './roadmap-package.js';
 
 export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
@@ -9,6 +11,8 @@ export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
 export interface ActivityDeps {
   db: Db;
   notificationWebhookUrl?: string;
+  /** For activities that manage Temporal Schedules (reporting cadences); without it none are created. */
+  temporal?: Client;
 }
 
 /** Activities close over their dependencies; workflows import only the type and call them via proxyActivities. */
@@ -23,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     async runEvaluation(req: EvaluationRequest): Promise<unknown> {
       return runRecordedEvaluation(deps.db, req);
     },
+    ...reportingActivities(deps),
     storeRoadmapPackage: (pkg: Parameters<typeof storeRoadmapPackage>[1]) => storeRoadmapPackage(deps.db, pkg),
   };
 }

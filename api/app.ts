@@ -19,6 +19,9 @@ import { registerProcessIndexRoutes } from './routes/processes.js';
 import { registerPrincipalRoutes } from './routes/principals.js';
 import { registerPocScaleUpRoutes } from './routes/poc-scale-ups.js';
 import { registerRoadmapEngagementRoutes } from './routes/roadmap-engagements.js';
+import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
+import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
+import { registerReportRoutes } from './routes/reports.js';
 
 export type { ApiDeps };
 
@@ -36,6 +39,9 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerEvaluationRoutes(registry, deps);
   registerPocScaleUpRoutes(registry, deps);
   registerRoadmapEngagementRoutes(registry, deps);
+  registerCtoEngagementRoutes(registry, deps);
+  registerRetrospectiveRoutes(registry, deps);
+  registerReportRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');

@@ -34,9 +34,10 @@ runMain(async () => {
     if (!config.GOVFLOW_BOOTSTRAP_TOKEN) writeFileSync(tokenFile, `${adminToken}\n`, { mode: 0o600 });
     await issueToken(database.db, { id: 'admin', name: 'Local administrator', roles: ['admin'] }, 'local-admin', adminToken);
 
-    const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL });
+    const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
+    const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
     const running = worker.run();
-    const api = await startApi(config, database.db, new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE }), log);
+    const api = await startApi(config, database.db, client, log);
 
     log.info(
       { api: api.url, temporalUi: dev?.uiUrl ?? '(your cluster)', adminTokenFile: config.GOVFLOW_BOOTSTRAP_TOKEN ? '(GOVFLOW_BOOTSTRAP_TOKEN)' : tokenFile },

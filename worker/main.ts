@@ -1,4 +1,5 @@
 /** `npm run worker`: one govflow worker. Run as many as the load needs, all on the same task queue. */
+import { Client } from '@temporalio/client';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown, openDatabase, runMain } from '../platform/runtime.js';
@@ -12,7 +13,9 @@ runMain(async () => {
   const temporal = await connectTemporal(config);
   await registerSearchAttributes(temporal.client, config.TEMPORAL_NAMESPACE);
   const database = await openDatabase(config, log, { allowEmbedded: false });
-  const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL });
+  // The client lets activities manage Temporal Schedules (CTO engagement reporting cadences).
+  const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
+  const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
   // Shutdown lets running activities finish (shutdownGraceTime) before the connections close.
   const running = worker.run();

@@ -11,3 +11,6 @@ export {
 } from './evaluation.js';
 export { roadmapEngagement } from './roadmap-engagement.js';
 export { pocScaleUp } from './poc-scale-up.js';
+export { ctoEngagement } from './cto-engagement.js';
+export { retrospective } from './retrospective.js';
+export { buildReport } from './report.js';

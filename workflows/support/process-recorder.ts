@@ -15,6 +15,11 @@ const { deliverNotifications } = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
 });
 
+export interface RecorderCheckpoint {
+  seq: number;
+  version: number;
+}
+
 /**
  * Keeps a process's state, audit events, notifications, search attributes and current details together.
  * Update handlers change state synchronously (so an accepted update answers at once); a pump running beside
@@ -36,7 +41,25 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   constructor(
     readonly state: S,
     private readonly describe: (state: S) => string,
-  ) {}
+    /** A run continued as new resumes numbering where the last left off, so event keys and versions never repeat. */
+    resume?: RecorderCheckpoint,
+  ) {
+    if (resume) {
+      this.seq = resume.seq;
+      this.version = resume.version;
+      this.flushedVersion = resume.version;
+    }
+  }
+
+  /** What a continued-as-new run needs to resume this recorder (see the constructor). */
+  checkpoint(): RecorderCheckpoint {
+    return { seq: this.seq, version: this.version };
+  }
+
+  /** Waits until every change so far has reached the database, leaving the process open (before continue-as-new). */
+  async flushed(): Promise<void> {
+    await condition(() => this.version === this.flushedVersion && this.deliveriesInFlight === 0);
+  }
 
   start(): void {
     const s = this.state;

@@ -1,0 +1,61 @@
+import { GovflowError } from '../../domain/errors.js';
+import { DAYS_PER_MONTH, deliverUpdate, renewUpdate, termProblem, terminateUpdate, type CtoEngagementInput } from '../../workflows/contracts/cto-engagement.js';
+import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import type { RouteRegistry } from '../route-registry.js';
+import { deliverBody, renewBody, startCtoEngagementBody, terminateBody } from '../schemas/cto-engagement.js';
+
+const SPONSOR_ROLES = ['requester', 'executive_sponsor'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDeps): void {
+  registerProcessRoutes(registry, deps, {
+    kind: 'cto_engagement',
+    path: '/cto-engagements',
+    tag: 'CTO engagements',
+    workflowType: 'ctoEngagement',
+    startRoles: SPONSOR_ROLES,
+    startBody: startCtoEngagementBody,
+    delegation: false,
+    buildInput: (body, actor, policy): CtoEngagementInput => {
+      const types = policy.ctoServiceModel.engagementTypes;
+      const type = types.find((t) => t.key === body.engagementType);
+      if (!type) {
+        throw new GovflowError('ValidationError', 'engagementType must be one of the policy engagement types', [
+          { path: 'engagementType', message: `expected one of ${types.map((t) => t.key).join(', ')}` },
+        ]);
+      }
+      const problem = termProblem(type, body.termMonths);
+      if (problem) throw new GovflowError('ValidationError', problem, [{ path: 'termMonths', message: problem }]);
+      if (body.startDate && body.termMonths !== undefined && Date.parse(`${body.startDate}T00:00:00Z`) + body.termMonths * DAYS_PER_MONTH * DAY_MS <= Date.now()) {
+        throw new GovflowError('ValidationError', 'the term would already have ended', [{ path: 'startDate', message: 'the term must end in the future' }]);
+      }
+      return { ...body, requester: actor, policyVersion: policy.version.id, policy: policy.ctoServiceModel };
+    },
+    actions: [
+      {
+        name: 'deliverables',
+        summary: 'Deliver a deliverable of the engagement type (engagement lead)',
+        roles: ['engagement_lead'],
+        body: deliverBody,
+        update: deliverUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+      {
+        name: 'renew',
+        summary: 'Renew the term by some months, within the type’s maximum (requester)',
+        roles: SPONSOR_ROLES,
+        body: renewBody,
+        update: renewUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+      {
+        name: 'terminate',
+        summary: 'End the engagement early, with a reason (requester)',
+        roles: SPONSOR_ROLES,
+        body: terminateBody,
+        update: terminateUpdate as never,
+        toRequest: (b, actor) => ({ ...(b as object), actor }),
+      },
+    ],
+  });
+}

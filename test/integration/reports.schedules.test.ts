@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.js';
+import { compileAndStoreReport, type ReportContent } from '../../activities/reports.js';
+import type { Db } from '../../platform/database.js';
+import type { CtoEngagementState } from '../../workflows/contracts/cto-engagement.js';
+import { reportScheduleId } from '../../workflows/contracts/report.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+import { testDb } from '../support/db.js';
+import { waitFor } from '../support/processes.js';
+import { devServerEnv, testWorker } from '../support/temporal.js';
+
+// The dev server (unlike the time-skipping one) runs Temporal Schedules; the worker gets a client to manage them.
+const DAY = 24 * 60 * 60 * 1000;
+const taskQueue = `reports-${randomUUID()}`;
+let env: TestWorkflowEnvironment;
+let db: Db;
+let worker: Worker;
+let running: Promise<void>;
+let api: TestApi;
+
+beforeAll(async () => {
+  env = await devServerEnv();
+  db = testDb();
+  worker = await testWorker(env, db, taskQueue, { activities: createActivities({ db, temporal: env.client }) });
+  running = worker.run();
+  api = await startTestApi(env, db, taskQueue);
+});
+
+afterAll(async () => {
+  await api?.close();
+  worker?.shutdown();
+  await running;
+  await db?.$disconnect();
+  await env?.teardown();
+});
+
+const SCHEDULED = { executive_updates: 7, technical_reviews: 14, board_reporting: 30 } as const;
+
+async function scheduleExists(id: string): Promise<boolean> {
+  try {
+    await env.client.schedule.getHandle(id).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** An open architecture review past its SLA, with a decision yesterday: what the report must pick up. */
+async function overdueReviewFixture() {
+  const key = `OVERDUE-${randomUUID().slice(0, 8)}`;
+  const workflowId = `architecture-review/${key}`;
+  await db.process.create({
+    data: {
+      workflowId, kind: 'architecture_review', businessKey: key, title: `Overdue review ${key}`, requester: 'rita', stage: 'in_review',
+      policyVersion: 'fixture', pendingRoles: ['security_architect'], slaDueAt: new Date(Date.now() - 3 * DAY), state: {},
+    },
+  });
+  await db.decision.create({ data: { workflowId, eventKey: '2', actor: 'tom', role: 'technical_lead', verdict: 'approve', conditions: [], evidence: [], decidedAt: new Date(Date.now() - DAY) } });
+  return workflowId;
+}
+
+describe('CTO engagement reporting on Temporal Schedules', () => {
+  it('creates one schedule per cadence, stores a triggered report, serves it, and deletes the schedules on termination', async () => {
+    const sponsor = await api.tokenFor('carla', 'requester');
+    const lead = await api.tokenFor('lena', 'engagement_lead');
+    const key = `CTO-${randomUUID().slice(0, 8)}`;
+    const workflowId = `cto-engagement/${key}`;
+
+    const badType = await api.call('POST', '/cto-engagements', { token: sponsor, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'fractional_cto', termMonths: 6, engagementLead: 'lena' } });
+    expect(badType.status).toBe(400);
+    expect(badType.body.errors).toEqual([expect.objectContaining({ path: 'engagementType' })]);
+    const badTerm = await api.call('POST', '/cto-engagements', { token: sponsor, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'project_cto', termMonths: 13, engagementLead: 'lena' } });
+    expect(badTerm.status).toBe(400);
+    expect(badTerm.body.errors).toEqual([expect.objectContaining({ path: 'termMonths' })]);
+    expect((await api.call('POST', '/cto-engagements', { token: lead, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'project_cto', termMonths: 3, engagementLead: 'lena' } })).status).toBe(403);
+
+    const started = await api.call('POST', '/cto-engagements', {
+      token: sponsor,
+      body: { businessKey: key, title: 'Logistics platform', clientOrg: 'Acme Logistics', engagementType: 'project_cto', termMonths: 3, engagementLead: 'lena' },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    expect(started.body.workflowId).toBe(workflowId);
+
+    const scheduled = await waitFor('the reporting schedules', async () => {
+      const res = await api.call('GET', `/cto-engagements/${key}`, { token: sponsor });
+      return res.body?.reportingStatus === 'scheduled' ? (res.body as CtoEngagementState) : null;
+    });
+    expect(scheduled.reporting.map((r) => r.key).sort()).toEqual(Object.keys(SCHEDULED).sort());
+    for (const [kind, days] of Object.entries(SCHEDULED)) {
+      const described = await env.client.schedule.getHandle(reportScheduleId(workflowId, kind)).describe();
+      expect(described.spec.intervals?.[0]?.every).toBe(days * DAY);
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'buildReport', taskQueue });
+    }
+    // "as needed" communication has no cadence, so no schedule.
+    expect(await scheduleExists(reportScheduleId(workflowId, 'stakeholder_communication'))).toBe(false);
+
+    const delivered = await api.call('POST', `/cto-engagements/${key}/deliverables`, { token: lead, body: { deliverable: 'technical_decisions', documentRef: 'https://docs.example.com/adr' } });
+    expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
+    expect(delivered.body.deliverables.find((d: { key: string }) => d.key === 'technical_decisions').status).toBe('delivered');
+    const overdueId = await overdueReviewFixture();
+    await waitFor('the delivery in the projection', async () => {
+      const row = await db.process.findUnique({ where: { workflowId } });
+      return (row?.state as unknown as CtoEngagementState | undefined)?.deliverables.some((d) => d.status === 'delivered') ?? false;
+    });
+
+    // A run's period ends at its nominal time, which the server keeps in whole seconds: trigger in a later one.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const scheduleId = reportScheduleId(workflowId, 'executive_updates');
+    await env.client.schedule.getHandle(scheduleId).trigger();
+    const stored = await waitFor('the triggered report', () => db.report.findFirst({ where: { scope: workflowId, kind: 'executive_updates' } }), 60_000, 300);
+    expect(stored.periodEnd.getTime() - stored.periodStart.getTime()).toBe(7 * DAY);
+    const content = stored.content as unknown as ReportContent;
+    expect(content.engagement).toMatchObject({
+      workflowId,
+      engagementType: 'project_cto',
+      stage: 'active',
+      deliverables: { total: 3, delivered: 1, pending: ['project_leadership', 'implementation_oversight'], deliveredInPeriod: ['technical_decisions'] },
+    });
+    expect(content.engagement!.daysRemaining).toBeGreaterThanOrEqual(88);
+    expect(content.overdue).toContainEqual(expect.objectContaining({ workflowId: overdueId, daysOverdue: 3, pendingRoles: ['security_architect'] }));
+    expect(content.openReviews.map((r) => r.workflowId)).toContain(overdueId);
+    expect(content.decisions).toContainEqual(expect.objectContaining({ workflowId: overdueId, verdict: 'approve', actor: 'tom' }));
+    expect(content.summary.overdue).toBeGreaterThanOrEqual(1);
+
+    // Idempotent: the same schedule and period never makes a second report.
+    const again = await compileAndStoreReport(db, { scheduleId, kind: 'executive_updates', scope: workflowId, periodStart: stored.periodStart.toISOString(), periodEnd: stored.periodEnd.toISOString() });
+    expect(again).toEqual({ id: stored.id, created: false });
+    expect(await db.report.count({ where: { scope: workflowId } })).toBe(1);
+
+    // Through the API.
+    const cto = await api.tokenFor('chloe', 'chief_technology_officer');
+    const list = await api.call('GET', `/reports?scope=${encodeURIComponent(workflowId)}&kind=executive_updates`, { token: cto });
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((r: { id: string }) => r.id)).toEqual([stored.id]);
+    expect((await api.call('GET', `/reports?scope=${encodeURIComponent(workflowId)}&kind=board_reporting`, { token: cto })).body.items).toEqual([]);
+    const one = await api.call('GET', `/reports/${stored.id}`, { token: lead });
+    expect(one.status).toBe(200);
+    expect(one.body.content.engagement.workflowId).toBe(workflowId);
+    expect((await api.call('GET', '/reports/rpt_nope', { token: cto })).status).toBe(404);
+    expect((await api.call('GET', '/reports', { token: sponsor })).status).toBe(403);
+
+    // Renewal beyond the type's maximum is a rule the workflow refuses (422); within it, it moves the term.
+    expect((await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 10, reason: 'long' } })).status).toBe(422);
+    const renewed = await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 1, reason: 'phase two' } });
+    expect(renewed.status).toBe(200);
+    expect(Date.parse(renewed.body.termEndsAt) - Date.parse(scheduled.termEndsAt!)).toBe(30 * DAY);
+
+    const terminated = await api.call('POST', `/cto-engagements/${key}/terminate`, { token: sponsor, body: { reason: 'acquired by a competitor' } });
+    expect(terminated.status, JSON.stringify(terminated.body)).toBe(200);
+    expect(terminated.body.outcome).toBe('terminated');
+    const final = (await env.client.workflow.getHandle(workflowId).result()) as CtoEngagementState;
+    expect(final.reportingStatus).toBe('removed');
+    for (const kind of Object.keys(SCHEDULED)) expect(await scheduleExists(reportScheduleId(workflowId, kind))).toBe(false);
+    expect((await api.call('POST', `/cto-engagements/${key}/terminate`, { token: sponsor, body: { reason: 'again' } })).status).toBe(409);
+
+    // The engagement's retrospective was started as it ended; participants add insights through the API.
+    const retroKey = `cto-${key}`;
+    const retro = await waitFor('the retrospective', async () => {
+      const res = await api.call('GET', `/retrospectives/${retroKey}`, { token: lead });
+      return res.status === 200 ? res.body : null;
+    });
+    expect(retro).toMatchObject({ subjectWorkflowId: workflowId, facilitator: 'lena', stage: 'capturing' });
+    const insight = await api.call('POST', `/retrospectives/${retroKey}/insights`, { token: sponsor, body: { text: 'Reporting kept the board informed', category: 'went_well' } });
+    expect(insight.status, JSON.stringify(insight.body)).toBe(200);
+    expect(insight.body.insights).toHaveLength(1);
+    const stranger = await api.tokenFor('sid', 'technical_lead');
+    expect((await api.call('POST', `/retrospectives/${retroKey}/insights`, { token: stranger, body: { text: 'hi' } })).status).toBe(403);
+  });
+
+  it('runs a retrospective through every action of the API', async () => {
+    const facilitator = await api.tokenFor('fiona', 'engagement_lead');
+    const owner = await api.tokenFor('paul', 'technical_lead');
+    const key = `RETRO-${randomUUID().slice(0, 8)}`;
+    const body = { businessKey: key, title: 'Phase 1 retrospective', subjectWorkflowId: 'roadmap-engagement/RM-9', participants: ['paul'], facilitator: 'fiona' };
+    expect((await api.call('POST', '/retrospectives', { token: owner, body })).status).toBe(403);
+    expect((await api.call('POST', '/retrospectives', { token: facilitator, body: { ...body, participants: [] } })).status).toBe(400);
+    const started = await api.call('POST', '/retrospectives', { token: facilitator, body });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+
+    const call = (path: string, token: string, payload: unknown) => api.call('POST', `/retrospectives/${key}/${path}`, { token, body: payload });
+    expect((await call('insights', owner, { text: 'Too many meetings', category: 'to_improve' })).status).toBe(200);
+    expect((await call('close-capture', owner, {})).status).toBe(403);
+    expect((await call('close-capture', facilitator, {})).status).toBe(200);
+    const due = new Date(Date.now() + 7 * DAY).toISOString().slice(0, 10);
+    expect((await call('synthesis', facilitator, { themes: [{ title: 'Meetings', summary: 'Cut them' }], actions: [{ title: 'Halve standing meetings', owner: 'paul', dueDate: 'soon' }] })).status).toBe(400);
+    const synthesised = await call('synthesis', facilitator, { themes: [{ title: 'Meetings', summary: 'Cut them', insightIds: ['I1'] }], actions: [{ title: 'Halve standing meetings', owner: 'paul', dueDate: due }] });
+    expect(synthesised.status, JSON.stringify(synthesised.body)).toBe(200);
+    expect((await call('dissemination-plan', facilitator, { audiences: ['delivery'], channels: ['wiki'] })).status).toBe(200);
+    expect((await call('complete-action', facilitator, { actionId: 'A1' })).status).toBe(403);
+    const done = await call('complete-action', owner, { actionId: 'A1', note: 'calendar cleaned up' });
+    expect(done.status).toBe(200);
+    const result = (await env.client.workflow.getHandle(`retrospective/${key}`).result()) as { outcome: string };
+    expect(result.outcome).toBe('completed');
+  });
+});

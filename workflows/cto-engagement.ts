@@ -1,0 +1,352 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities/index.js';
+import { parseIsoDate } from '../domain/engines/calendar.js';
+import {
+  extendDeadlineUpdate,
+  stateQuery,
+  withdrawUpdate,
+  workflowIdFor,
+  type Actor,
+  type ExtendDeadlineRequest,
+  type WithdrawRequest,
+} from './contracts/common.js';
+import {
+  DAYS_PER_MONTH,
+  DEFAULT_CONTINUE_AS_NEW_AFTER_DAYS,
+  deliverUpdate,
+  END_REMINDER_DAYS,
+  renewUpdate,
+  termProblem,
+  terminateUpdate,
+  type CtoEngagementInput,
+  type CtoEngagementState,
+  type DeliverRequest,
+  type RenewRequest,
+  type TerminateRequest,
+} from './contracts/cto-engagement.js';
+import { reportScheduleId } from './contracts/report.js';
+import { retrospective } from './retrospective.js';
+import { DAY_MS } from './support/escalation.js';
+import { refuse } from './support/failures.js';
+import { ProcessRecorder } from './support/process-recorder.js';
+
+// Schedules are created on the Temporal server: retried until it answers, since reporting must not silently lapse.
+const { createReportingSchedules, deleteReportingSchedules } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** History length at which a run continues as new even before Temporal suggests it. */
+const MAX_HISTORY_EVENTS = 10_000;
+
+/**
+ * CTO engagement (interim, advisory or project, from the policy): tracks the type's deliverables, runs the
+ * policy's reporting cadences as Temporal Schedules, reminds before the term ends, and ends at term end
+ * (completed), by early termination, or by withdrawal before any work was delivered. Renewals and extensions
+ * move the term within the type's maximum. Long engagements continue as new, carrying their whole state and
+ * the recorder's numbering. When it ends, a retrospective is started as an abandoned child.
+ */
+export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngagementState> {
+  const state = input.resume ? input.resume.state : initialState(input);
+  const rec = new ProcessRecorder(state, describe, input.resume?.checkpoint);
+  const isOpen = () => state.outcome === null;
+  const isRequesterOrAdmin = (a: Actor) => a.id === state.requester || a.roles.includes('admin');
+  /** Bumped by every accepted update, so the main loop re-reads deadlines and the continue-as-new hint. */
+  let changes = 0;
+  const requireOpen = () => {
+    if (!isOpen()) refuse('Conflict', `the engagement has ended (${state.outcome})`);
+  };
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    deliverUpdate,
+    (req) => {
+      const deliverable = state.deliverables.find((d) => d.key === req.deliverable)!;
+      const revision = deliverable.deliveries.length + 1;
+      deliverable.deliveries.push({ documentRef: req.documentRef, summary: req.summary, contentHash: req.contentHash, by: req.actor.id, at: new Date().toISOString() });
+      deliverable.status = 'delivered';
+      refreshPending();
+      changes++;
+      rec.event(req.actor, 'deliverable_delivered', { deliverable: req.deliverable, revision, documentRef: req.documentRef, contentHash: req.contentHash, summary: req.summary }, 'engagement_lead');
+      rec.notify('info', [state.requester], `"${state.title}": ${req.deliverable.replace(/_/g, ' ')} delivered (${req.documentRef})`);
+      return state;
+    },
+    {
+      validator: (req: DeliverRequest) => {
+        requireOpen();
+        if (req.actor.id !== state.engagementLead) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) delivers deliverables`);
+        if (!state.deliverables.some((d) => d.key === req.deliverable)) {
+          const keys = state.deliverables.map((d) => d.key).join(', ');
+          refuse('ValidationError', `${req.deliverable} is not a deliverable of a ${state.engagementType} engagement`, [{ path: 'deliverable', message: `expected one of ${keys}` }]);
+        }
+        if (!req.documentRef?.trim()) refuse('RuleViolation', 'a delivery must reference its document', [{ path: 'documentRef', message: 'required' }]);
+      },
+    },
+  );
+
+  setHandler(
+    renewUpdate,
+    (req) => {
+      moveTermEnd(req.months * DAYS_PER_MONTH);
+      state.termChanges.push({ kind: 'renewal', by: req.actor.id, at: new Date().toISOString(), months: req.months, reason: req.reason, termEndsAt: state.termEndsAt! });
+      rec.event(req.actor, 'renewed', { months: req.months, reason: req.reason, termEndsAt: state.termEndsAt });
+      rec.notify('info', [state.engagementLead, state.requester], `"${state.title}" renewed by ${req.months} months, now ending ${state.termEndsAt!.slice(0, 10)}`);
+      return state;
+    },
+    { validator: (req: RenewRequest) => validateTermChange(req.actor, req.months, req.months * DAYS_PER_MONTH, req.reason, 'months') },
+  );
+
+  setHandler(
+    extendDeadlineUpdate,
+    (req) => {
+      moveTermEnd(req.days);
+      state.termChanges.push({ kind: 'extension', by: req.actor.id, at: new Date().toISOString(), days: req.days, reason: req.reason, termEndsAt: state.termEndsAt! });
+      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, termEndsAt: state.termEndsAt });
+      return state;
+    },
+    { validator: (req: ExtendDeadlineRequest) => validateTermChange(req.actor, req.days, req.days, req.reason, 'days') },
+  );
+
+  setHandler(
+    terminateUpdate,
+    (req) => {
+      state.termination = { by: req.actor.id, reason: req.reason, at: new Date().toISOString() };
+      end('terminated', req.actor, 'terminated', { reason: req.reason });
+      return state;
+    },
+    {
+      validator: (req: TerminateRequest) => {
+        requireOpen();
+        if (!isRequesterOrAdmin(req.actor)) refuse('Forbidden', 'only the requester or an admin can terminate the engagement');
+        if (!req.reason?.trim()) refuse('RuleViolation', 'a termination must give a reason', [{ path: 'reason', message: 'required' }]);
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    (req) => {
+      end('withdrawn', req.actor, 'withdrawn', { reason: req.reason });
+      return state;
+    },
+    {
+      validator: (req: WithdrawRequest) => {
+        requireOpen();
+        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the engagement');
+        if (state.deliverables.some((d) => d.status === 'delivered')) refuse('Conflict', 'work has been delivered: terminate the engagement instead of withdrawing it');
+        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+      },
+    },
+  );
+
+  function validateTermChange(actor: Actor, amount: number, days: number, reason: string, unit: 'months' | 'days'): void {
+    requireOpen();
+    if (!isRequesterOrAdmin(actor)) refuse('Forbidden', 'only the requester or an admin can change the term');
+    if (state.termDays === null) refuse('Conflict', 'this ongoing engagement has no term to change');
+    if (!Number.isInteger(amount) || amount < 1) refuse('ValidationError', `${unit} must be a positive whole number`, [{ path: unit, message: 'expected an integer ≥ 1' }]);
+    if (!reason?.trim()) refuse('RuleViolation', 'a term change must give a reason', [{ path: 'reason', message: 'required' }]);
+    if (state.maxTermDays !== null && state.termDays + days > state.maxTermDays) {
+      refuse('RuleViolation', `a ${state.engagementType} engagement runs at most ${state.maxTermDays / DAYS_PER_MONTH} months (${state.maxTermDays} days; already ${state.termDays})`, [
+        { path: unit, message: `at most ${unit === 'months' ? Math.floor((state.maxTermDays - state.termDays) / DAYS_PER_MONTH) : state.maxTermDays - state.termDays}` },
+      ]);
+    }
+  }
+
+  function moveTermEnd(days: number): void {
+    state.termDays = state.termDays! + days;
+    state.termEndsAt = termEnd(state.startDate, state.termDays);
+    state.slaDueAt = state.termEndsAt;
+    changes++;
+  }
+
+  function refreshPending(): void {
+    state.pendingRoles = isOpen() && state.deliverables.some((d) => d.status === 'pending') ? ['engagement_lead'] : [];
+  }
+
+  function end(outcome: string, actor: Actor | 'system', action: string, details: Record<string, unknown>): void {
+    state.outcome = outcome;
+    state.stage = 'closed';
+    state.pendingRoles = [];
+    state.slaDueAt = null;
+    changes++;
+    const outstanding = state.deliverables.filter((d) => d.status === 'pending').map((d) => d.key);
+    rec.event(actor, action, { ...details, outcome, outstandingDeliverables: outstanding });
+    rec.notify('outcome', [state.requester, state.engagementLead], `"${state.title}" has ended: ${outcome}${outstanding.length ? ` (outstanding: ${outstanding.join(', ')})` : ''}`);
+  }
+
+  rec.start();
+  if (!input.resume) {
+    rec.event(input.requester, 'started', {
+      clientOrg: state.clientOrg,
+      engagementType: state.engagementType,
+      startDate: state.startDate,
+      termDays: state.termDays,
+      termEndsAt: state.termEndsAt,
+      engagementLead: state.engagementLead,
+      deliverables: state.deliverables.map((d) => d.key),
+    }, 'requester');
+    rec.notify('info', [state.engagementLead], `You lead the ${state.engagementType.replace(/_/g, ' ')} engagement "${state.title}" for ${state.clientOrg}`);
+  }
+
+  if (isOpen() && state.reportingStatus === 'pending') {
+    const result = await createReportingSchedules({
+      scope: state.workflowId,
+      title: state.title,
+      taskQueue: workflowInfo().taskQueue,
+      startAt: `${state.startDate}T00:00:00.000Z`,
+      cadences: state.reporting.map(({ key, intervalDays, scheduleId }) => ({ key, intervalDays, scheduleId })),
+    });
+    // Ended while the schedules were being created: the clean-up below removes them again.
+    state.reportingStatus = result.status === 'created' ? 'scheduled' : 'not_configured';
+    if (result.status === 'created') rec.event('system', 'reporting_scheduled', { schedules: state.reporting.map((r) => ({ key: r.key, cadence: r.cadence, scheduleId: r.scheduleId })) });
+    else rec.event('system', 'reporting_not_scheduled', { reason: result.reason });
+  }
+
+  const continueAsNewAfter = (input.continueAsNewAfterDays ?? DEFAULT_CONTINUE_AS_NEW_AFTER_DAYS) * DAY_MS;
+  const runStartedAt = workflowInfo().runStartTime.getTime();
+  const historyTooLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS;
+
+  while (isOpen()) {
+    const now = Date.now();
+    const ends = state.termEndsAt === null ? null : Date.parse(state.termEndsAt);
+    if (ends !== null && now >= ends) {
+      end('completed', 'system', 'term_ended', { termEndsAt: state.termEndsAt });
+      break;
+    }
+    const remindAt = ends === null || state.endReminderSentFor === state.termEndsAt ? null : ends - END_REMINDER_DAYS * DAY_MS;
+    if (remindAt !== null && now >= remindAt) {
+      state.endReminderSentFor = state.termEndsAt;
+      rec.notify('reminder', [state.requester, state.engagementLead], `"${state.title}" ends on ${state.termEndsAt!.slice(0, 10)}: renew it or prepare the hand-over`);
+      rec.event('system', 'term_end_reminder', { termEndsAt: state.termEndsAt });
+      continue;
+    }
+    const continueAt = runStartedAt + continueAsNewAfter;
+    if (now >= continueAt || historyTooLong()) {
+      // Every update has finished and every change is in the database: the next run starts from exactly here.
+      await condition(allHandlersFinished);
+      await rec.flushed();
+      if (isOpen()) await continueAsNew<typeof ctoEngagement>({ ...input, resume: { state, checkpoint: rec.checkpoint() } });
+      break;
+    }
+    const wakeAt = Math.min(...[ends, remindAt, continueAt].filter((t): t is number => t !== null));
+    const seen = changes;
+    await condition(() => !isOpen() || changes !== seen || historyTooLong(), Math.max(wakeAt - now, 1));
+  }
+
+  if (state.reportingStatus === 'scheduled') {
+    await deleteReportingSchedules({ scheduleIds: state.reporting.map((r) => r.scheduleId) });
+    state.reportingStatus = 'removed';
+    rec.event('system', 'reporting_unscheduled', { scheduleIds: state.reporting.map((r) => r.scheduleId) });
+  }
+
+  if (state.outcome !== 'withdrawn') await startRetrospective();
+
+  async function startRetrospective(): Promise<void> {
+    const businessKey = `cto-${state.businessKey}`;
+    const workflowId = workflowIdFor('retrospective', businessKey);
+    try {
+      await startChild(retrospective, {
+        workflowId,
+        // The retrospective outlives the engagement: it tracks follow-up actions for weeks after.
+        parentClosePolicy: 'ABANDON',
+        args: [{
+          businessKey,
+          title: `Retrospective: ${state.title}`,
+          subjectWorkflowId: state.workflowId,
+          participants: [...new Set([state.requester, state.engagementLead, ...state.retrospectiveParticipants])],
+          facilitator: state.engagementLead,
+          requester: input.requester,
+          policyVersion: state.policyVersion,
+        }],
+      });
+      state.retrospectiveWorkflowId = workflowId;
+      rec.event('system', 'retrospective_started', { workflowId });
+    } catch (err) {
+      // Someone already started it by hand: link to it rather than fail the engagement's close.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      state.retrospectiveWorkflowId = workflowId;
+      rec.event('system', 'retrospective_linked', { workflowId });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  await rec.close();
+  return state;
+}
+
+function initialState(input: CtoEngagementInput): CtoEngagementState {
+  const type = input.policy.engagementTypes.find((t) => t.key === input.engagementType);
+  if (!type) {
+    const keys = input.policy.engagementTypes.map((t) => t.key).join(', ');
+    refuse('ValidationError', `engagement type "${input.engagementType}" is not in the policy`, [{ path: 'engagementType', message: `expected one of ${keys}` }]);
+  }
+  const problem = termProblem(type, input.termMonths);
+  if (problem) refuse('ValidationError', problem, [{ path: 'termMonths', message: problem }]);
+  const startDate = input.startDate ?? new Date().toISOString().slice(0, 10);
+  try {
+    parseIsoDate(startDate);
+  } catch {
+    refuse('ValidationError', 'startDate must be a date YYYY-MM-DD', [{ path: 'startDate', message: 'expected YYYY-MM-DD' }]);
+  }
+  const termDays = input.termMonths === undefined ? null : input.termMonths * DAYS_PER_MONTH;
+  const termEndsAt = termDays === null ? null : termEnd(startDate, termDays);
+  if (termEndsAt !== null && Date.parse(termEndsAt) <= Date.now()) {
+    refuse('ValidationError', `the term would already have ended (${termEndsAt.slice(0, 10)})`, [{ path: 'startDate', message: 'the term must end in the future' }]);
+  }
+  const workflowId = workflowInfo().workflowId;
+  return {
+    workflowId,
+    kind: 'cto_engagement',
+    businessKey: input.businessKey,
+    title: input.title,
+    requester: input.requester.id,
+    policyVersion: input.policyVersion,
+    stage: 'active',
+    outcome: null,
+    pendingRoles: type.deliverables.length ? ['engagement_lead'] : [],
+    slaDueAt: termEndsAt,
+    events: [],
+    notices: [],
+    clientOrg: input.clientOrg,
+    engagementType: type.key,
+    commitment: type.commitment,
+    focus: type.focus,
+    engagementLead: input.engagementLead,
+    startDate,
+    termDays,
+    termEndsAt,
+    maxTermDays: type.duration.maxDays,
+    termChanges: [],
+    deliverables: type.deliverables.map((key) => ({ key, status: 'pending', deliveries: [] })),
+    // "as_needed" reporting has no cadence to schedule.
+    reporting: input.policy.reporting
+      .filter((r): r is typeof r & { intervalDays: number } => r.intervalDays !== null)
+      .map((r) => ({ key: r.key, cadence: r.cadence, intervalDays: r.intervalDays, scheduleId: reportScheduleId(workflowId, r.key) })),
+    reportingStatus: 'pending',
+    endReminderSentFor: null,
+    termination: null,
+    retrospectiveWorkflowId: null,
+    retrospectiveParticipants: input.retrospectiveParticipants ?? [],
+  };
+}
+
+function termEnd(startDate: string, days: number): string {
+  return new Date(Date.parse(`${startDate}T00:00:00.000Z`) + days * DAY_MS).toISOString();
+}
+
+function describe(s: CtoEngagementState): string {
+  const delivered = s.deliverables.filter((d) => d.status === 'delivered').length;
+  const progress = `${delivered}/${s.deliverables.length} deliverables`;
+  if (s.outcome) return `**${s.title}** — ${s.outcome} (${progress})`;
+  return `**${s.title}** — ${s.engagementType.replace(/_/g, ' ')} for ${s.clientOrg}, ${progress}${s.termEndsAt ? `, term ends ${s.termEndsAt.slice(0, 10)}` : ', ongoing'}`;
+}
