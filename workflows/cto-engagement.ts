@@ -4,17 +4,14 @@ import {
   continueAsNew,
   proxyActivities,
   setHandler,
-  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { parseIsoDate } from '../domain/engines/calendar.js';
 import {
   extendDeadlineUpdate,
   stateQuery,
   withdrawUpdate,
-  workflowIdFor,
   type Actor,
   type ExtendDeadlineRequest,
   type WithdrawRequest,
@@ -34,10 +31,10 @@ import {
   type TerminateRequest,
 } from './contracts/cto-engagement.js';
 import { reportScheduleId } from './contracts/report.js';
-import { retrospective } from './retrospective.js';
 import { DAY_MS } from './support/escalation.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
+import { startRetrospective } from './support/retrospective.js';
 
 // Schedules are created on the Temporal server: retried until it answers, since reporting must not silently lapse.
 const { createReportingSchedules, deleteReportingSchedules } = proxyActivities<Activities>({
@@ -249,34 +246,18 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     rec.event('system', 'reporting_unscheduled', { scheduleIds: state.reporting.map((r) => r.scheduleId) });
   }
 
-  if (state.outcome !== 'withdrawn') await startRetrospective();
-
-  async function startRetrospective(): Promise<void> {
-    const businessKey = `cto-${state.businessKey}`;
-    const workflowId = workflowIdFor('retrospective', businessKey);
-    try {
-      await startChild(retrospective, {
-        workflowId,
-        // The retrospective outlives the engagement: it tracks follow-up actions for weeks after.
-        parentClosePolicy: 'ABANDON',
-        args: [{
-          businessKey,
-          title: `Retrospective: ${state.title}`,
-          subjectWorkflowId: state.workflowId,
-          participants: [...new Set([state.requester, state.engagementLead, ...state.retrospectiveParticipants])],
-          facilitator: state.engagementLead,
-          requester: input.requester,
-          policyVersion: state.policyVersion,
-        }],
-      });
-      state.retrospectiveWorkflowId = workflowId;
-      rec.event('system', 'retrospective_started', { workflowId });
-    } catch (err) {
-      // Someone already started it by hand: link to it rather than fail the engagement's close.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      state.retrospectiveWorkflowId = workflowId;
-      rec.event('system', 'retrospective_linked', { workflowId });
-    }
+  if (state.outcome !== 'withdrawn') {
+    const retro = await startRetrospective({
+      businessKey: `cto-${state.businessKey}`,
+      title: `Retrospective: ${state.title}`,
+      subjectWorkflowId: state.workflowId,
+      participants: [...new Set([state.requester, state.engagementLead, ...state.retrospectiveParticipants])],
+      facilitator: state.engagementLead,
+      requester: input.requester,
+      policyVersion: state.policyVersion,
+    });
+    state.retrospectiveWorkflowId = retro.workflowId;
+    rec.event('system', retro.linked ? 'retrospective_linked' : 'retrospective_started', { workflowId: retro.workflowId });
   }
 
   await condition(allHandlersFinished);

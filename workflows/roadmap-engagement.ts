@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, ParentClosePolicy, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
   buildRoadmapPackage,
@@ -31,6 +31,7 @@ import {
 import { waitWithEscalation } from './support/escalation.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
+import { startRetrospective } from './support/retrospective.js';
 
 const { storeRoadmapPackage } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -99,6 +100,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     startedAt,
     closedAt: null,
     packageId: null,
+    retrospectiveWorkflowId: null,
   };
   // The people the engagement names take their roles' actions; anyone else holding the role may not.
   const named: Record<string, string> = { executive_sponsor: input.sponsor, engagement_lead: input.engagementLead };
@@ -488,6 +490,21 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   const pkg = buildRoadmapPackage({ ...state, outcome: state.outcome, closedAt: state.closedAt });
   await storeRoadmapPackage(pkg);
   state.packageId = pkg.id;
+  // Organisational learning: a completed engagement is looked back on. (Engagements recorded before this
+  // change took no such step, hence the patch.)
+  if (state.outcome === 'completed' && patched('roadmap-retrospective')) {
+    const retro = await startRetrospective({
+      businessKey: `roadmap-${state.businessKey}`,
+      title: `Retrospective: ${state.title}`,
+      subjectWorkflowId: state.workflowId,
+      participants: [...new Set([state.requester, state.sponsor, state.engagementLead])],
+      facilitator: state.engagementLead,
+      requester: input.requester,
+      policyVersion: state.policyVersion,
+    });
+    state.retrospectiveWorkflowId = retro.workflowId;
+    rec.event('system', retro.linked ? 'retrospective_linked' : 'retrospective_started', { workflowId: retro.workflowId });
+  }
   rec.event('system', 'closed', { outcome: state.outcome, packageId: pkg.id, deliverables: pkg.deliverables.length, children: state.children.map((c) => ({ workflowId: c.workflowId, outcome: c.outcome })) });
   rec.notify('outcome', [state.requester, state.sponsor, state.engagementLead], `"${state.title}": ${state.outcome}; roadmap package ${pkg.id}`);
 

@@ -47,8 +47,11 @@ describe('ethical review board and governance committee through the API', () => 
       return s.status === 200 && s.body.stage === 'voting' ? s.body : null;
     });
     expect(item.subject).toMatchObject({ kind: 'ethical_review', workflowId: `ethical-review/${key}` });
-    const listed = await stack.api.call('GET', '/committee-approvals?pendingRole=committee_member', { token: requester });
-    expect(listed.body.items.map((i: { businessKey: string }) => i.businessKey)).toContain(committeeKey);
+    // The list reads the database record, which follows the workflow by a moment.
+    await waitFor('the committee item in the list of items waiting on members', async () => {
+      const listed = await stack.api.call('GET', '/committee-approvals?pendingRole=committee_member', { token: requester });
+      return listed.body.items.some((i: { businessKey: string }) => i.businessKey === committeeKey) || null;
+    });
 
     for (const id of ['cleo', 'cyrus', 'cora']) {
       const token = await stack.api.tokenFor(id, 'committee_member');

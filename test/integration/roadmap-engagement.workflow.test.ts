@@ -8,6 +8,7 @@ import type { PolicySet, RoadmapPolicy } from '../../domain/policy/types.js';
 import type { RoadmapPackage } from '../../domain/roadmap/engagement.js';
 import type { Db } from '../../platform/database.js';
 import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
+import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import {
   launchChildUpdate,
@@ -219,6 +220,11 @@ describe('roadmap engagement', () => {
     // Longer than the three minimum durations together: phase 2 ran past its maximum.
     expect(total).toBeGreaterThan(p1!.duration.minDays + p2!.duration.maxDays! + p3!.duration.minDays);
     expect(result.phases[2]!.deliverables[0]!.submissions.map((x) => x.decision)).toEqual(['send_back', 'accept']);
+    // Organisational learning: the completed engagement starts its retrospective, facilitated by the lead.
+    expect(result.retrospectiveWorkflowId).toBe(`retrospective/roadmap-${result.businessKey}`);
+    const retro = (await env.client.workflow.getHandle(result.retrospectiveWorkflowId!).query(stateQuery)) as RetrospectiveState;
+    expect(retro).toMatchObject({ facilitator: result.engagementLead, subjectWorkflowId: h.workflowId, kind: 'retrospective' });
+    expect(retro.participants).toEqual(expect.arrayContaining([result.sponsor, result.engagementLead]));
 
     const rows = await db.deliverable.findMany({ where: { workflowId: h.workflowId } });
     expect(rows).toHaveLength(12);

@@ -101,6 +101,8 @@ export interface RoadmapEngagementState extends ProcessStateBase {
   closedAt: string | null;
   /** Report row holding the roadmap package, once stored. */
   packageId: string | null;
+  /** The retrospective started when the engagement completed. */
+  retrospectiveWorkflowId: string | null;
 }
 
 export const submitDeliverableUpdate = defineUpdate<RoadmapEngagementState, [SubmitDeliverableRequest]>('submitDeliverable');
