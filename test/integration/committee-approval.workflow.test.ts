@@ -1,49 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { GovernanceCommitteePolicy, PolicySet } from '../../domain/policy/types.js';
+import { describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
 import type { Ballot } from '../../domain/review/voting.js';
-import type { Db } from '../../platform/database.js';
 import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
 import { reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
-import {
-  COMMITTEE_APPROVAL_WORKFLOW,
-  committeeVoteUpdate,
-  type CommitteeApprovalInput,
-  type CommitteeApprovalState,
-} from '../../workflows/contracts/committee-approval.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalInput, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { chair, committeeMembers, person, requester, reviewers } from '../support/actors.js';
-import { testDb } from '../support/db.js';
-import { defaultPolicy } from '../support/policy.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
-import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { useWorkflowStack } from '../support/stack.js';
+import { refusal } from '../support/updates.js';
 
-const taskQueue = `committee-${randomUUID()}`;
+const stack = useWorkflowStack('committee');
+const { taskQueue } = stack;
 const members = committeeMembers;
 const DAY = 86_400_000;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let db: Db;
-let policySet: PolicySet;
-
-beforeAll(async () => {
-  [env, policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
-  db = testDb();
-  worker = await testWorker(env, db, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.$disconnect();
-  await env?.teardown();
-});
 
 async function startItem(opts: { urgent?: boolean; policy?: Partial<GovernanceCommitteePolicy> } = {}) {
   const businessKey = `GC-${randomUUID().slice(0, 8)}`;
@@ -54,10 +26,10 @@ async function startItem(opts: { urgent?: boolean; policy?: Partial<GovernanceCo
     requester,
     urgent: opts.urgent ?? false,
     urgencyReason: opts.urgent ? 'regulator deadline' : undefined,
-    policyVersion: policySet.version.id,
-    policy: { ...policySet.aiGovernance.committee, ...opts.policy },
+    policyVersion: stack.policySet.version.id,
+    policy: { ...stack.policySet.aiGovernance.committee, ...opts.policy },
   };
-  return env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: `committee-approval/${businessKey}`, args: [input] });
+  return stack.env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: `committee-approval/${businessKey}`, args: [input] });
 }
 
 type Handle = Awaited<ReturnType<typeof startItem>>;
@@ -65,17 +37,6 @@ type Handle = Awaited<ReturnType<typeof startItem>>;
 const vote = (h: Handle, actor: Actor, ballot: Ballot, extra: Record<string, unknown> = {}) =>
   h.executeUpdate(committeeVoteUpdate, { args: [{ actor, ballot, justification: ballot === 'reject' ? 'risk not mitigated' : undefined, ...extra }] });
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected the update to be refused');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
-  return { type: cause.type ?? undefined, message: cause.message };
-}
 
 describe('governance committee approval', () => {
   it('waits for the next monthly meeting before voting opens, then decides by majority', async () => {
@@ -83,13 +44,13 @@ describe('governance committee approval', () => {
     const before = await h.query(stateQuery) as CommitteeApprovalState;
     expect(before.stage).toBe('awaiting_meeting');
     const meetingAt = Date.parse(before.meetingAt!);
-    expect(new Date(meetingAt).getUTCDate()).toBe(policySet.aiGovernance.committee.meetingDayOfMonth);
-    const now = await env.currentTimeMs();
+    expect(new Date(meetingAt).getUTCDate()).toBe(stack.policySet.aiGovernance.committee.meetingDayOfMonth);
+    const now = await stack.env.currentTimeMs();
     expect(meetingAt).toBeGreaterThan(now);
     expect(meetingAt - now).toBeLessThanOrEqual(31 * DAY);
     expect(await refusal(vote(h, members[1]!, 'approve'))).toMatchObject({ type: 'Conflict', message: expect.stringContaining('voting opens') });
 
-    await env.sleep(meetingAt - now + 60_000);
+    await stack.env.sleep(meetingAt - now + 60_000);
     const open = await h.query(stateQuery) as CommitteeApprovalState;
     expect(open.stage).toBe('voting');
     const opened = open.events.find((e) => e.action === 'voting_opened')!;
@@ -104,7 +65,7 @@ describe('governance committee approval', () => {
     expect(result.tally).toMatchObject({ approve: 3, cast: 3, quorumMet: true, decidedBy: 'majority' });
     expect(result.conditions).toEqual(['quarterly bias report']);
 
-    const row = await db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true } });
+    const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true } });
     expect(row.outcome).toBe('approved');
     expect(row.decisions.map((d) => d.actor).sort()).toEqual(['cleo', 'cora', 'cyrus']);
   });
@@ -134,7 +95,7 @@ describe('governance committee approval', () => {
   });
 
   it('stays a tie without a casting vote in the policy', async () => {
-    const h = await startItem({ urgent: true, policy: { voting: { ...policySet.aiGovernance.committee.voting, chairCastingVote: false } } });
+    const h = await startItem({ urgent: true, policy: { voting: { ...stack.policySet.aiGovernance.committee.voting, chairCastingVote: false } } });
     for (const [i, b] of (['approve', 'approve', 'reject', 'reject', 'abstain'] as Ballot[]).entries()) await vote(h, members[i]!, b);
     expect(((await h.result()) as CommitteeApprovalState).outcome).toBe('tie');
   });
@@ -167,8 +128,8 @@ describe('governance committee approval', () => {
     expect(result.outcome).toBe('sla_breached');
     expect(result.notices.map((n) => n.kind)).toEqual(expect.arrayContaining(['reminder', 'escalation', 'sla_breach']));
     const escalation = result.notices.find((n) => n.kind === 'escalation')!;
-    expect(escalation.recipients).toContain(policySet.aiGovernance.committee.escalation.escalateToRole);
-    const { escalation: e } = policySet.aiGovernance.committee;
+    expect(escalation.recipients).toContain(stack.policySet.aiGovernance.committee.escalation.escalateToRole);
+    const { escalation: e } = stack.policySet.aiGovernance.committee;
     const started = Date.parse(result.events.find((x) => x.action === 'voting_opened')!.at);
     const decided = Date.parse(result.events.find((x) => x.action === 'decided')!.at);
     expect(Math.round((decided - started) / DAY)).toBe(e.slaBreachAfterDays);
@@ -184,19 +145,19 @@ describe('governance committee approval', () => {
     expect(result.outcome).toBe('approved');
     const started = Date.parse(result.events.find((x) => x.action === 'voting_opened')!.at);
     const decided = Date.parse(result.events.find((x) => x.action === 'decided')!.at);
-    expect(Math.round((decided - started) / DAY)).toBe(policySet.aiGovernance.committee.escalation.slaBreachAfterDays + 10);
+    expect(Math.round((decided - started) / DAY)).toBe(stack.policySet.aiGovernance.committee.escalation.slaBreachAfterDays + 10);
     expect(result.events.find((x) => x.action === 'decided')!.details.reason).toContain('deadline');
   });
 
   describe('as the final approval of an architecture review', () => {
     async function startReview() {
       const businessKey = `ARCH-${randomUUID().slice(0, 8)}`;
-      const input = architectureReviewInput(policySet, businessKey, {
+      const input = architectureReviewInput(stack.policySet, businessKey, {
         urgent: true,
-        policy: { ...policySet.architectureReview, outcome: { ...policySet.architectureReview.outcome, requiresCommitteeApproval: true } },
+        policy: { ...stack.policySet.architectureReview, outcome: { ...stack.policySet.architectureReview.outcome, requiresCommitteeApproval: true } },
       });
-      const h = await env.client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${businessKey}`, args: [input] });
-      for (const [role, actor] of Object.entries(reviewers)) await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: rulingsFor(policySet, 'approve') }] });
+      const h = await stack.env.client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${businessKey}`, args: [input] });
+      for (const [role, actor] of Object.entries(reviewers)) await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: rulingsFor(stack.policySet, 'approve') }] });
       let state = (await h.query(stateQuery)) as ArchitectureReviewState;
       for (let i = 0; i < 50 && !state.committeeWorkflowId; i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -204,12 +165,12 @@ describe('governance committee approval', () => {
       }
       expect(state.stage).toBe('awaiting_committee');
       expect(state.committeeWorkflowId).toBe(`committee-approval/architecture-review.${businessKey}`);
-      return { h, committee: env.client.workflow.getHandle(state.committeeWorkflowId!) };
+      return { h, committee: stack.env.client.workflow.getHandle(state.committeeWorkflowId!) };
     }
 
     it('is approved only once the committee approves, with the committee’s conditions', async () => {
       const { h, committee } = await startReview();
-      expect(await refusal(h.executeUpdate(reviewVoteUpdate, { args: [{ actor: reviewers.technical_lead, role: 'technical_lead', rulings: rulingsFor(policySet, 'approve'), revise: true }] }))).toMatchObject({ type: 'Conflict' });
+      expect(await refusal(h.executeUpdate(reviewVoteUpdate, { args: [{ actor: reviewers.technical_lead, role: 'technical_lead', rulings: rulingsFor(stack.policySet, 'approve'), revise: true }] }))).toMatchObject({ type: 'Conflict' });
       for (const m of members.slice(1, 4)) await committee.executeUpdate(committeeVoteUpdate, { args: [{ actor: m, ballot: 'approve', conditions: m.id === 'cora' ? ['annual re-review'] : [] }] });
       const result = (await h.result()) as ArchitectureReviewState;
       expect(result.outcome).toBe('approved_with_conditions');

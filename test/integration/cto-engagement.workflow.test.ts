@@ -1,45 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { PolicySet } from '../../domain/policy/types.js';
-import type { Db } from '../../platform/database.js';
+import { describe, expect, it } from 'vitest';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput, type CtoEngagementState } from '../../workflows/contracts/cto-engagement.js';
 import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
 import { admin, person } from '../support/actors.js';
-import { testDb } from '../support/db.js';
-import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
-import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { useWorkflowStack } from '../support/stack.js';
+import { refusal } from '../support/updates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const taskQueue = `cto-engagement-${randomUUID()}`;
+const stack = useWorkflowStack('cto-engagement');
+const { taskQueue } = stack;
 const sponsor = person('carla', 'requester', 'executive_sponsor');
 const lead = person('lena', 'engagement_lead');
 const otherLead = person('leo', 'engagement_lead');
-
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let db: Db;
-let policySet: PolicySet;
-
-beforeAll(async () => {
-  [env, policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
-  db = testDb();
-  worker = await testWorker(env, db, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.$disconnect();
-  await env?.teardown();
-});
 
 async function startEngagement(engagementType: string, extra: Partial<CtoEngagementInput> = {}, settle = true) {
   const businessKey = `CTO-${randomUUID().slice(0, 8)}`;
@@ -50,11 +26,11 @@ async function startEngagement(engagementType: string, extra: Partial<CtoEngagem
     engagementType,
     requester: sponsor,
     engagementLead: lead.id,
-    policyVersion: policySet.version.id,
-    policy: policySet.ctoServiceModel,
+    policyVersion: stack.policySet.version.id,
+    policy: stack.policySet.ctoServiceModel,
     ...extra,
   };
-  const handle = await env.client.workflow.start('ctoEngagement', { taskQueue, workflowId: `cto-engagement/${businessKey}`, args: [input] });
+  const handle = await stack.env.client.workflow.start('ctoEngagement', { taskQueue, workflowId: `cto-engagement/${businessKey}`, args: [input] });
   if (settle) {
     // Let the reporting set-up settle first, so the order of recorded events is fixed.
     await waitFor('the reporting set-up', async () => ((await handle.query(stateQuery)) as CtoEngagementState).reportingStatus !== 'pending');
@@ -68,18 +44,8 @@ const state = async (h: Handle) => (await h.query(stateQuery)) as CtoEngagementS
 const deliver = (h: Handle, actor: Actor, deliverable: string, documentRef = `https://docs.example.com/${deliverable}`) =>
   h.executeUpdate(deliverUpdate, { args: [{ actor, deliverable, documentRef, summary: `${deliverable} v1` }] });
 
-async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected the update to be refused');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return (cause as ApplicationFailure).type ?? undefined;
-}
+/** The error code a refused Update answered with. */
+const refusedWith = async (promise: Promise<unknown>) => (await refusal(promise)).type;
 
 const actions = (s: CtoEngagementState) => s.events.map((e) => e.action);
 
@@ -91,9 +57,9 @@ describe('CTO engagement', () => {
     expect(Date.parse(started.termEndsAt!) - Date.parse(`${started.startDate}T00:00:00Z`)).toBe(90 * DAY);
     expect(started.pendingRoles).toEqual(['engagement_lead']);
 
-    expect(await refusal(deliver(handle, otherLead, 'technical_decisions'))).toBe('Forbidden');
-    expect(await refusal(deliver(handle, lead, 'strategy'))).toBe('ValidationError');
-    expect(await refusal(deliver(handle, lead, 'technical_decisions', ' '))).toBe('RuleViolation');
+    expect(await refusedWith(deliver(handle, otherLead, 'technical_decisions'))).toBe('Forbidden');
+    expect(await refusedWith(deliver(handle, lead, 'strategy'))).toBe('ValidationError');
+    expect(await refusedWith(deliver(handle, lead, 'technical_decisions', ' '))).toBe('RuleViolation');
     await deliver(handle, lead, 'technical_decisions');
     const second = await deliver(handle, lead, 'technical_decisions', 'https://docs.example.com/adr-log-v2');
     expect(second.deliverables.find((d) => d.key === 'technical_decisions')).toMatchObject({ status: 'delivered', deliveries: [{ by: 'lena' }, { documentRef: 'https://docs.example.com/adr-log-v2' }] });
@@ -121,26 +87,26 @@ describe('CTO engagement', () => {
 
     // The retrospective outlives the engagement (ABANDON): it is running, about this engagement.
     expect(result.retrospectiveWorkflowId).toBe(`retrospective/cto-${businessKey}`);
-    const retro = env.client.workflow.getHandle(result.retrospectiveWorkflowId!);
+    const retro = stack.env.client.workflow.getHandle(result.retrospectiveWorkflowId!);
     expect((await retro.describe()).status.name).toBe('RUNNING');
     const retroState = (await retro.query(stateQuery)) as RetrospectiveState;
     expect(retroState).toMatchObject({ subjectWorkflowId: handle.workflowId, facilitator: 'lena', stage: 'capturing' });
     expect(retroState.participants.sort()).toEqual(['carla', 'lena', 'pat']);
 
-    const row = await waitFor('the completed process row', () => db.process.findFirst({ where: { workflowId: handle.workflowId, completedAt: { not: null } } }));
+    const row = await waitFor('the completed process row', () => stack.db.process.findFirst({ where: { workflowId: handle.workflowId, completedAt: { not: null } } }));
     expect(row.outcome).toBe('completed');
-    const audit = await db.auditEntry.findMany({ where: { workflowId: handle.workflowId }, orderBy: { seq: 'asc' } });
+    const audit = await stack.db.auditEntry.findMany({ where: { workflowId: handle.workflowId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(actions(result));
   });
 
   it('renews and extends the term within the type’s maximum, and completes at the new end', async () => {
     const { handle } = await startEngagement('project_cto', { termMonths: 3 });
-    expect(await refusal(handle.executeUpdate(renewUpdate, { args: [{ actor: lead, months: 2, reason: 'more work' }] }))).toBe('Forbidden');
-    expect(await refusal(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 10, reason: 'a long one' }] }))).toBe('RuleViolation');
-    expect(await refusal(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 2, reason: ' ' }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(renewUpdate, { args: [{ actor: lead, months: 2, reason: 'more work' }] }))).toBe('Forbidden');
+    expect(await refusedWith(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 10, reason: 'a long one' }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 2, reason: ' ' }] }))).toBe('RuleViolation');
 
     const before = await state(handle);
-    await env.sleep('70 days'); // inside the reminder window of the first term
+    await stack.env.sleep('70 days'); // inside the reminder window of the first term
     const reminded = await state(handle);
     expect(reminded.notices.filter((n) => n.kind === 'reminder')).toHaveLength(1);
 
@@ -150,7 +116,7 @@ describe('CTO engagement', () => {
     expect(extended.termDays).toBe(160);
     expect(extended.termChanges.map((c) => c.kind)).toEqual(['renewal', 'extension']);
     // 160 days + 7 months would exceed the 12-month maximum.
-    expect(await refusal(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 7, reason: 'more' }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 7, reason: 'more' }] }))).toBe('RuleViolation');
 
     const result = (await handle.result()) as CtoEngagementState;
     expect(result.outcome).toBe('completed');
@@ -164,9 +130,9 @@ describe('CTO engagement', () => {
   it('is terminated early by the requester with a reason; withdrawal is refused once work was delivered', async () => {
     const { handle } = await startEngagement('interim_cto', { termMonths: 6 });
     await deliver(handle, lead, 'strategy');
-    expect(await refusal(handle.executeUpdate(withdrawUpdate, { args: [{ actor: sponsor, reason: 'changed our mind' }] }))).toBe('Conflict');
-    expect(await refusal(handle.executeUpdate(terminateUpdate, { args: [{ actor: lead, reason: 'done' }] }))).toBe('Forbidden');
-    expect(await refusal(handle.executeUpdate(terminateUpdate, { args: [{ actor: sponsor, reason: '' }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(withdrawUpdate, { args: [{ actor: sponsor, reason: 'changed our mind' }] }))).toBe('Conflict');
+    expect(await refusedWith(handle.executeUpdate(terminateUpdate, { args: [{ actor: lead, reason: 'done' }] }))).toBe('Forbidden');
+    expect(await refusedWith(handle.executeUpdate(terminateUpdate, { args: [{ actor: sponsor, reason: '' }] }))).toBe('RuleViolation');
     const terminated = await handle.executeUpdate(terminateUpdate, { args: [{ actor: sponsor, reason: 'budget cut' }] });
     expect(terminated).toMatchObject({ outcome: 'terminated', stage: 'closed', termination: { by: 'carla', reason: 'budget cut' } });
     const result = (await handle.result()) as CtoEngagementState;
@@ -179,7 +145,7 @@ describe('CTO engagement', () => {
     const { handle } = await startEngagement('advisory_cto');
     const s = await state(handle);
     expect(s.termEndsAt).toBeNull();
-    expect(await refusal(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 3, reason: 'more' }] }))).toBe('Conflict');
+    expect(await refusedWith(handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 3, reason: 'more' }] }))).toBe('Conflict');
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: sponsor, reason: 'merged into another engagement' }] });
     const result = (await handle.result()) as CtoEngagementState;
     expect(result.outcome).toBe('withdrawn');
@@ -201,13 +167,13 @@ describe('CTO engagement', () => {
     await deliver(handle, lead, 'project_leadership');
     await deliver(handle, lead, 'technical_decisions');
     await handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 1, reason: 'scope grew' }] });
-    await env.sleep('1 day');
+    await stack.env.sleep('1 day');
     const before = await state(handle);
 
-    await env.sleep('11 days'); // past the 10-day mark: the run continued as new
+    await stack.env.sleep('11 days'); // past the 10-day mark: the run continued as new
     const described = await handle.describe();
     expect(described.runId).not.toBe(handle.firstExecutionRunId);
-    const firstRun = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    const firstRun = await stack.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
     expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
 
     const after = await state(handle);
@@ -219,7 +185,7 @@ describe('CTO engagement', () => {
     expect(delivered.events.at(-1)).toMatchObject({ action: 'deliverable_delivered', seq: lastSeq + 1 });
     expect(delivered.deliverables.every((d) => d.status === 'delivered')).toBe(true);
     await waitFor('the projection of the new run', async () => {
-      const row = await db.process.findUnique({ where: { workflowId: handle.workflowId } });
+      const row = await stack.db.process.findUnique({ where: { workflowId: handle.workflowId } });
       return (row?.state as unknown as CtoEngagementState | undefined)?.deliverables.every((d) => d.status === 'delivered') ?? false;
     });
 
@@ -228,7 +194,7 @@ describe('CTO engagement', () => {
     expect(result.outcome).toBe('terminated');
     expect(result.events.slice(0, before.events.length)).toEqual(before.events);
     expect(result.termChanges).toEqual(before.termChanges);
-    const audit = await db.auditEntry.findMany({ where: { workflowId: handle.workflowId }, orderBy: { seq: 'asc' } });
+    const audit = await stack.db.auditEntry.findMany({ where: { workflowId: handle.workflowId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.eventKey)).toEqual(result.events.map((e) => `${handle.workflowId}#${e.seq}`));
   });
 });

@@ -1,47 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { PolicySet } from '../../domain/policy/types.js';
+import { describe, expect, it } from 'vitest';
 import type { Ballot } from '../../domain/review/voting.js';
-import type { Db } from '../../platform/database.js';
 import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
 import { stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { boardVoteUpdate, type EthicalReviewInput, type EthicalReviewState, type Finding } from '../../workflows/contracts/ethical-review.js';
 import { committeeMembers, person, requester } from '../support/actors.js';
-import { testDb } from '../support/db.js';
 import { assessments, boardMembers, ethicalReviewInput } from '../support/ethical-reviews.js';
-import { defaultPolicy } from '../support/policy.js';
-import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { useWorkflowStack } from '../support/stack.js';
+import { refusal } from '../support/updates.js';
 
-const taskQueue = `ethical-review-${randomUUID()}`;
+const stack = useWorkflowStack('ethical-review');
+const { taskQueue } = stack;
 const DAY = 86_400_000;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let db: Db;
-let policySet: PolicySet;
-
-beforeAll(async () => {
-  [env, policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
-  db = testDb();
-  worker = await testWorker(env, db, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.$disconnect();
-  await env?.teardown();
-});
 
 async function startReview(overrides: Partial<EthicalReviewInput> = {}) {
   const businessKey = `ERB-${randomUUID().slice(0, 8)}`;
-  const input = ethicalReviewInput(policySet, businessKey, { urgent: true, ...overrides });
-  return env.client.workflow.start('ethicalReview', { taskQueue, workflowId: `ethical-review/${businessKey}`, args: [input] });
+  const input = ethicalReviewInput(stack.policySet, businessKey, { urgent: true, ...overrides });
+  return stack.env.client.workflow.start('ethicalReview', { taskQueue, workflowId: `ethical-review/${businessKey}`, args: [input] });
 }
 type Handle = Awaited<ReturnType<typeof startReview>>;
 
@@ -61,17 +36,6 @@ function vote(h: Handle, actor: Actor, ballot: Ballot, findings: Record<string, 
   return h.executeUpdate(boardVoteUpdate, { args: [{ actor, ballot, findings, justification: ballot === 'reject' ? 'bias not addressed' : undefined, ...extra }] });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected the update to be refused');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
-  return { type: cause.type ?? undefined, message: cause.message };
-}
 
 describe('ethical review board', () => {
   it('classifies a high-risk system, asks for a FRIA, and goes to the committee after the board approves', async () => {
@@ -82,7 +46,7 @@ describe('ethical review board', () => {
     expect(open.reviewItems).toContain('fundamental_rights_impact_assessment');
     expect(open.compliance?.gaps.length).toBeGreaterThan(0);
     expect(open.compliance?.remediationPlan.length).toBeGreaterThan(0);
-    const evaluation = await db.evaluation.findUniqueOrThrow({ where: { workflowId: h.workflowId } });
+    const evaluation = await stack.db.evaluation.findUniqueOrThrow({ where: { workflowId: h.workflowId } });
     expect(evaluation.engine).toBe('ai_compliance');
 
     await vote(h, boardMembers[0]!, 'approve', findingsFor(open.reviewItems));
@@ -96,7 +60,7 @@ describe('ethical review board', () => {
     }
     expect(state.stage).toBe('awaiting_committee');
     expect(await refusal(vote(h, boardMembers[3]!, 'approve', findingsFor(open.reviewItems)))).toMatchObject({ type: 'Conflict', message: expect.stringContaining('committee') });
-    const committee = env.client.workflow.getHandle(state.committeeWorkflowId!);
+    const committee = stack.env.client.workflow.getHandle(state.committeeWorkflowId!);
     for (const m of committeeMembers.slice(1, 4)) await committee.executeUpdate(committeeVoteUpdate, { args: [{ actor: m, ballot: 'approve' }] });
 
     const result = (await h.result()) as EthicalReviewState;
@@ -105,7 +69,7 @@ describe('ethical review board', () => {
     expect(result.tally).toMatchObject({ approve: 3, members: 4, quorumMet: true });
     const child = (await committee.result()) as CommitteeApprovalState;
     expect(child.subject.summary).toContain('high_risk');
-    const row = await db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true } });
+    const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true } });
     expect(row).toMatchObject({ outcome: 'approved_with_conditions', riskTier: 'high_risk' });
     expect(row.decisions).toHaveLength(3);
   });
@@ -162,7 +126,7 @@ describe('ethical review board', () => {
     await vote(h, boardMembers[0]!, 'approve', findingsFor(open.reviewItems));
     const result = (await h.result()) as EthicalReviewState;
     expect(result.outcome).toBe('sla_breached');
-    const { escalation } = policySet.aiGovernance.ethicalReviewBoard;
+    const { escalation } = stack.policySet.aiGovernance.ethicalReviewBoard;
     expect(result.notices.find((n) => n.kind === 'escalation')?.recipients).toEqual([escalation.escalateToRole]);
     const opened = Date.parse(result.events.find((e) => e.action === 'board_review_opened')!.at);
     const decided = Date.parse(result.events.find((e) => e.action === 'decided')!.at);

@@ -1,48 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { ApplicationFailure } from '@temporalio/common';
 import { verifyAuditChain } from '../../activities/audit-log.js';
-import type { PolicySet } from '../../domain/policy/types.js';
 import type { Ballot } from '../../domain/review/voting.js';
-import type { Db } from '../../platform/database.js';
 import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput, type PocScaleUpState } from '../../workflows/contracts/poc-scale-up.js';
 import { chair, person, requester } from '../support/actors.js';
-import { testDb } from '../support/db.js';
-import { defaultPolicy } from '../support/policy.js';
 import { committee, gateCriteria, gateReviewer, pocScaleUpInput, sponsor, stageCompletion, teamStages } from '../support/poc-scale-up.js';
 import { waitFor } from '../support/processes.js';
-import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { useWorkflowStack } from '../support/stack.js';
+import { refusal } from '../support/updates.js';
 
-const taskQueue = `poc-${randomUUID()}`;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let db: Db;
-let policySet: PolicySet;
-
-beforeAll(async () => {
-  [env, policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
-  db = testDb();
-  worker = await testWorker(env, db, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.$disconnect();
-  await env?.teardown();
-});
+const stack = useWorkflowStack('poc');
+const { taskQueue } = stack;
 
 async function startPoc(overrides: Partial<PocScaleUpInput> = {}) {
   const businessKey = `POC-${randomUUID().slice(0, 8)}`;
-  const input = pocScaleUpInput(policySet, businessKey, overrides);
-  const handle = await env.client.workflow.start(POC_SCALE_UP_WORKFLOW, { taskQueue, workflowId: `poc-scale-up/${businessKey}`, args: [input] });
+  const input = pocScaleUpInput(stack.policySet, businessKey, overrides);
+  const handle = await stack.env.client.workflow.start(POC_SCALE_UP_WORKFLOW, { taskQueue, workflowId: `poc-scale-up/${businessKey}`, args: [input] });
   return { handle, businessKey, input };
 }
 
@@ -51,13 +28,13 @@ type Handle = Awaited<ReturnType<typeof startPoc>>['handle'];
 const state = async (h: Handle) => (await h.query(stateQuery)) as PocScaleUpState;
 
 async function passGate(h: Handle) {
-  return h.executeUpdate(gateReviewUpdate, { args: [{ actor: gateReviewer, criteria: gateCriteria(policySet) }] });
+  return h.executeUpdate(gateReviewUpdate, { args: [{ actor: gateReviewer, criteria: gateCriteria(stack.policySet) }] });
 }
 
 /** Completes every team stage, alternating requester and sponsor; answers the state after the last one. */
 async function completeStages(h: Handle, results: 'meet' | 'miss' = 'meet') {
   let last: PocScaleUpState | undefined;
-  for (const [i, stage] of teamStages(policySet).entries()) {
+  for (const [i, stage] of teamStages(stack.policySet).entries()) {
     last = await h.executeUpdate(completeStageUpdate, { args: [stageCompletion(i % 2 ? sponsor : requester, stage, results)] });
   }
   return last!;
@@ -70,27 +47,14 @@ async function throughStages(h: Handle, results: 'meet' | 'miss' = 'meet') {
 
 /** The committee child, once it has started and opened voting (urgent items open at once). */
 async function committeeHandle(parent: PocScaleUpState) {
-  const h = env.client.workflow.getHandle(parent.committeeWorkflowId!);
+  const h = stack.env.client.workflow.getHandle(parent.committeeWorkflowId!);
   await waitFor('the committee to open voting', async () => ((await h.query(stateQuery)) as CommitteeApprovalState).stage === 'voting', 30_000);
   return h;
 }
 
-const ballot = (h: ReturnType<typeof env.client.workflow.getHandle>, actor: Actor, b: Ballot) =>
+const ballot = (h: ReturnType<typeof stack.env.client.workflow.getHandle>, actor: Actor, b: Ballot) =>
   h.executeUpdate(committeeVoteUpdate, { args: [{ actor, ballot: b, justification: b === 'reject' ? 'not convinced by the evidence' : undefined }] });
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string; fields: unknown }> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected the update to be refused');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  const failure = cause as ApplicationFailure;
-  return { type: failure.type ?? undefined, message: failure.message, fields: failure.details?.[0] };
-}
 
 describe('proof of concept to scale-up', () => {
   it('passes the gate and every stage, and scales up when the committee (a child workflow) approves', async () => {
@@ -103,7 +67,7 @@ describe('proof of concept to scale-up', () => {
     const analysed = await completeStages(handle);
     expect(analysed.stage).toBe('scale_up_decision');
     expect(analysed.analysis).toMatchObject({ met: 2, total: 2, allMet: true, recommendation: 'scale_up' });
-    expect(analysed.completedStages.map((s) => s.stage)).toEqual(teamStages(policySet));
+    expect(analysed.completedStages.map((s) => s.stage)).toEqual(teamStages(stack.policySet));
 
     const waiting = await waitFor('the committee to be started', async () => {
       const s = await state(handle);
@@ -137,41 +101,41 @@ describe('proof of concept to scale-up', () => {
       'decided',
     ]);
 
-    const row = await db.process.findUniqueOrThrow({ where: { workflowId: handle.workflowId }, include: { decisions: true } });
+    const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: handle.workflowId }, include: { decisions: true } });
     expect(row.outcome).toBe('scaled_up');
     expect(row.riskTier).toBe('medium');
     expect((row.state as { bucket: string }).bucket).toBe('core');
     expect(row.decisions.map((d) => [d.actor, d.role, d.verdict])).toEqual([[gateReviewer.id, 'committee_member', 'selected']]);
-    const childRow = await db.process.findUniqueOrThrow({ where: { workflowId: waiting.committeeWorkflowId! } });
+    const childRow = await stack.db.process.findUniqueOrThrow({ where: { workflowId: waiting.committeeWorkflowId! } });
     expect(childRow.outcome).toBe('approved');
     expect(childRow.kind).toBe('committee_approval');
-    expect((await verifyAuditChain(db)).ok).toBe(true);
+    expect((await verifyAuditChain(stack.db)).ok).toBe(true);
   });
 
   it('is not selected when the gate finds a criterion unmet, and refuses invalid gate reviews without a trace', async () => {
     const { handle } = await startPoc();
     const before = await state(handle);
-    expect((await refusal(handle.executeUpdate(gateReviewUpdate, { args: [{ actor: { ...requester, roles: ['requester', 'committee_member'] }, criteria: gateCriteria(policySet) }] }))).type).toBe('Forbidden');
-    expect((await refusal(handle.executeUpdate(gateReviewUpdate, { args: [{ actor: person('pat', 'technical_lead'), criteria: gateCriteria(policySet) }] }))).type).toBe('Forbidden');
-    const unexplained = { ...gateCriteria(policySet), clear_success_metrics: { met: false } };
+    expect((await refusal(handle.executeUpdate(gateReviewUpdate, { args: [{ actor: { ...requester, roles: ['requester', 'committee_member'] }, criteria: gateCriteria(stack.policySet) }] }))).type).toBe('Forbidden');
+    expect((await refusal(handle.executeUpdate(gateReviewUpdate, { args: [{ actor: person('pat', 'technical_lead'), criteria: gateCriteria(stack.policySet) }] }))).type).toBe('Forbidden');
+    const unexplained = { ...gateCriteria(stack.policySet), clear_success_metrics: { met: false } };
     const noNote = await refusal(handle.executeUpdate(gateReviewUpdate, { args: [{ actor: gateReviewer, criteria: unexplained }] }));
     expect(noNote.type).toBe('RuleViolation');
     expect(noNote.fields).toEqual([{ path: 'criteria.clear_success_metrics.note', message: 'required when the criterion is not met' }]);
-    const { defined_business_sponsor: _omitted, ...partial } = gateCriteria(policySet);
+    const { defined_business_sponsor: _omitted, ...partial } = gateCriteria(stack.policySet);
     const missing = await refusal(handle.executeUpdate(gateReviewUpdate, { args: [{ actor: gateReviewer, criteria: { ...partial, vibes: { met: true } } }] }));
     expect(missing.type).toBe('ValidationError');
     expect((missing.fields as { path: string }[]).map((f) => f.path).sort()).toEqual(['criteria.defined_business_sponsor', 'criteria.vibes']);
     expect((await refusal(handle.executeUpdate(completeStageUpdate, { args: [stageCompletion(requester, 'hypothesis_formation')] }))).type).toBe('Conflict');
     expect(await state(handle)).toEqual(before);
 
-    await handle.executeUpdate(gateReviewUpdate, { args: [{ actor: sponsor, criteria: gateCriteria(policySet, ['manageable_implementation_risk', 'clear_success_metrics']) }] });
+    await handle.executeUpdate(gateReviewUpdate, { args: [{ actor: sponsor, criteria: gateCriteria(stack.policySet, ['manageable_implementation_risk', 'clear_success_metrics']) }] });
     const result = (await handle.result()) as PocScaleUpState;
     expect(result.outcome).toBe('not_selected');
     expect(result.gate).toMatchObject({ reviewer: sponsor.id, role: 'business_sponsor', passed: false });
     expect(result.reasons).toEqual(['manageable_implementation_risk: manageable_implementation_risk not shown', 'clear_success_metrics: clear_success_metrics not shown']);
     expect(result.completedStages).toEqual([]);
     expect(result.committeeWorkflowId).toBeNull();
-    const row = await db.process.findUniqueOrThrow({ where: { workflowId: handle.workflowId }, include: { decisions: true } });
+    const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: handle.workflowId }, include: { decisions: true } });
     expect(row.outcome).toBe('not_selected');
     expect(row.decisions[0]).toMatchObject({ actor: sponsor.id, verdict: 'not_selected' });
   });
@@ -206,7 +170,7 @@ describe('proof of concept to scale-up', () => {
   });
 
   it('warns the committee when scaling up would push transformational above 10% + tolerance; missed targets are not scaled', async () => {
-    const { handle } = await startPoc({ proposal: { ...pocScaleUpInput(policySet, 'x').proposal, bucket: 'transformational', riskLevel: 'high' } });
+    const { handle } = await startPoc({ proposal: { ...pocScaleUpInput(stack.policySet, 'x').proposal, bucket: 'transformational', riskLevel: 'high' } });
     const analysed = await throughStages(handle, 'miss');
     expect(analysed.analysis).toMatchObject({ met: 1, total: 2, allMet: false, recommendation: 'do_not_scale_up' });
     const waiting = await waitFor('the committee to be started', async () => {
@@ -227,7 +191,7 @@ describe('proof of concept to scale-up', () => {
     const result = (await handle.result()) as PocScaleUpState;
     expect(result.outcome).toBe('not_scaled');
     expect(result.committeeOutcome).toBe('rejected');
-    const note = await waitFor('the warning notification row', () => db.notification.findFirst({ where: { workflowId: handle.workflowId, recipients: { has: 'committee_chair' } } }));
+    const note = await waitFor('the warning notification row', () => stack.db.notification.findFirst({ where: { workflowId: handle.workflowId, recipients: { has: 'committee_chair' } } }));
     expect(note.message).toContain('transformational');
   });
 
@@ -241,10 +205,10 @@ describe('proof of concept to scale-up', () => {
     expect(waiting.portfolioWarning).toBeNull();
     expect(waiting.events.some((e) => e.action === 'portfolio_imbalance_warning')).toBe(false);
     // Not urgent: the item waits for the committee's next meeting.
-    const child = env.client.workflow.getHandle(waiting.committeeWorkflowId!);
+    const child = stack.env.client.workflow.getHandle(waiting.committeeWorkflowId!);
     const item = await waitFor('the committee item', async () => (await child.query(stateQuery)) as CommitteeApprovalState);
     expect(item.stage).toBe('awaiting_meeting');
-    expect(new Date(item.meetingAt!).getUTCDate()).toBe(policySet.aiGovernance.committee.meetingDayOfMonth);
+    expect(new Date(item.meetingAt!).getUTCDate()).toBe(stack.policySet.aiGovernance.committee.meetingDayOfMonth);
     expect((await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: 3, reason: 'x' }] }))).type).toBe('Conflict');
 
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'budget withdrawn' }] });
@@ -257,14 +221,14 @@ describe('proof of concept to scale-up', () => {
 
   it('reminds, escalates and breaches the SLA at the gate on the committee timers; an extension moves the deadline', async () => {
     const { handle } = await startPoc();
-    const esc = policySet.aiGovernance.committee.escalation;
-    await env.sleep(`${esc.reminderAfterDays + 1} days`);
+    const esc = stack.policySet.aiGovernance.committee.escalation;
+    await stack.env.sleep(`${esc.reminderAfterDays + 1} days`);
     const reminded = await state(handle);
     expect(reminded.notices.filter((n) => n.kind === 'reminder')).toHaveLength(1);
     expect(reminded.notices.find((n) => n.kind === 'reminder')!.recipients).toEqual(['business_sponsor', 'committee_member']);
     expect((await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: person('pat', 'technical_lead'), days: 5, reason: 'holidays' }] }))).type).toBe('Forbidden');
     await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: sponsor, days: 5, reason: 'holidays' }] });
-    await env.sleep(`${esc.slaBreachAfterDays - esc.reminderAfterDays - 1 + 2} days`);
+    await stack.env.sleep(`${esc.slaBreachAfterDays - esc.reminderAfterDays - 1 + 2} days`);
     // Day 47: past the policy SLA (45) but within the extended one (50).
     const extended = await state(handle);
     expect(extended.outcome).toBeNull();
@@ -276,13 +240,13 @@ describe('proof of concept to scale-up', () => {
   });
 
   it('refuses to start without a named business sponsor, naming the field', async () => {
-    const { handle } = await startPoc({ proposal: { ...pocScaleUpInput(policySet, 'x').proposal, businessSponsor: '' } });
+    const { handle } = await startPoc({ proposal: { ...pocScaleUpInput(stack.policySet, 'x').proposal, businessSponsor: '' } });
     const err = await handle.result().then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe('ValidationError');
     expect(cause.details?.[0]).toEqual([{ path: 'proposal.businessSponsor', message: 'a named business sponsor is required' }]);
-    expect(await db.process.findUnique({ where: { workflowId: handle.workflowId } })).toBeNull();
+    expect(await stack.db.process.findUnique({ where: { workflowId: handle.workflowId } })).toBeNull();
   });
 
   it('lets only committee members and the chair decide: a late ballot on a closed committee is refused', async () => {

@@ -1,54 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { PolicySet } from '../../domain/policy/types.js';
-import type { Db } from '../../platform/database.js';
+import { describe, expect, it } from 'vitest';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate } from '../../workflows/contracts/common.js';
-import {
-  addInsightUpdate,
-  closeCaptureUpdate,
-  completeActionUpdate,
-  planDisseminationUpdate,
-  synthesiseUpdate,
-  type RetrospectiveInput,
-  type RetrospectiveState,
-} from '../../workflows/contracts/retrospective.js';
+import { addInsightUpdate, closeCaptureUpdate, completeActionUpdate, planDisseminationUpdate, synthesiseUpdate, type RetrospectiveInput, type RetrospectiveState } from '../../workflows/contracts/retrospective.js';
 import { person } from '../support/actors.js';
-import { testDb } from '../support/db.js';
-import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
-import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { useWorkflowStack } from '../support/stack.js';
+import { refusal } from '../support/updates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-const taskQueue = `retrospective-${randomUUID()}`;
+const stack = useWorkflowStack('retrospective');
+const { taskQueue } = stack;
 const facilitator = person('fiona', 'engagement_lead');
 const paul = person('paul', 'technical_lead');
 const petra = person('petra', 'enterprise_architect');
 const outsider = person('oscar', 'technical_lead');
 const sponsor = person('carla', 'executive_sponsor');
-
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let db: Db;
-let policySet: PolicySet;
-
-beforeAll(async () => {
-  [env, policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
-  db = testDb();
-  worker = await testWorker(env, db, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.$disconnect();
-  await env?.teardown();
-});
 
 async function startRetro(extra: Partial<RetrospectiveInput> = {}) {
   const businessKey = `RETRO-${randomUUID().slice(0, 8)}`;
@@ -59,26 +25,16 @@ async function startRetro(extra: Partial<RetrospectiveInput> = {}) {
     participants: [paul.id, petra.id],
     facilitator: facilitator.id,
     requester: sponsor,
-    policyVersion: policySet.version.id,
+    policyVersion: stack.policySet.version.id,
     ...extra,
   };
-  return env.client.workflow.start('retrospective', { taskQueue, workflowId: `retrospective/${businessKey}`, args: [input] });
+  return stack.env.client.workflow.start('retrospective', { taskQueue, workflowId: `retrospective/${businessKey}`, args: [input] });
 }
 
 type Handle = Awaited<ReturnType<typeof startRetro>>;
 
-async function refusal(promise: Promise<unknown>): Promise<string | undefined> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected the update to be refused');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return (cause as ApplicationFailure).type ?? undefined;
-}
+/** The error code a refused Update answered with. */
+const refusedWith = async (promise: Promise<unknown>) => (await refusal(promise)).type;
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const state = async (h: Handle) => (await h.query(stateQuery)) as RetrospectiveState;
@@ -88,20 +44,20 @@ describe('retrospective', () => {
     const handle = await startRetro();
     await handle.executeUpdate(addInsightUpdate, { args: [{ actor: paul, text: 'Weekly demos kept the sponsor close', category: 'went_well' }] });
     await handle.executeUpdate(addInsightUpdate, { args: [{ actor: petra, text: 'The gap analysis started too late', category: 'to_improve' }] });
-    expect(await refusal(handle.executeUpdate(addInsightUpdate, { args: [{ actor: outsider, text: 'not mine to say' }] }))).toBe('Forbidden');
-    expect(await refusal(handle.executeUpdate(addInsightUpdate, { args: [{ actor: paul, text: '  ' }] }))).toBe('RuleViolation');
-    expect(await refusal(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes: [{ title: 't', summary: 's' }], actions: [] }] }))).toBe('Conflict');
-    expect(await refusal(handle.executeUpdate(closeCaptureUpdate, { args: [{ actor: paul }] }))).toBe('Forbidden');
+    expect(await refusedWith(handle.executeUpdate(addInsightUpdate, { args: [{ actor: outsider, text: 'not mine to say' }] }))).toBe('Forbidden');
+    expect(await refusedWith(handle.executeUpdate(addInsightUpdate, { args: [{ actor: paul, text: '  ' }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes: [{ title: 't', summary: 's' }], actions: [] }] }))).toBe('Conflict');
+    expect(await refusedWith(handle.executeUpdate(closeCaptureUpdate, { args: [{ actor: paul }] }))).toBe('Forbidden');
 
     const closed = await handle.executeUpdate(closeCaptureUpdate, { args: [{ actor: facilitator }] });
     expect(closed).toMatchObject({ stage: 'synthesising', pendingRoles: ['facilitator'] });
-    expect(await refusal(handle.executeUpdate(addInsightUpdate, { args: [{ actor: paul, text: 'late thought' }] }))).toBe('Conflict');
+    expect(await refusedWith(handle.executeUpdate(addInsightUpdate, { args: [{ actor: paul, text: 'late thought' }] }))).toBe('Conflict');
 
     const now = Date.parse((await state(handle)).events.at(-1)!.at);
     const themes = [{ title: 'Start the assessment early', summary: 'Gap analysis gated the strategy phase', insightIds: ['I2'] }];
-    const past = await refusal(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes, actions: [{ title: 'x', owner: paul.id, dueDate: isoDate(now - 3 * DAY) }] }] }));
+    const past = await refusedWith(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes, actions: [{ title: 'x', owner: paul.id, dueDate: isoDate(now - 3 * DAY) }] }] }));
     expect(past).toBe('RuleViolation');
-    expect(await refusal(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes: [{ ...themes[0]!, insightIds: ['I9'] }], actions: [] }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes: [{ ...themes[0]!, insightIds: ['I9'] }], actions: [] }] }))).toBe('RuleViolation');
     const synthesised = await handle.executeUpdate(synthesiseUpdate, {
       args: [{
         actor: facilitator,
@@ -115,18 +71,18 @@ describe('retrospective', () => {
     expect(synthesised.stage).toBe('planning_dissemination');
     expect(synthesised.actions.map((a) => [a.id, a.owner, a.status])).toEqual([['A1', 'paul', 'open'], ['A2', 'petra', 'open']]);
 
-    expect(await refusal(handle.executeUpdate(planDisseminationUpdate, { args: [{ actor: facilitator, audiences: ['engineering'], channels: [] }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(planDisseminationUpdate, { args: [{ actor: facilitator, audiences: ['engineering'], channels: [] }] }))).toBe('RuleViolation');
     const planned = await handle.executeUpdate(planDisseminationUpdate, { args: [{ actor: facilitator, audiences: ['engineering', 'delivery leads'], channels: ['wiki', 'all-hands'] }] });
     expect(planned).toMatchObject({ stage: 'tracking_actions', pendingRoles: ['action_owner'], dissemination: { channels: ['wiki', 'all-hands'] } });
     expect(planned.slaDueAt).toBe(new Date(Date.parse(`${planned.actions[0]!.dueDate}T00:00:00Z`) + DAY).toISOString());
 
-    expect(await refusal(handle.executeUpdate(completeActionUpdate, { args: [{ actor: petra, actionId: 'A1' }] }))).toBe('Forbidden');
-    expect(await refusal(handle.executeUpdate(completeActionUpdate, { args: [{ actor: paul, actionId: 'A7' }] }))).toBe('ValidationError');
+    expect(await refusedWith(handle.executeUpdate(completeActionUpdate, { args: [{ actor: petra, actionId: 'A1' }] }))).toBe('Forbidden');
+    expect(await refusedWith(handle.executeUpdate(completeActionUpdate, { args: [{ actor: paul, actionId: 'A7' }] }))).toBe('ValidationError');
     await handle.executeUpdate(completeActionUpdate, { args: [{ actor: paul, actionId: 'A1', note: 'playbook PR merged' }] });
-    expect(await refusal(handle.executeUpdate(completeActionUpdate, { args: [{ actor: paul, actionId: 'A1' }] }))).toBe('Conflict');
+    expect(await refusedWith(handle.executeUpdate(completeActionUpdate, { args: [{ actor: paul, actionId: 'A1' }] }))).toBe('Conflict');
 
     // A2 falls due on day 10: by day 14 its owner has been reminded once, and nobody else.
-    await env.sleep('14 days');
+    await stack.env.sleep('14 days');
     const overdue = await state(handle);
     expect(overdue.outcome).toBeNull();
     const reminders = overdue.notices.filter((n) => n.kind === 'reminder');
@@ -150,9 +106,9 @@ describe('retrospective', () => {
       'action_completed',
       'completed',
     ]);
-    const notification = await waitFor('the reminder in the outbox', () => db.notification.findFirst({ where: { workflowId: handle.workflowId, kind: 'reminder' } }));
+    const notification = await waitFor('the reminder in the outbox', () => stack.db.notification.findFirst({ where: { workflowId: handle.workflowId, kind: 'reminder' } }));
     expect(notification.recipients).toEqual(['petra']);
-    const row = await waitFor('the completed row', () => db.process.findFirst({ where: { workflowId: handle.workflowId, completedAt: { not: null } } }));
+    const row = await waitFor('the completed row', () => stack.db.process.findFirst({ where: { workflowId: handle.workflowId, completedAt: { not: null } } }));
     expect(row.outcome).toBe('completed');
   });
 
@@ -162,7 +118,7 @@ describe('retrospective', () => {
     const today = isoDate(Date.parse((await state(handle)).events.at(-1)!.at));
     await handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes: [{ title: 'Scope', summary: 'Scope crept' }], actions: [{ title: 'Write scope rules', owner: paul.id, dueDate: today }] }] });
     await handle.executeUpdate(planDisseminationUpdate, { args: [{ actor: facilitator, audiences: ['pmo'], channels: ['newsletter'] }] });
-    await env.sleep('30 days');
+    await stack.env.sleep('30 days');
     const s = await state(handle);
     expect(s.notices.filter((n) => n.kind === 'reminder').map((n) => n.recipients)).toEqual([['paul'], ['paul']]);
     expect(s.notices.filter((n) => n.kind === 'escalation').map((n) => n.recipients)).toEqual([['paul', 'fiona']]);
@@ -173,16 +129,16 @@ describe('retrospective', () => {
 
   it('closes capture at its deadline, which an extension moves', async () => {
     const handle = await startRetro({ captureDays: 3 });
-    expect(await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: paul, days: 2, reason: 'holidays' }] }))).toBe('Forbidden');
-    expect(await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: facilitator, days: 31, reason: 'long' }] }))).toBe('RuleViolation');
+    expect(await refusedWith(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: paul, days: 2, reason: 'holidays' }] }))).toBe('Forbidden');
+    expect(await refusedWith(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: facilitator, days: 31, reason: 'long' }] }))).toBe('RuleViolation');
     await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: facilitator, days: 2, reason: 'holidays' }] });
-    await env.sleep('4 days');
+    await stack.env.sleep('4 days');
     expect((await state(handle)).stage).toBe('capturing');
-    await env.sleep('2 days');
+    await stack.env.sleep('2 days');
     const s = await state(handle);
     expect(s.stage).toBe('synthesising');
     expect(s.events.find((e) => e.action === 'capture_closed')).toMatchObject({ actor: 'govflow', details: { reason: 'the capture deadline passed', insights: 0 } });
-    expect(await refusal(handle.executeUpdate(withdrawUpdate, { args: [{ actor: paul, reason: 'no' }] }))).toBe('Forbidden');
+    expect(await refusedWith(handle.executeUpdate(withdrawUpdate, { args: [{ actor: paul, reason: 'no' }] }))).toBe('Forbidden');
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: sponsor, reason: 'nobody contributed' }] });
     expect(((await handle.result()) as RetrospectiveState).outcome).toBe('withdrawn');
   });

@@ -1,27 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { PolicySet, RoadmapPolicy } from '../../domain/policy/types.js';
+import { describe, expect, it } from 'vitest';
+import { type WorkflowHandle } from '@temporalio/client';
+import type { RoadmapPolicy } from '../../domain/policy/types.js';
 import type { RoadmapPackage } from '../../domain/roadmap/engagement.js';
-import type { Db } from '../../platform/database.js';
 import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
 import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import {
-  launchChildUpdate,
-  reviewDeliverableUpdate,
-  signOffPhaseUpdate,
-  submitDeliverableUpdate,
-  type RoadmapEngagementInput,
-  type RoadmapEngagementState,
-} from '../../workflows/contracts/roadmap-engagement.js';
+import { launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput, type RoadmapEngagementState } from '../../workflows/contracts/roadmap-engagement.js';
 import { person, requester } from '../support/actors.js';
-import { testDb } from '../support/db.js';
-import { defaultPolicy } from '../support/policy.js';
-import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { useWorkflowStack } from '../support/stack.js';
+import { refusal } from '../support/updates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const proposal = {
@@ -34,28 +22,10 @@ const proposal = {
   implementationRiskLevel: 3,
   costs: { currency: 'EUR', budget: 500_000, migrationOneOff: 40_000, annual: { licences: 0, infrastructure: 30_000, staffing: 40_000 } },
 };
-const taskQueue = `roadmap-${randomUUID()}`;
+const stack = useWorkflowStack('roadmap');
+const { taskQueue } = stack;
 const sponsor = person('sofia', 'executive_sponsor');
 const lead = person('leo', 'engagement_lead');
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let db: Db;
-let policySet: PolicySet;
-
-beforeAll(async () => {
-  [env, policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
-  db = testDb();
-  worker = await testWorker(env, db, taskQueue);
-  running = worker.run();
-});
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.$disconnect();
-  await env?.teardown();
-});
 
 type Handle = WorkflowHandle;
 
@@ -67,20 +37,20 @@ function inputFor(businessKey: string, policy: RoadmapPolicy): RoadmapEngagement
     engagementLead: lead.id,
     objectives: ['Reduce claims handling time by 30%'],
     requester,
-    policyVersion: policySet.version.id,
+    policyVersion: stack.policySet.version.id,
     policy,
     childPolicies: {
-      architectureReview: policySet.architectureReview,
-      committee: policySet.aiGovernance.committee,
-      technologyProposal: policySet.technologyProposal,
-      strategicInitiative: policySet.strategicInitiative,
+      architectureReview: stack.policySet.architectureReview,
+      committee: stack.policySet.aiGovernance.committee,
+      technologyProposal: stack.policySet.technologyProposal,
+      strategicInitiative: stack.policySet.strategicInitiative,
     },
   };
 }
 
-async function start(policy: RoadmapPolicy = policySet.roadmap): Promise<Handle> {
+async function start(policy: RoadmapPolicy = stack.policySet.roadmap): Promise<Handle> {
   const key = `RM-${randomUUID().slice(0, 8)}`;
-  return env.client.workflow.start('roadmapEngagement', { taskQueue, workflowId: `roadmap-engagement/${key}`, args: [inputFor(key, policy)] });
+  return stack.env.client.workflow.start('roadmapEngagement', { taskQueue, workflowId: `roadmap-engagement/${key}`, args: [inputFor(key, policy)] });
 }
 
 const state = async (h: Handle) => (await h.query(stateQuery)) as RoadmapEngagementState;
@@ -101,7 +71,7 @@ function signOff(h: Handle, actor: Actor, role: string, decision: 'approve' | 'r
 }
 
 async function completePhase(h: Handle, phaseKey: string): Promise<void> {
-  const phase = policySet.roadmap.phases.find((p) => p.key === phaseKey)!;
+  const phase = stack.policySet.roadmap.phases.find((p) => p.key === phaseKey)!;
   for (const d of phase.deliverables) {
     await submit(h, d);
     await review(h, d, 'accept');
@@ -125,22 +95,10 @@ const daysBetween = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 
 /** A timer fires at its time plus the few milliseconds the worker takes to run the activation. */
 const expectDays = (a: string, b: string, days: number) => expect(Math.abs(daysBetween(a, b) - days) * DAY).toBeLessThan(60_000);
 
-async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
-  const err = await promise.then(
-    () => {
-      throw new Error('expected the update to be refused');
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as WorkflowUpdateFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return { type: (cause as ApplicationFailure).type ?? undefined, message: (cause as ApplicationFailure).message };
-}
 
 describe('roadmap engagement', () => {
   it('runs a whole engagement: an early close at the minimum, an overrun escalated to the sponsor, a child review, the package stored', async () => {
-    const [p1, p2, p3] = policySet.roadmap.phases;
+    const [p1, p2, p3] = stack.policySet.roadmap.phases;
     const h = await start();
 
     // Phase 1: everything done on day 0, so it closes exactly at its minimum duration.
@@ -148,9 +106,9 @@ describe('roadmap engagement', () => {
     let s = await state(h);
     expect(s.stage).toBe(p1!.key);
     expect(s.pendingRoles).toEqual([]);
-    await env.sleep(`${p1!.duration.minDays - 1} days`);
+    await stack.env.sleep(`${p1!.duration.minDays - 1} days`);
     expect((await state(h)).stage).toBe(p1!.key);
-    await env.sleep('2 days');
+    await stack.env.sleep('2 days');
     s = await until(h, 'phase 2', (x) => x.stage === p2!.key);
     const closed1 = eventOf(s, 'phase_closed', p1!.key)!;
     const started1 = eventOf(s, 'phase_started', p1!.key)!;
@@ -172,12 +130,12 @@ describe('roadmap engagement', () => {
     expect(s.children.map((c) => c.workflowId)).toEqual([`architecture-review/${childKey}`, `technology-proposal-evaluation/${tpKey}`, `strategic-initiative-evaluation/${siKey}`]);
     expect(s.children[0]).toMatchObject({ status: 'running', phase: p2!.key, launchedBy: lead.id });
     const tp = await until(h, 'the evaluation children', (x) => x.children[1]!.status !== 'running' && x.children[2]!.status !== 'running');
-    const tpRow = await db.evaluation.findUniqueOrThrow({ where: { workflowId: `technology-proposal-evaluation/${tpKey}` } });
+    const tpRow = await stack.db.evaluation.findUniqueOrThrow({ where: { workflowId: `technology-proposal-evaluation/${tpKey}` } });
     expect(tp.children[1]).toMatchObject({ status: 'completed', outcome: (tpRow.result as { decision: string }).decision });
     expect(tp.children[2]).toMatchObject({ status: 'failed', outcome: 'failed' });
     expect(tp.children[2]!.failure).toBeTruthy();
     expect(s.pendingRoles).toEqual(['engagement_lead']);
-    await env.sleep(`${p2!.duration.maxDays! + 4} days`);
+    await stack.env.sleep(`${p2!.duration.maxDays! + 4} days`);
     s = await until(h, 'the overrun, its reminder and the child outcome', (x) => x.notices.some((n) => n.kind === 'reminder') && x.children[0]!.status !== 'running');
     const started2 = eventOf(s, 'phase_started', p2!.key)!;
     const overrun = eventOf(s, 'phase_overrun', p2!.key)!;
@@ -189,7 +147,7 @@ describe('roadmap engagement', () => {
     expect(s.phases[1]!.overdue).toBe(true);
     // The child review breached its own SLA meanwhile; the engagement recorded the outcome.
     expect(s.children[0]).toMatchObject({ status: 'completed', outcome: 'sla_breached' });
-    const child = (await env.client.workflow.getHandle(`architecture-review/${childKey}`).result()) as ArchitectureReviewState;
+    const child = (await stack.env.client.workflow.getHandle(`architecture-review/${childKey}`).result()) as ArchitectureReviewState;
     expect(child.outcome).toBe('sla_breached');
 
     await completePhase(h, p2!.key);
@@ -197,7 +155,7 @@ describe('roadmap engagement', () => {
     expect(daysBetween(started2.at, eventOf(s, 'phase_closed', p2!.key)!.at)).toBeGreaterThan(p2!.duration.maxDays!);
 
     // Phase 3: a normal run, with one deliverable sent back and resubmitted, completed between min and max.
-    await env.sleep(`${p3!.duration.minDays + 1} days`);
+    await stack.env.sleep(`${p3!.duration.minDays + 1} days`);
     const [first, ...rest] = p3!.deliverables;
     await submit(h, first!);
     await review(h, first!, 'send_back', 'add the dependency chart');
@@ -222,16 +180,16 @@ describe('roadmap engagement', () => {
     expect(result.phases[2]!.deliverables[0]!.submissions.map((x) => x.decision)).toEqual(['send_back', 'accept']);
     // Organisational learning: the completed engagement starts its retrospective, facilitated by the lead.
     expect(result.retrospectiveWorkflowId).toBe(`retrospective/roadmap-${result.businessKey}`);
-    const retro = (await env.client.workflow.getHandle(result.retrospectiveWorkflowId!).query(stateQuery)) as RetrospectiveState;
+    const retro = (await stack.env.client.workflow.getHandle(result.retrospectiveWorkflowId!).query(stateQuery)) as RetrospectiveState;
     expect(retro).toMatchObject({ facilitator: result.engagementLead, subjectWorkflowId: h.workflowId, kind: 'retrospective' });
     expect(retro.participants).toEqual(expect.arrayContaining([result.sponsor, result.engagementLead]));
 
-    const rows = await db.deliverable.findMany({ where: { workflowId: h.workflowId } });
+    const rows = await stack.db.deliverable.findMany({ where: { workflowId: h.workflowId } });
     expect(rows).toHaveLength(12);
     expect(rows.every((r) => r.status === 'accepted')).toBe(true);
     const plan = rows.find((r) => r.key === first)!;
     expect(plan).toMatchObject({ phase: p3!.key, documentRef: 'dms://roadmap/plan-v2', contentHash: sha('v2'), author: 'Leo Lead' });
-    const report = await db.report.findUniqueOrThrow({ where: { id: result.packageId! } });
+    const report = await stack.db.report.findUniqueOrThrow({ where: { id: result.packageId! } });
     expect(report).toMatchObject({ kind: 'roadmap_package', scope: h.workflowId });
     const pkg = report.content as unknown as RoadmapPackage;
     expect(pkg.outcome).toBe('completed');
@@ -244,19 +202,19 @@ describe('roadmap engagement', () => {
     expect(pkg.decisions.filter((d) => d.kind === 'deliverable_review')).toHaveLength(13);
     expect(pkg.phases[1]!.overruns).toHaveLength(1);
 
-    const row = await db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true, notifications: true } });
+    const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true, notifications: true } });
     expect(row.outcome).toBe('completed');
     expect(row.decisions).toHaveLength(19);
     expect(row.notifications.some((n) => n.kind === 'escalation' && n.recipients.includes('executive_sponsor'))).toBe(true);
   });
 
   it('takes its timers from the policy: a shorter phase 1 closes and overruns at the changed times', async () => {
-    const [p1, ...others] = policySet.roadmap.phases;
-    const policy: RoadmapPolicy = { ...policySet.roadmap, phases: [{ ...p1!, duration: { minDays: 10, maxDays: 12 } }, ...others] };
+    const [p1, ...others] = stack.policySet.roadmap.phases;
+    const policy: RoadmapPolicy = { ...stack.policySet.roadmap, phases: [{ ...p1!, duration: { minDays: 10, maxDays: 12 } }, ...others] };
     const early = await start(policy);
     const late = await start(policy);
     await completePhase(early, p1!.key);
-    await env.sleep('13 days');
+    await stack.env.sleep('13 days');
 
     const a = await until(early, 'phase 2 of the early engagement', (x) => x.stage === others[0]!.key);
     expectDays(eventOf(a, 'phase_started', p1!.key)!.at, eventOf(a, 'phase_closed', p1!.key)!.at, 10);
@@ -270,19 +228,19 @@ describe('roadmap engagement', () => {
     await late.executeUpdate(extendDeadlineUpdate, { args: [{ actor: sponsor, days: 5, reason: 'stakeholder holidays' }] });
     const extended = await until(late, 'the extension', (x) => !x.phases[0]!.overdue);
     expect(extended.phases[0]!.dueAt).toBe(new Date(Date.parse(extended.phases[0]!.startedAt!) + 17 * DAY).toISOString());
-    await env.sleep('5 days');
+    await stack.env.sleep('5 days');
     const again = await until(late, 'the second overrun', (x) => x.phases[0]!.overruns.length === 2);
     expectDays(again.phases[0]!.startedAt!, again.phases[0]!.overruns[1]!, 17);
 
     for (const h of [early, late]) await h.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'test finished' }] });
     const withdrawn = (await late.result()) as RoadmapEngagementState;
     expect(withdrawn.outcome).toBe('withdrawn');
-    expect(await db.report.count({ where: { id: withdrawn.packageId! } })).toBe(1);
-    expect(await db.deliverable.count({ where: { workflowId: early.workflowId } })).toBe(4);
+    expect(await stack.db.report.count({ where: { id: withdrawn.packageId! } })).toBe(1);
+    expect(await stack.db.deliverable.count({ where: { workflowId: early.workflowId } })).toBe(4);
   });
 
   it('refuses invalid actions and leaves the state unchanged', async () => {
-    const [p1] = policySet.roadmap.phases;
+    const [p1] = stack.policySet.roadmap.phases;
     const h = await start();
     await submit(h, p1!.deliverables[0]!);
     const before = await state(h);

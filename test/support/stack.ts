@@ -5,7 +5,9 @@ import type { Worker } from '@temporalio/worker';
 import type { Db } from '../../platform/database.js';
 import { startTestApi, type TestApi } from './api.js';
 import { testDb } from './db.js';
-import { devServerEnv, testWorker } from './temporal.js';
+import type { PolicySet } from '../../domain/policy/types.js';
+import { defaultPolicy } from './policy.js';
+import { devServerEnv, testWorker, timeSkippingEnv } from './temporal.js';
 
 export interface ApiStack {
   env: TestWorkflowEnvironment;
@@ -32,6 +34,36 @@ export function useApiStack(name: string): ApiStack {
   });
   afterAll(async () => {
     await stack.api?.close();
+    worker?.shutdown();
+    await running;
+    await stack.db?.$disconnect();
+    await stack.env?.teardown();
+  });
+  return stack;
+}
+
+export interface WorkflowStack {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  policySet: PolicySet;
+  taskQueue: string;
+}
+
+/**
+ * For a workflow test file: the time-skipping test server, a worker on the test bundle with the real activities
+ * against the test database, and the default policy set; started before the file's tests, stopped after them.
+ */
+export function useWorkflowStack(name: string): WorkflowStack {
+  const stack = { taskQueue: `${name}-${randomUUID()}` } as WorkflowStack;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    [stack.env, stack.policySet] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
+    stack.db = testDb();
+    worker = await testWorker(stack.env, stack.db, stack.taskQueue);
+    running = worker.run();
+  });
+  afterAll(async () => {
     worker?.shutdown();
     await running;
     await stack.db?.$disconnect();
