@@ -20,9 +20,9 @@ import {
   type ExtendDeadlineRequest,
   type WithdrawRequest,
 } from './contracts/common.js';
-import { committeeKeyFor } from './contracts/committee-approval.js';
-import { decideByCommittee, outcomeAfterCommittee } from './support/committee.js';
+import { referToCommittee } from './support/committee.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
+import { checkExtension, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -132,7 +132,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       validator: (req: WithdrawRequest) => {
         if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
         if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the review');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a withdrawal');
       },
     },
   );
@@ -149,11 +149,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
         if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
         const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === policy.escalation.escalateToRole || r === 'admin');
         if (!allowed) refuse('Forbidden', `only the requester, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
-        if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
-        if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
-        if (state.extensionDays + req.days > policy.escalation.maxExtensionDays) {
-          refuse('RuleViolation', `extensions may total at most ${policy.escalation.maxExtensionDays} days (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${policy.escalation.maxExtensionDays - state.extensionDays}` }]);
-        }
+        checkExtension(req, state.extensionDays, policy.escalation.maxExtensionDays);
       },
     },
   );
@@ -266,31 +262,16 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
 
   /** The policy asks the governance committee to confirm the reviewers' approval. */
   async function finalApproval(approved: 'approved' | 'approved_with_conditions'): Promise<void> {
-    state.stage = 'awaiting_committee';
-    state.pendingRoles = ['committee_member'];
-    state.slaDueAt = null;
-    rec.event('system', 'referred_to_committee', { round: state.round, reviewersOutcome: approved });
-    const committee = await decideByCommittee(
-      {
-        businessKey: committeeKeyFor(state.kind, state.businessKey),
-        title: state.title,
-        subject: { kind: state.kind, workflowId: state.workflowId, summary: input.systemDescription, recommendation: approved },
-        requester: input.requester,
-        urgent: input.urgent ?? false,
-        urgencyReason: input.urgent ? 'the architecture review was raised as urgent' : undefined,
-        policyVersion: state.policyVersion,
-        policy: input.committeePolicy!,
-      },
-      {
-        started: (workflowId) => {
-          state.committeeWorkflowId = workflowId;
-          rec.changed();
-        },
-        withdrawal: () => withdrawal,
-      },
-    );
-    if (!isOpen()) return;
-    const final = outcomeAfterCommittee(committee, approved);
+    const final = await referToCommittee(rec, {
+      proposed: approved,
+      summary: input.systemDescription,
+      requester: input.requester,
+      urgent: input.urgent ?? false,
+      policy: input.committeePolicy!,
+      details: { round: state.round, reviewersOutcome: approved },
+      withdrawal: () => withdrawal,
+    });
+    if (!final) return;
     state.conditions.push(...final.conditions);
     close(final.outcome, final.reason);
   }

@@ -11,6 +11,7 @@ import {
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type ExtendDeadlineRequest, type WithdrawRequest } from './contracts/common.js';
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
 import { slaDueAt } from './support/escalation.js';
+import { checkExtension, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -84,7 +85,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
         if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
         if (input.subject.workflowId) refuse('Conflict', `this item belongs to ${input.subject.workflowId}: withdraw that process instead`);
         if (req.actor.id !== state.requester && !req.actor.roles.includes('admin')) refuse('Forbidden', 'only the requester can withdraw the item');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a withdrawal');
       },
     },
   );
@@ -112,11 +113,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
     const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === 'committee_chair' || r === policy.escalation.escalateToRole || r === 'admin');
     if (!allowed) refuse('Forbidden', `only the requester, the committee chair, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
-    if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
-    if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
-    if (state.extensionDays + req.days > policy.escalation.maxExtensionDays) {
-      refuse('RuleViolation', `extensions may total at most ${policy.escalation.maxExtensionDays} days (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${policy.escalation.maxExtensionDays - state.extensionDays}` }]);
-    }
+    checkExtension(req, state.extensionDays, policy.escalation.maxExtensionDays);
   }
 
   function close(outcome: CommitteeOutcome, reason: string): void {

@@ -32,6 +32,7 @@ import {
 } from './contracts/cto-engagement.js';
 import { reportScheduleId } from './contracts/report.js';
 import { DAY_MS } from './support/escalation.js';
+import { requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 import { startRetrospective } from './support/retrospective.js';
@@ -141,7 +142,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
         requireOpen();
         if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the engagement');
         if (state.deliverables.some((d) => d.status === 'delivered')) refuse('Conflict', 'work has been delivered: terminate the engagement instead of withdrawing it');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a withdrawal');
       },
     },
   );

@@ -1,12 +1,12 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
-import { committeeKeyFor } from './contracts/committee-approval.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type ExtendDeadlineRequest, type WithdrawRequest } from './contracts/common.js';
 import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contracts/ethical-review.js';
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
-import { decideByCommittee, outcomeAfterCommittee } from './support/committee.js';
+import { referToCommittee } from './support/committee.js';
 import { slaDueAt } from './support/escalation.js';
+import { checkExtension, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -87,7 +87,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
       validator: (req: WithdrawRequest) => {
         if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
         if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the ethical review');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a withdrawal');
       },
     },
   );
@@ -128,11 +128,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
     const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === policy.escalation.escalateToRole || r === 'admin');
     if (!allowed) refuse('Forbidden', `only the requester, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
-    if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
-    if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
-    if (state.extensionDays + req.days > policy.escalation.maxExtensionDays) {
-      refuse('RuleViolation', `extensions may total at most ${policy.escalation.maxExtensionDays} days (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${policy.escalation.maxExtensionDays - state.extensionDays}` }]);
-    }
+    checkExtension(req, state.extensionDays, policy.escalation.maxExtensionDays);
   }
 
   function close(outcome: EthicalReviewOutcome, reason: string): void {
@@ -217,36 +213,16 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
   }
 
   async function finalApproval(approved: 'approved' | 'approved_with_conditions', boardReason: string): Promise<void> {
-    state.stage = 'awaiting_committee';
-    state.pendingRoles = ['committee_member'];
-    state.slaDueAt = null;
-    rec.event('system', 'referred_to_committee', { boardOutcome: approved, reason: boardReason });
-    const committee = await decideByCommittee(
-      {
-        businessKey: committeeKeyFor(state.kind, state.businessKey),
-        title: state.title,
-        subject: {
-          kind: state.kind,
-          workflowId: state.workflowId,
-          summary: `${input.systemDescription}\nEU AI Act tier: ${state.riskTier}; board: ${boardReason}`,
-          recommendation: approved,
-        },
-        requester: input.requester,
-        urgent: input.urgent ?? false,
-        urgencyReason: input.urgent ? 'the ethical review was raised as urgent' : undefined,
-        policyVersion: state.policyVersion,
-        policy: input.committeePolicy!,
-      },
-      {
-        started: (workflowId) => {
-          state.committeeWorkflowId = workflowId;
-          rec.changed();
-        },
-        withdrawal: () => withdrawal,
-      },
-    );
-    if (!isOpen()) return;
-    const final = outcomeAfterCommittee(committee, approved);
+    const final = await referToCommittee(rec, {
+      proposed: approved,
+      summary: `${input.systemDescription}\nEU AI Act tier: ${state.riskTier}; board: ${boardReason}`,
+      requester: input.requester,
+      urgent: input.urgent ?? false,
+      policy: input.committeePolicy!,
+      details: { boardOutcome: approved, reason: boardReason },
+      withdrawal: () => withdrawal,
+    });
+    if (!final) return;
     state.conditions.push(...final.conditions);
     close(final.outcome as EthicalReviewOutcome, final.reason);
   }

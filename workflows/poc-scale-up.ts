@@ -1,13 +1,10 @@
-import { allHandlersFinished, condition, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { analyseResults } from '../domain/innovation/experiment-results.js';
 import { describeImbalance, PORTFOLIO_BUCKETS, projectScaleUp } from '../domain/innovation/portfolio.js';
 import type { ErrorField } from '../domain/errors.js';
 import {
-  COMMITTEE_APPROVAL_WORKFLOW,
   committeeKeyFor,
-  committeeWithdrawSignal,
   type CommitteeApprovalInput,
-  type CommitteeApprovalState,
   type CommitteeOutcome,
 } from './contracts/committee-approval.js';
 import {
@@ -32,7 +29,9 @@ import {
   type StageCompletion,
 } from './contracts/poc-scale-up.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
+import { checkExtension, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
+import { decideByCommittee } from './support/committee.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
 const GATE_STAGE = 'selection_gate';
@@ -159,7 +158,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
       validator: (req: WithdrawRequest) => {
         if (!isOpen()) refuse('Conflict', closedMessage());
         if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the proof of concept');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a withdrawal');
       },
     },
   );
@@ -177,11 +176,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
         if (state.stage === SCALE_UP_DECISION_STAGE) refuse('Conflict', `the scale-up decision runs on the governance committee's deadlines (${state.committeeWorkflowId})`);
         const allowed = isTeam(req.actor) || req.actor.roles.some((r) => r === escalation.escalateToRole || r === 'admin');
         if (!allowed) refuse('Forbidden', `only the requester, the business sponsor, a ${escalation.escalateToRole} or an admin can extend the deadline`);
-        if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
-        if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
-        if (state.extensionDays + req.days > escalation.maxExtensionDays) {
-          refuse('RuleViolation', `extensions may total at most ${escalation.maxExtensionDays} days per stage (already ${state.extensionDays})`, [{ path: 'days', message: `at most ${escalation.maxExtensionDays - state.extensionDays}` }]);
-        }
+        checkExtension(req, state.extensionDays, escalation.maxExtensionDays, 'per stage');
       },
     },
   );
@@ -327,29 +322,14 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
       policyVersion: input.policyVersion,
       policy: committeePolicy,
     };
-    // The committee keeps its own deadlines, reminders and record; this process waits for its outcome.
-    const child = await startChild<(i: CommitteeApprovalInput) => Promise<CommitteeApprovalState>>(COMMITTEE_APPROVAL_WORKFLOW, {
-      workflowId: committeeId,
-      args: [committeeInput],
-    });
-    const settled: { committee?: CommitteeApprovalState; failure?: unknown } = {};
-    const finished = child.result().then(
-      (committee) => void (settled.committee = committee),
-      (failure: unknown) => void (settled.failure = failure ?? 'child failed'),
-    );
-    await condition(() => settled.committee !== undefined || settled.failure !== undefined || !isOpen());
+    // The committee keeps its own deadlines, reminders and record; this process waits for its outcome, and
+    // withdraws the item if it is itself withdrawn meanwhile.
+    const decided = await decideByCommittee(committeeInput, { withdrawal: () => withdrawal });
     if (!isOpen()) {
-      // Withdrawn while the committee deliberated: withdraw the committee item too, and let it record that first.
-      if (!settled.committee && withdrawal) {
-        await child.signal(committeeWithdrawSignal, withdrawal);
-        await finished;
-      }
-      state.committeeOutcome = (settled.committee?.outcome as CommitteeOutcome | undefined) ?? null;
+      state.committeeOutcome = (decided.outcome as CommitteeOutcome | null) ?? null;
       rec.changed();
       return;
     }
-    if (settled.failure !== undefined) throw settled.failure;
-    const decided = settled.committee!;
     const outcome = decided.outcome as CommitteeOutcome;
     state.committeeOutcome = outcome;
     rec.event('system', 'committee_decided', { committeeWorkflowId: committeeId, outcome, tally: decided.tally, conditions: decided.conditions });

@@ -29,6 +29,7 @@ import {
   type SynthesiseRequest,
 } from './contracts/retrospective.js';
 import { DAY_MS } from './support/escalation.js';
+import { checkExtension, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -203,7 +204,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       validator: (req: WithdrawRequest) => {
         requireOpen();
         if (req.actor.id !== state.requester && !isFacilitator(req.actor)) refuse('Forbidden', 'only the requester or the facilitator can withdraw the retrospective');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a withdrawal');
       },
     },
   );
@@ -223,13 +224,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
         requireOpen();
         requireStage('capturing', 'extending the capture deadline');
         if (req.actor.id !== state.requester && !isFacilitator(req.actor)) refuse('Forbidden', 'only the requester or the facilitator can extend capture');
-        if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
-        if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
-        if (state.extensionDays + req.days > MAX_CAPTURE_EXTENSION_DAYS) {
-          refuse('RuleViolation', `capture may be extended by at most ${MAX_CAPTURE_EXTENSION_DAYS} days in total (already ${state.extensionDays})`, [
-            { path: 'days', message: `at most ${MAX_CAPTURE_EXTENSION_DAYS - state.extensionDays}` },
-          ]);
-        }
+        checkExtension(req, state.extensionDays, MAX_CAPTURE_EXTENSION_DAYS, 'for insight capture');
       },
     },
   );

@@ -29,6 +29,7 @@ import {
   type SubmitDeliverableRequest,
 } from './contracts/roadmap-engagement.js';
 import { waitWithEscalation } from './support/escalation.js';
+import { checkExtension, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 import { startRetrospective } from './support/retrospective.js';
@@ -368,7 +369,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         if (!isOpen()) refuse('Conflict', `the engagement is closed (${state.outcome})`);
         const may = req.actor.id === state.requester || req.actor.id === state.sponsor || req.actor.roles.includes('admin');
         if (!may) refuse('Forbidden', 'only the requester, the sponsor or an admin can withdraw the engagement');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a withdrawal must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a withdrawal');
       },
     },
   );
@@ -389,11 +390,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         const may = req.actor.id === state.engagementLead || req.actor.id === state.sponsor || req.actor.roles.includes('admin');
         if (!may) refuse('Forbidden', 'only the engagement lead, the sponsor or an admin can extend a phase');
         if (phase.maxDays === null) refuse('Conflict', `${phase.key} has no maximum duration to extend`);
-        if (!Number.isInteger(req.days) || req.days < 1) refuse('ValidationError', 'days must be a positive whole number', [{ path: 'days', message: 'expected an integer ≥ 1' }]);
-        if (!req.reason?.trim()) refuse('RuleViolation', 'an extension must give a reason', [{ path: 'reason', message: 'required' }]);
-        if (phase.extensionDays + req.days > policy.escalation.maxExtensionDays) {
-          refuse('RuleViolation', `a phase may be extended by at most ${policy.escalation.maxExtensionDays} days (already ${phase.extensionDays})`, [{ path: 'days', message: `at most ${policy.escalation.maxExtensionDays - phase.extensionDays}` }]);
-        }
+        checkExtension(req, phase.extensionDays, policy.escalation.maxExtensionDays, 'for a phase');
       },
     },
   );

@@ -5,7 +5,10 @@ import {
   type CommitteeApprovalInput,
   type CommitteeApprovalState,
 } from '../contracts/committee-approval.js';
-import { workflowIdFor, type WithdrawRequest } from '../contracts/common.js';
+import { committeeKeyFor } from '../contracts/committee-approval.js';
+import { workflowIdFor, type Actor, type ProcessStateBase, type WithdrawRequest } from '../contracts/common.js';
+import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
+import type { ProcessRecorder } from './process-recorder.js';
 
 /**
  * Asks the governance committee for final approval as a child process and waits for its decision. If the
@@ -14,13 +17,13 @@ import { workflowIdFor, type WithdrawRequest } from '../contracts/common.js';
  */
 export async function decideByCommittee(
   input: CommitteeApprovalInput,
-  hooks: { started(workflowId: string): void; withdrawal(): WithdrawRequest | null },
+  hooks: { started?(workflowId: string): void; withdrawal(): WithdrawRequest | null },
 ): Promise<CommitteeApprovalState> {
   const child = await startChild(COMMITTEE_APPROVAL_WORKFLOW, {
     workflowId: workflowIdFor('committee_approval', input.businessKey),
     args: [input],
   });
-  hooks.started(child.workflowId);
+  hooks.started?.(child.workflowId);
   let settled = false;
   const result = (child.result() as Promise<CommitteeApprovalState>).finally(() => {
     settled = true;
@@ -31,8 +34,53 @@ export async function decideByCommittee(
   return result;
 }
 
+/**
+ * A review whose own reviewers approved, referred to the governance committee for final approval (when its
+ * policy says so): waits in stage `awaiting_committee` and answers the review's final outcome, or null if the
+ * review was closed meanwhile (withdrawn).
+ */
+export async function referToCommittee<S extends ProcessStateBase & { committeeWorkflowId: string | null }>(
+  rec: ProcessRecorder<S>,
+  referral: {
+    proposed: 'approved' | 'approved_with_conditions';
+    summary: string;
+    requester: Actor;
+    urgent: boolean;
+    policy: GovernanceCommitteePolicy;
+    /** Recorded with the referral event. */
+    details: Record<string, unknown>;
+    withdrawal(): WithdrawRequest | null;
+  },
+): Promise<{ outcome: string; reason: string; conditions: string[] } | null> {
+  const { state } = rec;
+  state.stage = 'awaiting_committee';
+  state.pendingRoles = ['committee_member'];
+  state.slaDueAt = null;
+  rec.event('system', 'referred_to_committee', referral.details);
+  const committee = await decideByCommittee(
+    {
+      businessKey: committeeKeyFor(state.kind, state.businessKey),
+      title: state.title,
+      subject: { kind: state.kind, workflowId: state.workflowId, summary: referral.summary, recommendation: referral.proposed },
+      requester: referral.requester,
+      urgent: referral.urgent,
+      urgencyReason: referral.urgent ? `the ${state.kind.replace(/_/g, ' ')} was raised as urgent` : undefined,
+      policyVersion: state.policyVersion,
+      policy: referral.policy,
+    },
+    {
+      started: (workflowId) => {
+        state.committeeWorkflowId = workflowId;
+        rec.changed();
+      },
+      withdrawal: referral.withdrawal,
+    },
+  );
+  return state.outcome === null ? outcomeAfterCommittee(committee, referral.proposed) : null;
+}
+
 /** The parent's outcome once the committee has ruled on the approval its own reviewers reached. */
-export function outcomeAfterCommittee(
+function outcomeAfterCommittee(
   committee: CommitteeApprovalState,
   proposed: 'approved' | 'approved_with_conditions',
 ): { outcome: string; reason: string; conditions: string[] } {
