@@ -13,16 +13,14 @@ import {
 } from './contracts/architecture-review.js';
 import {
   delegateUpdate,
-  extendDeadlineUpdate,
   stateQuery,
   withdrawUpdate,
   type DelegateRequest,
-  type ExtendDeadlineRequest,
   type WithdrawRequest,
 } from './contracts/common.js';
 import { referToCommittee } from './support/committee.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
-import { checkExtension, requireReason } from './support/deadline-rules.js';
+import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -137,22 +135,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     },
   );
 
-  setHandler(
-    extendDeadlineUpdate,
-    (req) => {
-      state.extensionDays += req.days;
-      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, totalExtensionDays: state.extensionDays });
-      return state;
-    },
-    {
-      validator: (req: ExtendDeadlineRequest) => {
-        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
-        const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === policy.escalation.escalateToRole || r === 'admin');
-        if (!allowed) refuse('Forbidden', `only the requester, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
-        checkExtension(req, state.extensionDays, policy.escalation.maxExtensionDays);
-      },
-    },
-  );
+  handleDeadlineExtensions(rec, { what: 'review', roles: [policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
 
   setHandler(
     delegateUpdate,

@@ -8,10 +8,10 @@ import {
   type CommitteeOutcome,
   type CommitteeVote,
 } from './contracts/committee-approval.js';
-import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type ExtendDeadlineRequest, type WithdrawRequest } from './contracts/common.js';
+import { stateQuery, withdrawUpdate, type WithdrawRequest } from './contracts/common.js';
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
 import { slaDueAt } from './support/escalation.js';
-import { checkExtension, requireReason } from './support/deadline-rules.js';
+import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -91,15 +91,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   );
   setHandler(committeeWithdrawSignal, (req) => withdraw(req, 'parent'));
 
-  setHandler(
-    extendDeadlineUpdate,
-    (req) => {
-      state.extensionDays += req.days;
-      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, totalExtensionDays: state.extensionDays });
-      return state;
-    },
-    { validator: validateExtension },
-  );
+  handleDeadlineExtensions(rec, { what: 'committee item', roles: ['committee_chair', policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
 
   function validateVote(vote: CommitteeVote): void {
     if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
@@ -107,13 +99,6 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     if (!vote.actor.roles.some((r) => VOTER_ROLES.includes(r))) refuse('Forbidden', `${vote.actor.id} is not a member of the governance committee`);
     if (vote.actor.id === state.requester) refuse('Forbidden', 'the requester cannot vote on their own item');
     validateBallot(board(), vote);
-  }
-
-  function validateExtension(req: ExtendDeadlineRequest): void {
-    if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
-    const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === 'committee_chair' || r === policy.escalation.escalateToRole || r === 'admin');
-    if (!allowed) refuse('Forbidden', `only the requester, the committee chair, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
-    checkExtension(req, state.extensionDays, policy.escalation.maxExtensionDays);
   }
 
   function close(outcome: CommitteeOutcome, reason: string): void {

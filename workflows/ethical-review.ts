@@ -1,12 +1,12 @@
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
-import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type ExtendDeadlineRequest, type WithdrawRequest } from './contracts/common.js';
+import { stateQuery, withdrawUpdate, type WithdrawRequest } from './contracts/common.js';
 import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contracts/ethical-review.js';
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
 import { referToCommittee } from './support/committee.js';
 import { slaDueAt } from './support/escalation.js';
-import { checkExtension, requireReason } from './support/deadline-rules.js';
+import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -92,15 +92,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     },
   );
 
-  setHandler(
-    extendDeadlineUpdate,
-    (req) => {
-      state.extensionDays += req.days;
-      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, totalExtensionDays: state.extensionDays });
-      return state;
-    },
-    { validator: validateExtension },
-  );
+  handleDeadlineExtensions(rec, { what: 'ethical review', roles: [policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
 
   function validateVote(vote: BoardVote): void {
     if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
@@ -122,13 +114,6 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     if (vote.ballot === 'approve' && found.includes('concerns') && !(vote.conditions ?? []).some((c) => c.trim())) {
       refuse('RuleViolation', 'an approval with concerns must list the conditions that address them', [{ path: 'conditions', message: 'at least one condition' }]);
     }
-  }
-
-  function validateExtension(req: ExtendDeadlineRequest): void {
-    if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
-    const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === policy.escalation.escalateToRole || r === 'admin');
-    if (!allowed) refuse('Forbidden', `only the requester, a ${policy.escalation.escalateToRole} or an admin can extend the deadline`);
-    checkExtension(req, state.extensionDays, policy.escalation.maxExtensionDays);
   }
 
   function close(outcome: EthicalReviewOutcome, reason: string): void {

@@ -1,4 +1,7 @@
+import { setHandler } from '@temporalio/workflow';
+import { extendDeadlineUpdate, type ExtendDeadlineRequest, type ProcessStateBase } from '../contracts/common.js';
 import { refuse } from './failures.js';
+import type { ProcessRecorder } from './process-recorder.js';
 
 /**
  * The rules every process applies to a withdrawal and to a deadline extension, beyond who may ask (which each
@@ -15,4 +18,31 @@ export function checkExtension(req: { days: number; reason: string }, alreadyExt
   if (alreadyExtended + req.days > maxTotal) {
     refuse('RuleViolation', `extensions may total at most ${maxTotal} days${scope ? ` ${scope}` : ''} (already ${alreadyExtended})`, [{ path: 'days', message: `at most ${maxTotal - alreadyExtended}` }]);
   }
+}
+
+/**
+ * The common extend-deadline Update for a process whose escalation timers read `state.extensionDays`: the
+ * requester or a holder of one of `roles` may extend, with a reason, within the policy's total.
+ */
+export function handleDeadlineExtensions<S extends ProcessStateBase & { extensionDays: number }>(
+  rec: ProcessRecorder<S>,
+  opts: { what: string; roles: string[]; maxTotal: number },
+): void {
+  const { state } = rec;
+  setHandler(
+    extendDeadlineUpdate,
+    (req) => {
+      state.extensionDays += req.days;
+      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, totalExtensionDays: state.extensionDays });
+      return state;
+    },
+    {
+      validator: (req: ExtendDeadlineRequest) => {
+        if (state.outcome !== null) refuse('Conflict', `the ${opts.what} is closed (${state.outcome})`);
+        const allowed = req.actor.id === state.requester || req.actor.roles.some((r) => r === 'admin' || opts.roles.includes(r));
+        if (!allowed) refuse('Forbidden', `only the requester, an admin or a holder of ${opts.roles.join(' or ')} can extend the deadline`);
+        checkExtension(req, state.extensionDays, opts.maxTotal);
+      },
+    },
+  );
 }
