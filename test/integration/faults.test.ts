@@ -15,7 +15,7 @@ import { stateQuery } from '../../workflows/contracts/common.js';
 import { reviewers } from '../support/actors.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
 import { defaultPolicy } from '../support/policy.js';
-import { CuttableProxy, freePort, spawnEntry, waitFor, type Child } from '../support/processes.js';
+import { CuttableProxy, freePort, spawnEntry, stablePorts, waitFor, type Child } from '../support/processes.js';
 
 /**
  * Fault tests on real processes: a Temporal CLI dev server (SQLite file), workers and APIs as separate OS
@@ -26,6 +26,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-faults-'));
 const taskQueue = `faults-${randomUUID()}`;
 const children: Child[] = [];
 let devPort: number;
+let uiPort: number;
 let dev: DevServer;
 let connection: Connection;
 let client: Client;
@@ -35,7 +36,7 @@ let policy: PolicySet;
 let childEnv: Record<string, string>;
 
 async function startDev(): Promise<DevServer> {
-  const config = loadConfig({ DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(await freePort()) });
+  const config = loadConfig({ DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort) });
   return startDevServer(config, () => {});
 }
 
@@ -46,7 +47,8 @@ function worker(): Child {
 }
 
 beforeAll(async () => {
-  devPort = await freePort();
+  // The dev server and the API are restarted on their ports: keep those out of the ephemeral range.
+  [devPort, uiPort] = (await stablePorts(2)) as [number, number];
   dev = await startDev();
   connection = await Connection.connect({ address: dev.address });
   await registerSearchAttributes(connection, 'default');
@@ -140,7 +142,7 @@ describe('faults', () => {
   it('has exactly one effect when the API is killed during a request and the client retries with the same Idempotency-Key', async () => {
     const token = await issueToken(db, { id: 'rita', roles: ['requester'] }, 'faults');
     const secToken = await issueToken(db, { id: 'sam', roles: ['security_architect'] }, 'faults');
-    const port = await freePort();
+    const [port] = await stablePorts(1);
     const apiEnv = { ...childEnv, PORT: String(port), API_RATE_LIMIT_PER_MINUTE: '100000' };
     const url = `http://127.0.0.1:${port}`;
     const startApi = async () => {

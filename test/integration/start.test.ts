@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, spawnEntry, type Child } from '../support/processes.js';
+import { spawnEntry, stablePorts, type Child } from '../support/processes.js';
 
 /** `npm start` as a user runs it: embedded Temporal dev server and PGlite, persisted under DATA_DIR. */
 
@@ -36,7 +36,8 @@ afterAll(async () => {
 
 describe('npm start (embedded defaults)', () => {
   it('runs API and Temporal, stops cleanly on one signal, and keeps every process and row across a restart', async () => {
-    const [port, devPort, uiPort, dbPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    // The restart below reuses these ports: take them outside the range other processes' random ports come from.
+    const [port, devPort, uiPort, dbPort] = await stablePorts(4);
     const env = { DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), EMBEDDED_DB_PORT: String(dbPort) };
     const url = `http://127.0.0.1:${port}`;
 
@@ -86,7 +87,7 @@ describe('npm start (embedded defaults)', () => {
   }, 60_000);
 
   it('stops with one clear message when the database is down, and stops the dev server it started', async () => {
-    const [devPort, uiPort] = await Promise.all([freePort(), freePort()]);
+    const [devPort, uiPort] = await stablePorts(2);
     const r = run('scripts/start.ts', {
       DATA_DIR: dataDir,
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/govflow',

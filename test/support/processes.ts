@@ -12,6 +12,29 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Distinct free loopback ports below Linux's ephemeral range (32768 and up), for a server that is stopped and started
+ * again on the same port: no other process's randomly assigned port can take it in between. The port 1000
+ * above each (the Temporal dev server's HTTP port) is free too.
+ */
+export async function stablePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) {
+    const candidate = 20_000 + Math.floor(Math.random() * 10_000);
+    const clash = [...ports].some((p) => Math.abs(p - candidate) === 1000);
+    if (!ports.has(candidate) && !clash && (await canBind(candidate)) && (await canBind(candidate + 1000))) ports.add(candidate);
+  }
+  return [...ports];
+}
+
 export interface Child {
   child: ChildProcess;
   output(): string;
