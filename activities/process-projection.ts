@@ -43,6 +43,7 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise
     outcome: state.outcome,
     policyVersion: state.policyVersion,
     pendingRoles: state.pendingRoles,
+    pendingActors: state.pendingActors ?? [],
     riskTier: state.riskTier ?? null,
     slaDueAt: state.slaDueAt ? new Date(state.slaDueAt) : null,
     state: state as unknown as object,

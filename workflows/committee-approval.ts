@@ -52,6 +52,27 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   const isOpen = () => state.outcome === null;
   const board = (): Board => ({ name: 'committee', seats: state.members, rule: policy.voting, ballots: state.ballots });
 
+  // Submitted, and for an urgent item voting opened, before any handler is registered: a ballot that arrives
+  // with the start (delivered as its handler is set) finds the item as it should be.
+  let clock = { startedAt: 0, extensionDays: () => state.extensionDays };
+  const openVoting = () => {
+    state.stage = 'voting';
+    state.pendingRoles = ['committee_member'];
+    clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
+    state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
+    rec.event('system', 'voting_opened', { members: state.members, quorum: policy.voting.quorum, majority: policy.voting.majority });
+    rec.notify('info', VOTER_ROLES, `Voting is open on "${state.title}"`);
+  };
+  rec.start();
+  const now = Date.now();
+  const meetingAt = input.urgent ? now : nextMeetingAt(policy, now);
+  state.meetingAt = new Date(meetingAt).toISOString();
+  rec.event(input.requester, 'submitted', { subject: input.subject, urgent: input.urgent, urgencyReason: input.urgencyReason, meetingAt: state.meetingAt }, 'requester');
+  if (input.urgent) {
+    rec.event('system', 'convened_out_of_cycle', { reason: input.urgencyReason });
+    openVoting();
+  }
+
   setHandler(stateQuery, () => state);
 
   setHandler(
@@ -111,25 +132,13 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     rec.notify('outcome', [state.requester], `Governance committee on "${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
   }
 
-  rec.start();
-  const now = Date.now();
-  const meetingAt = input.urgent ? now : nextMeetingAt(policy, now);
-  state.meetingAt = new Date(meetingAt).toISOString();
-  rec.event(input.requester, 'submitted', { subject: input.subject, urgent: input.urgent, urgencyReason: input.urgencyReason, meetingAt: state.meetingAt }, 'requester');
-  if (input.urgent) {
-    rec.event('system', 'convened_out_of_cycle', { reason: input.urgencyReason });
-  } else {
+  if (!input.urgent) {
     rec.notify('info', VOTER_ROLES, `"${state.title}" is on the agenda of the committee meeting on ${state.meetingAt.slice(0, 10)}`);
     await condition(() => !isOpen(), meetingAt - now);
+    if (isOpen()) openVoting();
   }
 
   if (isOpen()) {
-    state.stage = 'voting';
-    state.pendingRoles = ['committee_member'];
-    const clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
-    state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
-    rec.event('system', 'voting_opened', { members: state.members, quorum: policy.voting.quorum, majority: policy.voting.majority });
-    rec.notify('info', VOTER_ROLES, `Voting is open on "${state.title}"`);
     const decision = await collectBallots(board, isOpen, policy.escalation, clock, (step) => {
       const voted = state.ballots.length;
       if (step === 'reminder') rec.notify('reminder', VOTER_ROLES, `Reminder: "${state.title}" has ${voted} of ${state.members} ballots`);

@@ -55,7 +55,10 @@ const MAX_HISTORY_EVENTS = 10_000;
  */
 export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngagementState> {
   const state = input.resume ? input.resume.state : initialState(input);
-  const rec = new ProcessRecorder(state, describe, input.resume?.checkpoint);
+  const rec = new ProcessRecorder(state, describe, {
+    resume: input.resume?.checkpoint,
+    pendingActors: (s) => (s.pendingRoles.includes('engagement_lead') ? [s.engagementLead] : []),
+  });
   const isOpen = () => state.outcome === null;
   const isRequesterOrAdmin = (a: Actor) => a.id === state.requester || a.roles.includes('admin');
   /** Bumped by every accepted update, so the main loop re-reads deadlines and the continue-as-new hint. */

@@ -80,7 +80,9 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
     reasons: [],
     extensionDays: 0,
   };
-  const rec = new ProcessRecorder(state, describe);
+  const rec = new ProcessRecorder(state, describe, {
+    pendingActors: (s) => (s.pendingRoles.includes('business_sponsor') ? [s.businessSponsor] : []),
+  });
   const isOpen = () => state.outcome === null;
   const isTeam = (actor: Actor) => actor.id === state.requester || actor.id === state.businessSponsor;
   const closedMessage = () => `the proof of concept is closed (${state.outcome})`;

@@ -71,7 +71,10 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     actions: [],
     dissemination: null,
   };
-  const rec = new ProcessRecorder(state, describe);
+  const rec = new ProcessRecorder(state, describe, {
+    pendingActors: (s) =>
+      s.stage === 'capturing' ? s.participants : s.stage === 'tracking_actions' ? s.actions.filter((a) => a.status === 'open').map((a) => a.owner) : [s.facilitator],
+  });
   const isOpen = () => state.outcome === null;
   /** Bumped by updates that move a deadline, so a waiting timer is recomputed at once. */
   let changes = 0;

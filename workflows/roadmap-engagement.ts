@@ -105,7 +105,10 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   };
   // The people the engagement names take their roles' actions; anyone else holding the role may not.
   const named: Record<string, string> = { executive_sponsor: input.sponsor, engagement_lead: input.engagementLead };
-  const rec = new ProcessRecorder(state, (s) => describeEngagement(s));
+  const rec = new ProcessRecorder(state, (s) => describeEngagement(s), {
+    // The sign-off and review roles are held by the people the engagement names.
+    pendingActors: (s) => s.pendingRoles.flatMap((r) => (r === 'engagement_lead' ? [s.engagementLead] : r === 'executive_sponsor' ? [s.sponsor] : [])),
+  });
   const isOpen = () => state.outcome === null;
   const current = () => state.phases[state.phaseIndex]!;
   const refresh = () => {
@@ -129,6 +132,12 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     }
     return d;
   }
+
+  // The first phase is under way before any handler is registered: an Update that arrives with the start
+  // (delivered as its handler is set) already finds the phase in progress.
+  rec.start();
+  rec.event(input.requester, 'started', { sponsor: input.sponsor, engagementLead: input.engagementLead, objectives: input.objectives, phases: policy.phases.map((p) => ({ key: p.key, duration: p.duration })) }, 'requester');
+  beginPhase(state.phases[0]!);
 
   setHandler(stateQuery, () => state);
 
@@ -402,7 +411,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
 
   const escalationRecipients = [policy.escalation.escalateToRole, input.sponsor];
 
-  async function runPhase(phase: PhaseState): Promise<void> {
+  function beginPhase(phase: PhaseState): void {
     const start = Date.now();
     phase.status = 'in_progress';
     phase.startedAt = new Date(start).toISOString();
@@ -411,7 +420,11 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     state.stage = phase.key;
     rec.event('system', 'phase_started', { phase: phase.key, activities: phase.activities, deliverables: phase.deliverables.map((d) => d.key), earliestCloseAt: phase.earliestCloseAt, dueAt: phase.dueAt });
     refresh();
-    const minAt = start + phase.minDays * DAY_MS;
+  }
+
+  async function runPhase(phase: PhaseState): Promise<void> {
+    if (phase.status === 'pending') beginPhase(phase);
+    const minAt = Date.parse(phase.startedAt!) + phase.minDays * DAY_MS;
     const passed = () => phaseGate(phase).passed;
     const dueMs = () => (phase.dueAt ? Date.parse(phase.dueAt) : Number.POSITIVE_INFINITY);
 
@@ -470,9 +483,6 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     rec.notify('info', [state.sponsor, state.engagementLead], `"${state.title}": ${phase.key} closed after ${Math.round(days * 10) / 10} days`);
     refresh();
   }
-
-  rec.start();
-  rec.event(input.requester, 'started', { sponsor: input.sponsor, engagementLead: input.engagementLead, objectives: input.objectives, phases: policy.phases.map((p) => ({ key: p.key, duration: p.duration })) }, 'requester');
 
   for (let i = 0; i < state.phases.length && isOpen(); i++) {
     state.phaseIndex = i;

@@ -183,6 +183,9 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect(started.status, JSON.stringify(started.body)).toBe(201);
 
     const call = (path: string, token: string, payload: unknown) => api.call('POST', `/retrospectives/${key}/${path}`, { token, body: payload });
+    // Participants hold no special role: the retrospective reaches their inbox by name, and leaves it when done.
+    const inboxOf = async (token: string) => ((await api.call('GET', '/inbox', { token })).body.items as { businessKey: string }[]).map((i) => i.businessKey);
+    await waitFor('the retrospective in the participant’s inbox', async () => (await inboxOf(owner)).includes(key) || null);
     expect((await call('insights', owner, { text: 'Too many meetings', category: 'to_improve' })).status).toBe(200);
     expect((await call('close-capture', owner, {})).status).toBe(403);
     expect((await call('close-capture', facilitator, {})).status).toBe(200);
@@ -190,7 +193,9 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect((await call('synthesis', facilitator, { themes: [{ title: 'Meetings', summary: 'Cut them' }], actions: [{ title: 'Halve standing meetings', owner: 'paul', dueDate: 'soon' }] })).status).toBe(400);
     const synthesised = await call('synthesis', facilitator, { themes: [{ title: 'Meetings', summary: 'Cut them', insightIds: ['I1'] }], actions: [{ title: 'Halve standing meetings', owner: 'paul', dueDate: due }] });
     expect(synthesised.status, JSON.stringify(synthesised.body)).toBe(200);
+    await waitFor('the retrospective in the facilitator’s inbox only', async () => ((await inboxOf(facilitator)).includes(key) && !(await inboxOf(owner)).includes(key)) || null);
     expect((await call('dissemination-plan', facilitator, { audiences: ['delivery'], channels: ['wiki'] })).status).toBe(200);
+    await waitFor('the open action in its owner’s inbox', async () => (await inboxOf(owner)).includes(key) || null);
     expect((await call('complete-action', facilitator, { actionId: 'A1' })).status).toBe(403);
     const done = await call('complete-action', owner, { actionId: 'A1', note: 'calendar cleaned up' });
     expect(done.status).toBe(200);

@@ -69,6 +69,8 @@ export interface ProcessStateBase {
   stage: string;
   outcome: string | null;
   pendingRoles: string[];
+  /** Principal IDs it waits on by name (a named sponsor, lead, facilitator or action owner), for their inbox. */
+  pendingActors?: string[];
   /** ISO timestamp of the current SLA deadline, if one runs. */
   slaDueAt: string | null;
   riskTier?: string | null;

@@ -38,12 +38,20 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private deliveries: Promise<void> = Promise.resolve();
   private deliveriesInFlight = 0;
 
+  private readonly pendingActors?: (state: S) => string[];
+
   constructor(
     readonly state: S,
     private readonly describe: (state: S) => string,
-    /** A run continued as new resumes numbering where the last left off, so event keys and versions never repeat. */
-    resume?: RecorderCheckpoint,
+    options: {
+      /** A run continued as new resumes numbering where the last left off, so event keys and versions never repeat. */
+      resume?: RecorderCheckpoint;
+      /** The people the process waits on by name, derived from its state on every change (for their inbox). */
+      pendingActors?: (state: S) => string[];
+    } = {},
   ) {
+    this.pendingActors = options.pendingActors;
+    const { resume } = options;
     if (resume) {
       this.seq = resume.seq;
       this.version = resume.version;
@@ -106,6 +114,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   changed(): void {
     this.version++;
     const s = this.state;
+    if (this.pendingActors) s.pendingActors = s.outcome === null ? [...new Set(this.pendingActors(s))] : [];
     upsertSearchAttributes([
       { key: SA.stage, value: s.stage },
       { key: SA.outcome, value: s.outcome ?? 'pending' },

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Process" ADD COLUMN     "pendingActors" TEXT[] DEFAULT ARRAY[]::TEXT[];
