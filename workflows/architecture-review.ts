@@ -64,6 +64,18 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
   const isOpen = () => state.outcome === null;
   let withdrawal: WithdrawRequest | null = null;
 
+  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
+  // its handler is set) comes after the start in the record.
+  rec.start();
+  rec.event(input.requester, 'started', {
+    trigger: input.trigger,
+    systemDescription: input.systemDescription,
+    evidence: input.evidence,
+    selfAssessment: input.selfAssessment,
+    requiredRoles,
+    urgent: input.urgent ?? false,
+  }, 'requester');
+
   setHandler(stateQuery, () => state);
 
   setHandler(
@@ -196,16 +208,6 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     }
     rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { waitingOn });
   };
-
-  rec.start();
-  rec.event(input.requester, 'started', {
-    trigger: input.trigger,
-    systemDescription: input.systemDescription,
-    evidence: input.evidence,
-    selfAssessment: input.selfAssessment,
-    requiredRoles,
-    urgent: input.urgent ?? false,
-  }, 'requester');
 
   while (isOpen()) {
     const clock = clockFor(Date.now());

@@ -67,6 +67,22 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     if (!isOpen()) refuse('Conflict', `the engagement has ended (${state.outcome})`);
   };
 
+  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
+  // its handler is set) comes after the start in the record.
+  rec.start();
+  if (!input.resume) {
+    rec.event(input.requester, 'started', {
+      clientOrg: state.clientOrg,
+      engagementType: state.engagementType,
+      startDate: state.startDate,
+      termDays: state.termDays,
+      termEndsAt: state.termEndsAt,
+      engagementLead: state.engagementLead,
+      deliverables: state.deliverables.map((d) => d.key),
+    }, 'requester');
+    rec.notify('info', [state.engagementLead], `You lead the ${state.engagementType.replace(/_/g, ' ')} engagement "${state.title}" for ${state.clientOrg}`);
+  }
+
   setHandler(stateQuery, () => state);
 
   setHandler(
@@ -183,20 +199,6 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     const outstanding = state.deliverables.filter((d) => d.status === 'pending').map((d) => d.key);
     rec.event(actor, action, { ...details, outcome, outstandingDeliverables: outstanding });
     rec.notify('outcome', [state.requester, state.engagementLead], `"${state.title}" has ended: ${outcome}${outstanding.length ? ` (outstanding: ${outstanding.join(', ')})` : ''}`);
-  }
-
-  rec.start();
-  if (!input.resume) {
-    rec.event(input.requester, 'started', {
-      clientOrg: state.clientOrg,
-      engagementType: state.engagementType,
-      startDate: state.startDate,
-      termDays: state.termDays,
-      termEndsAt: state.termEndsAt,
-      engagementLead: state.engagementLead,
-      deliverables: state.deliverables.map((d) => d.key),
-    }, 'requester');
-    rec.notify('info', [state.engagementLead], `You lead the ${state.engagementType.replace(/_/g, ' ')} engagement "${state.title}" for ${state.clientOrg}`);
   }
 
   if (isOpen() && state.reportingStatus === 'pending') {

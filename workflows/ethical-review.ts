@@ -58,6 +58,11 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
   const board = (): Board => ({ name: 'ethical review board', seats: state.members, rule: policy.voting, ballots: state.ballots });
   let withdrawal: WithdrawRequest | null = null;
 
+  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
+  // its handler is set) comes after the start in the record.
+  rec.start();
+  rec.event(input.requester, 'started', { trigger: input.trigger, systemDescription: input.systemDescription, evidence: input.evidence, urgent: input.urgent ?? false }, 'requester');
+
   setHandler(stateQuery, () => state);
 
   setHandler(
@@ -124,9 +129,6 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     rec.event('system', 'decided', { outcome, reason, tally: state.tally, conditions: state.conditions });
     rec.notify('outcome', [state.requester], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
   }
-
-  rec.start();
-  rec.event(input.requester, 'started', { trigger: input.trigger, systemDescription: input.systemDescription, evidence: input.evidence, urgent: input.urgent ?? false }, 'requester');
 
   // 1. The compliance engine, as a recorded evaluation of this process.
   let result: AiComplianceResult | null = null;

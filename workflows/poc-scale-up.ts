@@ -87,6 +87,18 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   const isTeam = (actor: Actor) => actor.id === state.requester || actor.id === state.businessSponsor;
   const closedMessage = () => `the proof of concept is closed (${state.outcome})`;
 
+  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
+  // its handler is set) comes after the start in the record.
+  rec.start();
+  rec.event(input.requester, 'started', {
+    proposal,
+    selfAssessment: input.selfAssessment,
+    portfolio: input.portfolio,
+    stages,
+    urgent: input.urgent ?? false,
+  }, 'requester');
+  rec.notify('info', [state.businessSponsor], `You are the business sponsor of the proof of concept "${state.title}"`);
+
   setHandler(stateQuery, () => state);
 
   setHandler(
@@ -264,16 +276,6 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
     rec.event('system', 'decided', { outcome, reason, reasons: state.reasons, committeeOutcome: state.committeeOutcome });
     rec.notify('outcome', [state.requester, state.businessSponsor], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
   }
-
-  rec.start();
-  rec.event(input.requester, 'started', {
-    proposal,
-    selfAssessment: input.selfAssessment,
-    portfolio: input.portfolio,
-    stages,
-    urgent: input.urgent ?? false,
-  }, 'requester');
-  rec.notify('info', [state.businessSponsor], `You are the business sponsor of the proof of concept "${state.title}"`);
 
   await run();
   await condition(allHandlersFinished);

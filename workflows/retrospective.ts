@@ -86,6 +86,11 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     if (state.stage !== stage) refuse('Conflict', `${what} is not possible while the retrospective is ${state.stage.replace(/_/g, ' ')}`);
   };
 
+  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
+  // its handler is set) comes after the start in the record.
+  rec.start();
+  rec.event(input.requester, 'started', { subjectWorkflowId: state.subjectWorkflowId, participants: state.participants, facilitator: state.facilitator, captureClosesAt }, 'requester');
+
   setHandler(stateQuery, () => state);
 
   setHandler(
@@ -281,8 +286,6 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     await condition(() => !isOpen() || state.stage !== stage);
   }
 
-  rec.start();
-  rec.event(input.requester, 'started', { subjectWorkflowId: state.subjectWorkflowId, participants: state.participants, facilitator: state.facilitator, captureClosesAt }, 'requester');
   rec.notify('info', [...new Set([...state.participants, state.facilitator])], `Retrospective "${state.title}": please add your insights by ${captureClosesAt.slice(0, 10)}`);
 
   // Capture, until the facilitator closes it or its (extensible) deadline passes.
