@@ -431,7 +431,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     while (isOpen()) {
       const now = Date.now();
       if (passed()) {
-        if (now >= minAt) return closePhase(phase);
+        if (now >= minAt) return await closePhase(phase);
         // Done early: the phase still runs its minimum duration.
         await condition(() => !isOpen(), minAt - now);
         continue;
@@ -475,13 +475,27 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     }
   }
 
-  function closePhase(phase: PhaseState): void {
+  async function closePhase(phase: PhaseState): Promise<void> {
     phase.status = 'closed';
     phase.closedAt = new Date().toISOString();
     const days = (Date.parse(phase.closedAt) - Date.parse(phase.startedAt!)) / DAY_MS;
     rec.event('system', 'phase_closed', { phase: phase.key, days, overran: phase.overruns.length > 0, signOffs: phase.signOffs.map((s) => ({ role: s.role, actor: s.actor })) });
     rec.notify('info', [state.sponsor, state.engagementLead], `"${state.title}": ${phase.key} closed after ${Math.round(days * 10) / 10} days`);
     refresh();
+    // Organisational learning after each phase; the last one is covered by the engagement's retrospective.
+    if (state.phaseIndex < state.phases.length - 1 && patched('roadmap-phase-retrospectives')) {
+      const retro = await startRetrospective({
+        businessKey: `roadmap-${state.businessKey}-${phase.key}`,
+        title: `Retrospective: ${state.title}, ${phase.key.replace(/_/g, ' ')}`,
+        subjectWorkflowId: state.workflowId,
+        participants: [...new Set([state.requester, state.sponsor, state.engagementLead])],
+        facilitator: state.engagementLead,
+        requester: input.requester,
+        policyVersion: state.policyVersion,
+      });
+      phase.retrospectiveWorkflowId = retro.workflowId;
+      rec.event('system', retro.linked ? 'retrospective_linked' : 'retrospective_started', { workflowId: retro.workflowId, phase: phase.key });
+    }
   }
 
   for (let i = 0; i < state.phases.length && isOpen(); i++) {

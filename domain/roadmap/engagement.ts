@@ -69,6 +69,8 @@ export interface PhaseState {
   overdue: boolean;
   /** Each time the phase reached its due date without closing. */
   overruns: string[];
+  /** The phase's retrospective (every phase but the last: the engagement's own retrospective covers that). */
+  retrospectiveWorkflowId?: string;
 }
 
 export type RoadmapChildKind = 'architecture_review' | 'technology_proposal_evaluation' | 'strategic_initiative_evaluation';

@@ -44,6 +44,20 @@ async function completePhase(h: WorkflowHandle, policy: PolicySet, index: number
 
 export const roadmapEngagementScenarios: Scenario[] = [
   {
+    // With a retrospective after each phase and after the engagement (recorded after that change).
+    name: 'roadmap-engagement/completed-with-retrospectives',
+    async run(env, taskQueue, policy) {
+      const h = await startEngagement(env, taskQueue, policy, 'REC-RM-3');
+      for (const [i, phase] of policy.roadmap.phases.entries()) {
+        await completePhase(h, policy, i);
+        await env.sleep(`${phase.duration.minDays} days`);
+        await env.sleep('1 hour');
+      }
+      await h.result();
+      return h.workflowId;
+    },
+  },
+  {
     name: 'roadmap-engagement/completed-with-overrun',
     async run(env, taskQueue, policy) {
       const h = await startEngagement(env, taskQueue, policy, 'REC-RM-1');

@@ -183,6 +183,14 @@ describe('roadmap engagement', () => {
     const retro = (await stack.env.client.workflow.getHandle(result.retrospectiveWorkflowId!).query(stateQuery)) as RetrospectiveState;
     expect(retro).toMatchObject({ facilitator: result.engagementLead, subjectWorkflowId: h.workflowId, kind: 'retrospective' });
     expect(retro.participants).toEqual(expect.arrayContaining([result.sponsor, result.engagementLead]));
+    // ... and each phase but the last had its own, started as the phase closed.
+    expect(result.phases.map((p) => p.retrospectiveWorkflowId)).toEqual([
+      `retrospective/roadmap-${result.businessKey}-${result.phases[0]!.key}`,
+      `retrospective/roadmap-${result.businessKey}-${result.phases[1]!.key}`,
+      undefined,
+    ]);
+    const phaseRetro = await stack.env.client.workflow.getHandle(result.phases[0]!.retrospectiveWorkflowId!).describe();
+    expect(phaseRetro.type).toBe('retrospective');
 
     const rows = await stack.db.deliverable.findMany({ where: { workflowId: h.workflowId } });
     expect(rows).toHaveLength(12);
