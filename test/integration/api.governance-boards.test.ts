@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { defaultPolicy } from '../support/policy.js';
+import { committeeMembers, requester as rita } from '../support/actors.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
 import { assessments } from '../support/ethical-reviews.js';
 import { waitFor } from '../support/processes.js';
 import { useApiStack } from '../support/stack.js';
@@ -114,5 +118,25 @@ describe('ethical review board and governance committee through the API', () => 
     const withdrawn = await stack.api.call('POST', `/committee-approvals/${key}/withdraw`, { token: requester, body: { reason: 'replaced by v3' } });
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.outcome).toBe('withdrawn');
+  });
+
+  it('takes a ballot that arrives together with the start of an urgent item (update-with-start)', async () => {
+    const policy = await defaultPolicy();
+    const key = `GC-UWS-${randomUUID().slice(0, 8)}`;
+    const start = new WithStartWorkflowOperation(COMMITTEE_APPROVAL_WORKFLOW, {
+      workflowId: `committee-approval/${key}`,
+      taskQueue: stack.taskQueue,
+      workflowIdConflictPolicy: 'FAIL',
+      args: [{
+        businessKey: key, title: 'Out-of-cycle item', subject: { kind: 'committee_approval', workflowId: null, summary: 'x' },
+        requester: rita, urgent: true, urgencyReason: 'incident', policyVersion: policy.version.id, policy: policy.aiGovernance.committee,
+      }],
+    });
+    // The ballot is delivered in the workflow's very first task, as its handler is registered.
+    const state = (await stack.env.client.workflow.executeUpdateWithStart(committeeVoteUpdate, { args: [{ actor: committeeMembers[1]!, ballot: 'approve' }], startWorkflowOperation: start })) as CommitteeApprovalState;
+    expect(state.stage).toBe('voting');
+    expect(state.ballots.map((b) => b.actor)).toEqual([committeeMembers[1]!.id]);
+    expect(state.events.map((e) => e.action)).toEqual(['submitted', 'convened_out_of_cycle', 'voting_opened', 'voted']);
+    await (await start.workflowHandle()).executeUpdate('withdraw', { args: [{ actor: rita, reason: 'test over' }] });
   });
 });
