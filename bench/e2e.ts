@@ -4,10 +4,10 @@
  *      through a bare Temporal client, in the same run: throughput of each and their ratio;
  *   2. latency of a vote (Update round trip through the API) at 1, 10 and 50 concurrent clients: p50, p99;
  *   3. worker memory per open process (1,000 and 10,000 open reviews).
- * Uses the Temporal CLI dev server, PostgreSQL on 127.0.0.1:5432 (a scratch database), and govflow (worker + API)
- * as `npm start` runs them, in a second process; the load comes from this process. Prints a markdown report for
- * BENCHMARKS.md.
- *   npx tsx bench/e2e.ts [--reviews 1000] [--open 1000,10000]
+ * Uses the Temporal CLI dev server, PostgreSQL on 127.0.0.1:5432 (a scratch database), and govflow as `npm start`
+ * runs it (worker and API in one process) or, with --split, as `npm run worker` and `npm run api` run them (two
+ * processes); the load comes from this process. Prints a markdown report for BENCHMARKS.md.
+ *   npx tsx bench/e2e.ts [--reviews 1000] [--open 1000,10000] [--split]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,7 +25,9 @@ import { createScratchDatabase } from '../test/support/db.js';
 import { freePort, spawnEntry, waitFor } from '../test/support/processes.js';
 import { architectureReviewInput } from '../test/support/reviews.js';
 
-const { values } = parseArgs({ options: { reviews: { type: 'string', default: '1000' }, open: { type: 'string', default: '1000,10000' } } });
+const { values } = parseArgs({
+  options: { reviews: { type: 'string', default: '1000' }, open: { type: 'string', default: '1000,10000' }, split: { type: 'boolean', default: false } },
+});
 const N = Number(values.reviews);
 const OPEN = values.open!.split(',').map(Number).filter((n) => n > 0);
 const ROLES = { technical_lead: 'tom', enterprise_architect: 'erin', security_architect: 'sam', domain_expert: 'dora' } as const;
@@ -43,12 +45,18 @@ const db = createDb(dbUrl, 5);
 const policySet = await loadPolicySet(defaultPolicyDir());
 const adminToken = newToken();
 const port = await freePort();
-const govflow = spawnEntry('scripts/start.ts', {
+// Either as `npm start` runs them (worker and API in one process), or with --split as `npm run worker` and
+// `npm run api` run them (two processes on one task queue).
+const govflowEnv = {
   DATA_DIR: dataDir, TEMPORAL_ADDRESS: dev.address, DATABASE_URL: dbUrl, DATABASE_POOL_MAX: '20', PORT: String(port),
   GOVFLOW_BOOTSTRAP_TOKEN: adminToken, API_RATE_LIMIT_PER_MINUTE: '10000000', LOG_LEVEL: 'warn',
-});
+};
+const worker = values.split ? spawnEntry('worker/main.ts', { ...govflowEnv, LOG_LEVEL: 'info' }) : spawnEntry('scripts/start.ts', govflowEnv);
+// The split worker applies the migrations before the API starts; it says so once it polls the task queue.
+if (values.split) await waitFor('the worker', async () => worker.output().includes('worker running'), 120_000, 500);
+const apiProcess = values.split ? spawnEntry('api/main.ts', govflowEnv) : undefined;
 const api = { url: `http://127.0.0.1:${port}` };
-await waitFor('govflow', async () => (await fetch(`${api.url}/readyz`)).ok, 120_000, 500);
+await waitFor('the API', async () => (await fetch(`${api.url}/readyz`)).ok, 120_000, 500);
 const tokens: Record<string, string> = {};
 for (const [role, id] of [['requester', 'rita'], ...Object.entries(ROLES)] as [string, string][]) {
   tokens[role] = ((await post('/principals', adminToken, { id, roles: [role] })) as { token: string }).token;
@@ -119,14 +127,14 @@ async function voteLatency(concurrency: number, votesPerClient: number) {
   return { concurrency, n: samples.length, p50: pct(samples, 50), p99: pct(samples, 99) };
 }
 
-/** Resident memory of the govflow process (worker + API), from /proc. */
-function govflowRss(): number {
-  const status = readFileSync(`/proc/${govflow.child.pid}/status`, 'utf8');
+/** Resident memory of the worker's process (with --split, the worker alone), from /proc. */
+function workerRss(): number {
+  const status = readFileSync(`/proc/${worker.child.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
 async function memoryPerOpen(n: number) {
-  const before = govflowRss();
+  const before = workerRss();
   const keys = Array.from({ length: n }, (_, i) => `open-${n}-${i}-${randomUUID().slice(0, 6)}`);
   await pool(keys, 50, async (k) => {
     await client.workflow.start('architectureReview', { taskQueue: config.TEMPORAL_TASK_QUEUE, workflowId: `architecture-review/${k}`, args: [input(k)] });
@@ -137,7 +145,7 @@ async function memoryPerOpen(n: number) {
   while ((open = await db.process.count({ where: { workflowId: { in: ids } } })) < n && Date.now() < DEADLINE) {
     await new Promise((r) => setTimeout(r, 1000));
   }
-  const after = govflowRss();
+  const after = workerRss();
   // Divide by what is really open: a run cut short by the deadline must not flatter the figure.
   return { open, rssMiB: after / 2 ** 20, perProcessKiB: (after - before) / 1024 / Math.max(open, 1) };
 }
@@ -153,19 +161,21 @@ try {
   for (const n of OPEN) memory.push(await memoryPerOpen(n));
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\n## End to end (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, Node ${process.version}, Temporal CLI dev server, PostgreSQL 15)\n`);
+  const topology = values.split ? 'worker and API in two processes' : 'worker and API in one process';
+  console.log(`\n## End to end (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, Node ${process.version}, Temporal CLI dev server, PostgreSQL 15, ${topology})\n`);
   console.log('| path | reviews completed | seconds | reviews/s |\n|---|---|---|---|');
   for (const r of [bare, viaHttp]) console.log(`| ${r.name === 'api' ? 'through the API' : 'bare Temporal client'} | ${r.done} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} |`);
   console.log(`\nAPI / bare client throughput: **${((viaHttp.perSecond / bare.perSecond) * 100).toFixed(0)}%** (target ≥ 80%); ${viaHttp.done} reviews through the API in ${viaHttp.seconds.toFixed(1)} s (target < 120 s for 1,000).\n`);
   console.log('| concurrent clients | votes | p50 ms | p99 ms |\n|---|---|---|---|');
   for (const l of latencies) console.log(`| ${l.concurrency} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} |`);
-  console.log('\n| open reviews | worker process RSS MiB | KiB per open review |\n|---|---|---|');
+  console.log(`\n| open reviews | ${values.split ? 'worker' : 'govflow (worker + API)'} process RSS MiB | KiB per open review |\n|---|---|---|`);
   for (const m of memory) console.log(`| ${m.open} | ${m.rssMiB.toFixed(0)} | ${m.perProcessKiB.toFixed(1)} |`);
 } catch (err) {
-  console.error(`bench failed: ${(err as Error).stack}\n--- govflow output (tail) ---\n${govflow.output()}`);
+  console.error(`bench failed: ${(err as Error).stack}\n--- worker output (tail) ---\n${worker.output()}${apiProcess ? `\n--- API output (tail) ---\n${apiProcess.output()}` : ''}`);
   process.exitCode = 1;
 } finally {
-  await govflow.kill('SIGTERM');
+  await apiProcess?.kill('SIGTERM');
+  await worker.kill('SIGTERM');
   await db.$disconnect();
   await temporal.client.close();
   await dev.stop();
