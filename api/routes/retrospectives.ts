@@ -6,6 +6,7 @@ import {
   synthesiseUpdate,
   type RetrospectiveInput,
 } from '../../workflows/contracts/retrospective.js';
+import { requireActivePrincipals } from '../principal-checks.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { addInsightBody, closeCaptureBody, completeActionBody, planDisseminationBody, startRetrospectiveBody, synthesiseBody } from '../schemas/retrospective.js';
@@ -22,7 +23,14 @@ export function registerRetrospectiveRoutes(registry: RouteRegistry, deps: ApiDe
     startRoles: ['engagement_lead', 'executive_sponsor', 'committee_chair'],
     startBody: startRetrospectiveBody,
     delegation: false,
-    buildInput: (body, actor, policy): RetrospectiveInput => ({ ...body, requester: actor, policyVersion: policy.version.id }),
+    buildInput: async (body, actor, policy): Promise<RetrospectiveInput> => {
+      // Participants and the facilitator act by name: each must be someone who can sign in.
+      await requireActivePrincipals(deps.db, [
+        { id: body.facilitator, path: 'facilitator' },
+        ...body.participants.map((id, i) => ({ id, path: `participants.${i}` })),
+      ]);
+      return { ...body, requester: actor, policyVersion: policy.version.id };
+    },
     actions: [
       { name: 'insights', summary: 'Add an insight (participants, while capturing)', roles: [], body: addInsightBody, update: addInsightUpdate as never, toRequest: withActor },
       { name: 'close-capture', summary: 'Close insight capture (facilitator)', roles: [], body: closeCaptureBody, update: closeCaptureUpdate as never, toRequest: withActor },

@@ -179,6 +179,9 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     const body = { businessKey: key, title: 'Phase 1 retrospective', subjectWorkflowId: 'roadmap-engagement/RM-9', participants: ['paul'], facilitator: 'fiona' };
     expect((await api.call('POST', '/retrospectives', { token: owner, body })).status).toBe(403);
     expect((await api.call('POST', '/retrospectives', { token: facilitator, body: { ...body, participants: [] } })).status).toBe(400);
+    const unknownPeople = await api.call('POST', '/retrospectives', { token: facilitator, body: { ...body, participants: ['paul', 'nobody'] } });
+    expect(unknownPeople.status).toBe(400);
+    expect(unknownPeople.body.errors).toEqual([expect.objectContaining({ path: 'participants.1' })]);
     const started = await api.call('POST', '/retrospectives', { token: facilitator, body });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
 
