@@ -77,15 +77,22 @@ export function runMain(main: () => Promise<void>): void {
   });
 }
 
-/** Runs `stop` once on the first SIGINT/SIGTERM; a second signal forces the exit. */
+/**
+ * Runs `stop` once on the first SIGINT/SIGTERM; a second signal forces the exit. One Ctrl-C in a terminal often
+ * arrives twice within milliseconds (the terminal signals the whole process group, and `npm`/`tsx` relay it to
+ * their child as well), so a repeat within REPEAT_WINDOW_MS counts as the same request, not as "force it".
+ */
+const REPEAT_WINDOW_MS = 1000;
+
 export function onShutdown(log: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < REPEAT_WINDOW_MS) return;
       log.warn('second signal: exiting now');
       process.exit(130);
     }
-    stopping = true;
+    firstAt = Date.now();
     log.info({ signal }, 'shutting down');
     stop().then(
       () => process.exit(0),

@@ -59,7 +59,9 @@ describe('npm start (embedded defaults)', () => {
     });
     expect(started.status).toBe(201);
 
+    // One Ctrl-C in a terminal: SIGINT to the process group, and relayed once more by npm/tsx moments later.
     first.child.kill('SIGINT');
+    setTimeout(() => first.child.kill('SIGINT'), 30);
     expect(await first.exited).toBe(0);
     expect(first.output()).toContain('stopped cleanly');
 
