@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { DAY_MS } from '../domain/engines/calendar.js';
 import type { Db } from '../platform/database.js';
 import type { CtoEngagementState } from '../workflows/contracts/cto-engagement.js';
 import { createReportingSchedules, deleteReportingSchedules, type ReportingSchedulesRequest } from './schedules.js';
@@ -8,7 +9,6 @@ import { createReportingSchedules, deleteReportingSchedules, type ReportingSched
 export const REVIEW_KINDS = ['architecture_review', 'ethical_review', 'committee_approval'];
 /** Each list in a report is capped; the summary counts are exact. */
 const LIST_LIMIT = 100;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CompileReportRequest {
   scheduleId: string;

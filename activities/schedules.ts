@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { DAY_MS } from '../domain/engines/calendar.js';
 import { REPORT_WORKFLOW_TYPE, type ReportRunInput } from '../workflows/contracts/report.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface ReportingSchedulesRequest {
   /** The engagement's workflow ID: the reports' scope. */

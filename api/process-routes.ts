@@ -39,7 +39,8 @@ export interface ProcessAction<B extends z.ZodType> {
   roles: string[];
   body: B;
   update: UpdateDefinition<unknown, [never]>;
-  toRequest(body: z.output<B>, actor: Actor, deps: ApiDeps): Promise<unknown> | unknown;
+  /** The Update's argument; by default the body with the verified actor added. */
+  toRequest?(body: z.output<B>, actor: Actor, deps: ApiDeps): Promise<unknown> | unknown;
 }
 
 export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: string }>> {
@@ -164,14 +165,13 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   });
 
   const common: ProcessAction<z.ZodType>[] = [
-    { name: 'withdraw', summary: 'Withdraw (requester only)', roles: [], body: withdrawBody, update: withdrawUpdate as never, toRequest: (b, actor) => ({ ...(b as object), actor }) },
+    { name: 'withdraw', summary: 'Withdraw (requester only)', roles: [], body: withdrawBody, update: withdrawUpdate as never },
     {
       name: 'extend-deadline',
       summary: 'Extend the deadline, with a reason',
       roles: [],
       body: extendDeadlineBody,
       update: extendDeadlineUpdate as never,
-      toRequest: (b, actor) => ({ ...(b as object), actor }),
     },
     ...(spec.delegation
       ? [
@@ -202,7 +202,8 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       body: action.body,
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
-        const request = await action.toRequest(body, actorOf(res), deps);
+        const actor = actorOf(res);
+        const request = action.toRequest ? await action.toRequest(body, actor, deps) : { ...(body as object), actor };
         const idempotencyKey = idempotencyKeyOf(res);
         try {
           // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.

@@ -31,7 +31,7 @@ import {
   type TerminateRequest,
 } from './contracts/cto-engagement.js';
 import { reportScheduleId } from './contracts/report.js';
-import { DAY_MS } from './support/escalation.js';
+import { DAY_MS } from '../domain/engines/calendar.js';
 import { requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
@@ -145,7 +145,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
       validator: (req: TerminateRequest) => {
         requireOpen();
         if (!isRequesterOrAdmin(req.actor)) refuse('Forbidden', 'only the requester or an admin can terminate the engagement');
-        if (!req.reason?.trim()) refuse('RuleViolation', 'a termination must give a reason', [{ path: 'reason', message: 'required' }]);
+        requireReason(req.reason, 'a termination');
       },
     },
   );
@@ -171,7 +171,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     if (!isRequesterOrAdmin(actor)) refuse('Forbidden', 'only the requester or an admin can change the term');
     if (state.termDays === null) refuse('Conflict', 'this ongoing engagement has no term to change');
     if (!Number.isInteger(amount) || amount < 1) refuse('ValidationError', `${unit} must be a positive whole number`, [{ path: unit, message: 'expected an integer ≥ 1' }]);
-    if (!reason?.trim()) refuse('RuleViolation', 'a term change must give a reason', [{ path: 'reason', message: 'required' }]);
+    requireReason(reason, 'a term change');
     if (state.maxTermDays !== null && state.termDays + days > state.maxTermDays) {
       refuse('RuleViolation', `a ${state.engagementType} engagement runs at most ${state.maxTermDays / DAYS_PER_MONTH} months (${state.maxTermDays} days; already ${state.termDays})`, [
         { path: unit, message: `at most ${unit === 'months' ? Math.floor((state.maxTermDays - state.termDays) / DAYS_PER_MONTH) : state.maxTermDays - state.termDays}` },

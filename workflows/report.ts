@@ -2,7 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ReportRunInput } from './contracts/report.js';
-import { DAY_MS } from './support/escalation.js';
+import { DAY_MS } from '../domain/engines/calendar.js';
 
 const { compileReport } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',

@@ -28,7 +28,7 @@ import {
   type RetrospectiveState,
   type SynthesiseRequest,
 } from './contracts/retrospective.js';
-import { DAY_MS } from './support/escalation.js';
+import { DAY_MS } from '../domain/engines/calendar.js';
 import { checkExtension, requireReason } from './support/deadline-rules.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';

@@ -1,9 +1,9 @@
 import { allHandlersFinished, ApplicationFailure, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { DAY_MS } from '../domain/engines/calendar.js';
 import {
   buildRoadmapPackage,
   CHILDREN_FROM_PHASE_INDEX,
-  DAY_MS,
   describeEngagement,
   pendingRolesOf,
   phaseGate,

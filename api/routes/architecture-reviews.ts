@@ -36,7 +36,6 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
         roles: REVIEWER_ROLES,
         body: reviewVoteBody,
         update: reviewVoteUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
       {
         name: 'resubmit',
@@ -44,7 +43,6 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
         roles: ['requester'],
         body: resubmitBody,
         update: resubmitUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
     ],
   });

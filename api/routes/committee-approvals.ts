@@ -41,7 +41,6 @@ export function registerCommitteeApprovalRoutes(registry: RouteRegistry, deps: A
         roles: ['committee_member', 'committee_chair'],
         body: committeeVoteBody,
         update: committeeVoteUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
     ],
   });

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../domain/engines/calendar.js';
 import { GovflowError } from '../../domain/errors.js';
 import { DAYS_PER_MONTH, deliverUpdate, renewUpdate, termProblem, terminateUpdate, type CtoEngagementInput } from '../../workflows/contracts/cto-engagement.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
@@ -5,7 +6,6 @@ import type { RouteRegistry } from '../route-registry.js';
 import { deliverBody, renewBody, startCtoEngagementBody, terminateBody } from '../schemas/cto-engagement.js';
 
 const SPONSOR_ROLES = ['requester', 'executive_sponsor'];
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registerProcessRoutes(registry, deps, {
@@ -38,7 +38,6 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
         roles: ['engagement_lead'],
         body: deliverBody,
         update: deliverUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
       {
         name: 'renew',
@@ -46,7 +45,6 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
         roles: SPONSOR_ROLES,
         body: renewBody,
         update: renewUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
       {
         name: 'terminate',
@@ -54,7 +52,6 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
         roles: SPONSOR_ROLES,
         body: terminateBody,
         update: terminateUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
     ],
   });

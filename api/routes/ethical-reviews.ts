@@ -35,7 +35,6 @@ export function registerEthicalReviewRoutes(registry: RouteRegistry, deps: ApiDe
         roles: ['ethics_board_member', 'ai_ethics_specialist', 'domain_expert', 'community_representative', 'technical_specialist'],
         body: boardVoteBody,
         update: boardVoteUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
     ],
   });

@@ -53,7 +53,6 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
         roles: GATE_REVIEWER_ROLES,
         body: gateReviewBody,
         update: gateReviewUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
       {
         name: 'stages',
@@ -61,7 +60,6 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
         roles: ['requester', 'business_sponsor'],
         body: completeStageBody,
         update: completeStageUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
     ],
   });

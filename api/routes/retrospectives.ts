@@ -11,8 +11,6 @@ import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { addInsightBody, closeCaptureBody, completeActionBody, planDisseminationBody, startRetrospectiveBody, synthesiseBody } from '../schemas/retrospective.js';
 
-const withActor = (b: unknown, actor: unknown) => ({ ...(b as object), actor });
-
 // Actions are open to any authenticated caller: the workflow checks participant, facilitator and owner by ID.
 export function registerRetrospectiveRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registerProcessRoutes(registry, deps, {
@@ -32,18 +30,17 @@ export function registerRetrospectiveRoutes(registry: RouteRegistry, deps: ApiDe
       return { ...body, requester: actor, policyVersion: policy.version.id };
     },
     actions: [
-      { name: 'insights', summary: 'Add an insight (participants, while capturing)', roles: [], body: addInsightBody, update: addInsightUpdate as never, toRequest: withActor },
-      { name: 'close-capture', summary: 'Close insight capture (facilitator)', roles: [], body: closeCaptureBody, update: closeCaptureUpdate as never, toRequest: withActor },
-      { name: 'synthesis', summary: 'Synthesise themes and follow-up actions (facilitator)', roles: [], body: synthesiseBody, update: synthesiseUpdate as never, toRequest: withActor },
+      { name: 'insights', summary: 'Add an insight (participants, while capturing)', roles: [], body: addInsightBody, update: addInsightUpdate as never },
+      { name: 'close-capture', summary: 'Close insight capture (facilitator)', roles: [], body: closeCaptureBody, update: closeCaptureUpdate as never },
+      { name: 'synthesis', summary: 'Synthesise themes and follow-up actions (facilitator)', roles: [], body: synthesiseBody, update: synthesiseUpdate as never },
       {
         name: 'dissemination-plan',
         summary: 'Plan the dissemination: audiences and channels (facilitator)',
         roles: [],
         body: planDisseminationBody,
         update: planDisseminationUpdate as never,
-        toRequest: withActor,
       },
-      { name: 'complete-action', summary: 'Complete a follow-up action (its owner)', roles: [], body: completeActionBody, update: completeActionUpdate as never, toRequest: withActor },
+      { name: 'complete-action', summary: 'Complete a follow-up action (its owner)', roles: [], body: completeActionBody, update: completeActionUpdate as never },
     ],
   });
 }

@@ -55,7 +55,6 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
         roles: ['requester', 'engagement_lead'],
         body: submitDeliverableBody,
         update: submitDeliverableUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
       {
         name: 'deliverable-reviews',
@@ -63,7 +62,6 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
         roles: ['engagement_lead'],
         body: reviewDeliverableBody,
         update: reviewDeliverableUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
       {
         name: 'sign-offs',
@@ -72,7 +70,6 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
         roles: [],
         body: signOffBody,
         update: signOffPhaseUpdate as never,
-        toRequest: (b, actor) => ({ ...(b as object), actor }),
       },
       {
         name: 'children',

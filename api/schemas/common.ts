@@ -6,6 +6,9 @@ export const businessKey = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected 1-100 letters, digits, dots, dashes or underscores, starting with a letter or digit')
   .describe('Your identifier for the process, e.g. ARCH-2026-042; one process per key and kind');
 
+/** A principal's ID, as issued by `POST /principals`. */
+export const principalId = z.string().trim().min(1, 'required').max(200).describe('A principal ID');
+
 const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
 
 export const withdrawBody = z.object({ reason: text(2000).describe('Why the process is withdrawn') }).strict();

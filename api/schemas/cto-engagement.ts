@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { businessKey, text } from './common.js';
-
-const principalId = z.string().trim().min(1).max(200);
+import { businessKey, principalId, text } from './common.js';
 
 export const startCtoEngagementBody = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aiComplianceInputSchema } from '../../domain/engines/inputs.js';
+import { committeeVoteBody } from './committee-approval.js';
 import { businessKey, evidence, text } from './common.js';
 
 export const startEthicalReviewBody = z
@@ -14,14 +15,12 @@ export const startEthicalReviewBody = z
   })
   .strict();
 
-export const boardVoteBody = z
-  .object({
-    ballot: z.enum(['approve', 'reject', 'abstain']),
+/** A board member's ballot: the committee's ballot fields and a finding per review item. */
+export const boardVoteBody = committeeVoteBody
+  .extend({
     findings: z
       .record(z.string(), z.enum(['satisfactory', 'concerns', 'unsatisfactory']))
       .describe('A finding per review item that applies (ethical impact, bias, fairness, transparency; FRIA for high-risk systems)'),
-    justification: z.string().max(10_000).optional().describe('Required with reject'),
-    conditions: z.array(z.string().trim().min(1).max(2000)).max(50).optional().describe('Required with an approval that has concerns'),
-    revise: z.boolean().optional().describe('Replace your earlier ballot'),
+    conditions: committeeVoteBody.shape.conditions.describe('Required with an approval that has concerns'),
   })
   .strict();

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { INSIGHT_CATEGORIES } from '../../workflows/contracts/retrospective.js';
-import { businessKey, text } from './common.js';
-
-const principalId = z.string().trim().min(1).max(200);
+import { businessKey, principalId, text } from './common.js';
 
 export const startRetrospectiveBody = z
   .object({

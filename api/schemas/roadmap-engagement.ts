@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { businessKey, evidence, text } from './common.js';
+import { businessKey, evidence, principalId, text } from './common.js';
 
-const principalId = z.string().trim().min(1, 'required').max(200).describe('A principal ID');
 const policyKey = z.string().trim().min(1, 'required').max(100);
 
 export const startRoadmapEngagementBody = z

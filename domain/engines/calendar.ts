@@ -3,6 +3,9 @@
  * days counted from 1970-01-01). Pure: safe to import from workflow code.
  */
 
+/** Milliseconds in a (UTC) day: the unit of every policy duration and deadline. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;

@@ -1,7 +1,6 @@
 import type { GovernanceCommitteePolicy } from '../policy/types.js';
-import { civilFromDays, daysFromCivil } from '../engines/calendar.js';
+import { DAY_MS, civilFromDays, daysFromCivil } from '../engines/calendar.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * When the governance committee next meets, strictly after `nowMs` (UTC day starts, in ms since the epoch).

@@ -4,8 +4,6 @@
  * workflow, the activity that stores the package and the tests share it.
  */
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** Child processes are launched from the strategy phase on (the framework's phase 2), i.e. the second phase. */
 export const CHILDREN_FROM_PHASE_INDEX = 1;
 

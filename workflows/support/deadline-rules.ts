@@ -6,8 +6,9 @@ import type { ProcessRecorder } from './process-recorder.js';
 /**
  * The rules every process applies to a withdrawal and to a deadline extension, beyond who may ask (which each
  * process decides): a reason on the record, and an extension of whole days within the policy's total.
+ * `what` names the request, e.g. "a withdrawal": "a withdrawal must give a reason".
  */
-export function requireReason(reason: string | undefined, what: 'a withdrawal' | 'an extension'): void {
+export function requireReason(reason: string | undefined, what: string): void {
   if (!reason?.trim()) refuse('RuleViolation', `${what} must give a reason`, [{ path: 'reason', message: 'required' }]);
 }
 

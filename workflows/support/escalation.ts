@@ -1,7 +1,7 @@
+import { DAY_MS } from '../../domain/engines/calendar.js';
 import { condition } from '@temporalio/workflow';
 import type { EscalationPolicy } from '../../domain/policy/types.js';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type EscalationStep = 'reminder' | 'escalation' | 'sla_breach';
 
