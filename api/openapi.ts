@@ -31,7 +31,7 @@ function operation(route: RouteSpec) {
     tags: [route.tag],
     operationId: `${route.method}${route.path.replace(/[/:-](\w)/g, (_m, c: string) => c.toUpperCase())}`,
     ...(route.roles === 'public' ? { security: [] } : {}),
-    ...(Array.isArray(route.roles) && route.roles.length ? { description: `Roles: ${route.roles.join(', ')} (or admin).` } : {}),
+    ...(describeRoute(route) ? { description: describeRoute(route) } : {}),
     parameters: [...params, ...query, ...headers],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } } : {}),
     responses: {
@@ -84,4 +84,9 @@ export function buildOpenApi(registry: RouteRegistry) {
       },
     },
   };
+}
+
+function describeRoute(route: RouteSpec): string {
+  const roles = Array.isArray(route.roles) && route.roles.length ? `Roles: ${route.roles.join(', ')} (or admin).` : '';
+  return [roles, route.description ?? ''].filter(Boolean).join(' ');
 }

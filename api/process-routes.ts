@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
+import { accessFor, permittedRoles } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database.js';
@@ -36,7 +37,6 @@ export interface ProcessAction<B extends z.ZodType> {
   /** URL segment after `/:key/`, e.g. `votes`. */
   name: string;
   summary: string;
-  roles: string[];
   body: B;
   update: UpdateDefinition<unknown, [never]>;
   /** The Update's argument; by default the body with the verified actor added. */
@@ -49,7 +49,6 @@ export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: s
   path: string;
   tag: string;
   workflowType: string;
-  startRoles: string[];
   startBody: S;
   /** May be async, e.g. to read the record (a PoC's portfolio counts). */
   buildInput(body: z.output<S>, actor: Actor, policy: PolicySet): unknown;
@@ -68,6 +67,13 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   spec: ProcessSpec<S>,
 ): void {
   const { temporal, config, db } = deps;
+  // Who may start comes from the policy loaded at start-up (the one new processes pin); who may take an action
+  // on a process is decided by the process itself, with the access it pinned (see domain/policy/access.ts).
+  const policy = deps.policies.current;
+  const whoMay = (action: string) => {
+    const roles = permittedRoles(policy, spec.kind, action.replace(/-/g, '_'));
+    return roles.length ? `Checked by the process against the policy it pinned; in the current policy: ${roles.join(', ')} (or admin).` : undefined;
+  };
   const handleFor = (key: string) => temporal.workflow.getHandle(workflowIdFor(spec.kind, key));
 
   registry.add({
@@ -75,30 +81,30 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     path: spec.path,
     summary: `Start a ${spec.kind.replace(/_/g, ' ')}`,
     tag: spec.tag,
-    roles: spec.startRoles,
+    roles: permittedRoles(policy, spec.kind, 'start'),
     body: spec.startBody,
     status: 201,
     idempotent: true,
     handler: async ({ body }, _req, res) => {
       const actor = actorOf(res);
-      const policy = await deps.policies.pinCurrent();
+      const pinned = await deps.policies.pinCurrent();
       const workflowId = workflowIdFor(spec.kind, body.businessKey);
       const idempotencyKey = idempotencyKeyOf(res);
-      const response = { workflowId, businessKey: body.businessKey, policyVersion: policy.version.id, href: `${spec.path}/${body.businessKey}` };
+      const response = { workflowId, businessKey: body.businessKey, policyVersion: pinned.version.id, href: `${spec.path}/${body.businessKey}` };
       res.location(response.href);
       try {
         await temporal.workflow.start(spec.workflowType, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           workflowId,
-          args: [await spec.buildInput(body as z.output<S>, actor, policy)],
+          args: [{ ...((await spec.buildInput(body as z.output<S>, actor, pinned)) as object), access: accessFor(pinned, spec.kind) }],
           // A business key names one process forever: a retried or repeated start never creates a second one.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          memo: { policyVersion: policy.version.id, title: body.title, ...(idempotencyKey ? { idempotencyKey } : {}) },
+          memo: { policyVersion: pinned.version.id, title: body.title, ...(idempotencyKey ? { idempotencyKey } : {}) },
           typedSearchAttributes: [
             { key: SA.kind, value: spec.kind },
             { key: SA.businessKey, value: body.businessKey },
             { key: SA.requester, value: actor.id },
-            { key: SA.policyVersion, value: policy.version.id },
+            { key: SA.policyVersion, value: pinned.version.id },
           ],
         });
       } catch (err) {
@@ -165,11 +171,10 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   });
 
   const common: ProcessAction<z.ZodType>[] = [
-    { name: 'withdraw', summary: 'Withdraw (requester only)', roles: [], body: withdrawBody, update: withdrawUpdate as never },
+    { name: 'withdraw', summary: 'Withdraw (requester only)', body: withdrawBody, update: withdrawUpdate as never },
     {
       name: 'extend-deadline',
       summary: 'Extend the deadline, with a reason',
-      roles: [],
       body: extendDeadlineBody,
       update: extendDeadlineUpdate as never,
     },
@@ -178,7 +183,6 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
           {
             name: 'delegate',
             summary: 'Delegate a reviewer role to another holder of it',
-            roles: [],
             body: delegateBody,
             update: delegateUpdate as never,
             toRequest: async (b: unknown, actor: Actor) => {
@@ -197,8 +201,9 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       method: 'post',
       path: `${spec.path}/:key/${action.name}`,
       summary: action.summary,
+      description: whoMay(action.name),
       tag: spec.tag,
-      roles: action.roles,
+      roles: [],
       body: action.body,
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {

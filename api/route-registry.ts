@@ -7,6 +7,8 @@ export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefin
   /** Express path, e.g. `/architecture-reviews/:key/votes`. */
   path: string;
   summary: string;
+  /** More for the OpenAPI document, e.g. who may take an action that the process itself checks. */
+  description?: string;
   tag: string;
   /** Roles allowed (any of); `[]` = any authenticated caller; `'public'` = no authentication. */
   roles: string[] | 'public';

@@ -5,15 +5,12 @@ import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { resubmitBody, reviewVoteBody, startArchitectureReviewBody } from '../schemas/architecture-review.js';
 
-const REVIEWER_ROLES = ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert'];
-
 export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registerProcessRoutes(registry, deps, {
     kind: 'architecture_review',
     path: '/architecture-reviews',
     tag: 'Architecture reviews',
     workflowType: 'architectureReview',
-    startRoles: ['requester'],
     startBody: startArchitectureReviewBody,
     delegation: true,
     buildInput: (body, actor, policy): ArchitectureReviewInput => {
@@ -33,14 +30,12 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
       {
         name: 'votes',
         summary: 'Vote as a reviewer: a ruling on every approval criterion',
-        roles: REVIEWER_ROLES,
         body: reviewVoteBody,
         update: reviewVoteUpdate as never,
       },
       {
         name: 'resubmit',
         summary: 'Resubmit after changes were requested (requester only)',
-        roles: ['requester'],
         body: resubmitBody,
         update: resubmitUpdate as never,
       },

@@ -1,9 +1,9 @@
+import { permittedRoles } from '../../domain/policy/access.js';
 import { z } from 'zod';
 import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 
-const AUDIT_ROLES = ['admin', 'committee_chair'];
 
 const auditQuery = z
   .object({
@@ -16,13 +16,14 @@ const auditQuery = z
 
 const toJson = (row: { seq: bigint; occurredAt: Date } & Record<string, unknown>) => ({ ...row, seq: row.seq.toString(), occurredAt: row.occurredAt.toISOString() });
 
-export function registerAuditRoutes(registry: RouteRegistry, { db }: ApiDeps): void {
+export function registerAuditRoutes(registry: RouteRegistry, { db, policies }: ApiDeps): void {
+  const readers = permittedRoles(policies.current, 'audit', 'read');
   registry.add({
     method: 'get',
     path: '/audit',
     summary: 'Audit entries, oldest first, filtered by process or actor',
     tag: 'Audit',
-    roles: AUDIT_ROLES,
+    roles: readers,
     query: auditQuery,
     handler: async ({ query }) => {
       const rows = await db.auditEntry.findMany({
@@ -43,7 +44,7 @@ export function registerAuditRoutes(registry: RouteRegistry, { db }: ApiDeps): v
     path: '/audit/verify',
     summary: 'Verify the hash chain; names the first broken entry',
     tag: 'Audit',
-    roles: AUDIT_ROLES,
+    roles: readers,
     handler: () => verifyAuditChain(db),
   });
 
@@ -52,7 +53,7 @@ export function registerAuditRoutes(registry: RouteRegistry, { db }: ApiDeps): v
     path: '/audit/export',
     summary: 'The whole audit log as JSON Lines, for auditors',
     tag: 'Audit',
-    roles: AUDIT_ROLES,
+    roles: readers,
     handler: async (_ctx, _req, res) => {
       res.status(200).type('application/x-ndjson').set('content-disposition', 'attachment; filename="govflow-audit.jsonl"');
       let cursor: bigint | undefined;

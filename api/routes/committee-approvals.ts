@@ -15,7 +15,6 @@ export function registerCommitteeApprovalRoutes(registry: RouteRegistry, deps: A
     path: '/committee-approvals',
     tag: 'Governance committee',
     workflowType: COMMITTEE_APPROVAL_WORKFLOW,
-    startRoles: ['requester', 'committee_chair'],
     startBody: startCommitteeApprovalBody,
     delegation: false,
     buildInput: (body, actor, policy): CommitteeApprovalInput => {
@@ -38,7 +37,6 @@ export function registerCommitteeApprovalRoutes(registry: RouteRegistry, deps: A
       {
         name: 'votes',
         summary: 'Cast (or revise) your ballot as a committee member',
-        roles: ['committee_member', 'committee_chair'],
         body: committeeVoteBody,
         update: committeeVoteUpdate as never,
       },

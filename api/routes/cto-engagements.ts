@@ -5,15 +5,12 @@ import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { deliverBody, renewBody, startCtoEngagementBody, terminateBody } from '../schemas/cto-engagement.js';
 
-const SPONSOR_ROLES = ['requester', 'executive_sponsor'];
-
 export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   registerProcessRoutes(registry, deps, {
     kind: 'cto_engagement',
     path: '/cto-engagements',
     tag: 'CTO engagements',
     workflowType: 'ctoEngagement',
-    startRoles: SPONSOR_ROLES,
     startBody: startCtoEngagementBody,
     delegation: false,
     buildInput: (body, actor, policy): CtoEngagementInput => {
@@ -35,21 +32,18 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
       {
         name: 'deliverables',
         summary: 'Deliver a deliverable of the engagement type (engagement lead)',
-        roles: ['engagement_lead'],
         body: deliverBody,
         update: deliverUpdate as never,
       },
       {
         name: 'renew',
         summary: 'Renew the term by some months, within the type’s maximum (requester)',
-        roles: SPONSOR_ROLES,
         body: renewBody,
         update: renewUpdate as never,
       },
       {
         name: 'terminate',
         summary: 'End the engagement early, with a reason (requester)',
-        roles: SPONSOR_ROLES,
         body: terminateBody,
         update: terminateUpdate as never,
       },

@@ -11,7 +11,6 @@ export function registerEthicalReviewRoutes(registry: RouteRegistry, deps: ApiDe
     path: '/ethical-reviews',
     tag: 'Ethical reviews',
     workflowType: ETHICAL_REVIEW_WORKFLOW,
-    startRoles: ['requester'],
     startBody: startEthicalReviewBody,
     delegation: false,
     buildInput: (body, actor, policy): EthicalReviewInput => {
@@ -32,7 +31,6 @@ export function registerEthicalReviewRoutes(registry: RouteRegistry, deps: ApiDe
       {
         name: 'votes',
         summary: 'Vote as a member of the ethical review board: a finding per review item and a ballot',
-        roles: ['ethics_board_member', 'ai_ethics_specialist', 'domain_expert', 'community_representative', 'technical_specialist'],
         body: boardVoteBody,
         update: boardVoteUpdate as never,
       },

@@ -20,14 +20,6 @@ const INPUTS: Record<EngineName, z.ZodType> = {
   ai_compliance: aiComplianceInputSchema,
 };
 
-const REQUESTERS: Record<EngineName, string[]> = {
-  technical_decision: ['requester', 'technical_lead', 'enterprise_architect', 'engagement_lead'],
-  technology_proposal: ['requester', 'technical_lead', 'enterprise_architect', 'engagement_lead'],
-  strategic_initiative: ['requester', 'engagement_lead', 'executive_sponsor'],
-  performance_assessment: ['technical_lead', 'engagement_lead'],
-  ai_compliance: ['requester', 'ethics_board_member', 'engagement_lead'],
-};
-
 /** `POST /evaluations/<engine>`: each engine as a recorded evaluation, answered with its explained result. */
 export function registerEvaluationRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   for (const engine of Object.keys(ENGINES) as EngineName[]) {
@@ -37,7 +29,6 @@ export function registerEvaluationRoutes(registry: RouteRegistry, deps: ApiDeps)
       path: `/evaluations/${path}`,
       tag: 'Evaluations',
       workflowType,
-      startRoles: REQUESTERS[engine],
       startBody: z.object({ businessKey, title: text(300), input: INPUTS[engine] }).strict(),
       delegation: false,
       awaitResult: true,

@@ -1,7 +1,7 @@
 import { GovflowError } from '../../domain/errors.js';
 import { PORTFOLIO_BUCKETS, type PortfolioCounts } from '../../domain/innovation/portfolio.js';
 import type { Db } from '../../platform/database.js';
-import { completeStageUpdate, GATE_REVIEWER_ROLES, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/contracts/poc-scale-up.js';
+import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/contracts/poc-scale-up.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
@@ -21,7 +21,6 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
     path: '/poc-scale-ups',
     tag: 'Proofs of concept',
     workflowType: POC_SCALE_UP_WORKFLOW,
-    startRoles: ['requester'],
     startBody: startPocScaleUpBody,
     delegation: false,
     buildInput: async (body, actor, policy): Promise<PocScaleUpInput> => {
@@ -50,14 +49,12 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
       {
         name: 'gate-reviews',
         summary: 'Rule on every PoC selection criterion (business sponsor or committee member)',
-        roles: GATE_REVIEWER_ROLES,
         body: gateReviewBody,
         update: gateReviewUpdate as never,
       },
       {
         name: 'stages',
         summary: 'Complete the current development stage (requester or business sponsor), in order',
-        roles: ['requester', 'business_sponsor'],
         body: completeStageBody,
         update: completeStageUpdate as never,
       },

@@ -1,9 +1,9 @@
+import { permittedRoles } from '../../domain/policy/access.js';
 import { z } from 'zod';
 import { GovflowError } from '../../domain/errors.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 
-const REPORT_ROLES = ['engagement_lead', 'executive_sponsor', 'chief_technology_officer', 'committee_chair'];
 
 const reportsQuery = z
   .object({
@@ -16,13 +16,14 @@ const reportsQuery = z
 
 const summary = { id: true, kind: true, scope: true, periodStart: true, periodEnd: true, createdAt: true } as const;
 
-export function registerReportRoutes(registry: RouteRegistry, { db }: ApiDeps): void {
+export function registerReportRoutes(registry: RouteRegistry, { db, policies }: ApiDeps): void {
+  const readers = permittedRoles(policies.current, 'reports', 'read');
   registry.add({
     method: 'get',
     path: '/reports',
     summary: 'Stored engagement reports, newest period first',
     tag: 'Reports',
-    roles: REPORT_ROLES,
+    roles: readers,
     query: reportsQuery,
     handler: async ({ query }) => {
       const items = await db.report.findMany({
@@ -44,7 +45,7 @@ export function registerReportRoutes(registry: RouteRegistry, { db }: ApiDeps): 
     path: '/reports/:id',
     summary: 'One report with its content',
     tag: 'Reports',
-    roles: REPORT_ROLES,
+    roles: readers,
     handler: async ({ params }) => {
       const report = await db.report.findUnique({ where: { id: params.id! } });
       if (!report) throw new GovflowError('NotFound', `no report ${params.id}`);

@@ -18,7 +18,6 @@ export function registerRetrospectiveRoutes(registry: RouteRegistry, deps: ApiDe
     path: '/retrospectives',
     tag: 'Retrospectives',
     workflowType: 'retrospective',
-    startRoles: ['engagement_lead', 'executive_sponsor', 'committee_chair'],
     startBody: startRetrospectiveBody,
     delegation: false,
     buildInput: async (body, actor, policy): Promise<RetrospectiveInput> => {
@@ -30,17 +29,16 @@ export function registerRetrospectiveRoutes(registry: RouteRegistry, deps: ApiDe
       return { ...body, requester: actor, policyVersion: policy.version.id };
     },
     actions: [
-      { name: 'insights', summary: 'Add an insight (participants, while capturing)', roles: [], body: addInsightBody, update: addInsightUpdate as never },
-      { name: 'close-capture', summary: 'Close insight capture (facilitator)', roles: [], body: closeCaptureBody, update: closeCaptureUpdate as never },
-      { name: 'synthesis', summary: 'Synthesise themes and follow-up actions (facilitator)', roles: [], body: synthesiseBody, update: synthesiseUpdate as never },
+      { name: 'insights', summary: 'Add an insight (participants, while capturing)', body: addInsightBody, update: addInsightUpdate as never },
+      { name: 'close-capture', summary: 'Close insight capture (facilitator)', body: closeCaptureBody, update: closeCaptureUpdate as never },
+      { name: 'synthesis', summary: 'Synthesise themes and follow-up actions (facilitator)', body: synthesiseBody, update: synthesiseUpdate as never },
       {
         name: 'dissemination-plan',
         summary: 'Plan the dissemination: audiences and channels (facilitator)',
-        roles: [],
         body: planDisseminationBody,
         update: planDisseminationUpdate as never,
       },
-      { name: 'complete-action', summary: 'Complete a follow-up action (its owner)', roles: [], body: completeActionBody, update: completeActionUpdate as never },
+      { name: 'complete-action', summary: 'Complete a follow-up action (its owner)', body: completeActionBody, update: completeActionUpdate as never },
     ],
   });
 }

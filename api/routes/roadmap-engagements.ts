@@ -32,7 +32,6 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
     path: PATH,
     tag: TAG,
     workflowType: ROADMAP_ENGAGEMENT_WORKFLOW,
-    startRoles: ['requester', 'engagement_lead', 'executive_sponsor'],
     startBody: startRoadmapEngagementBody,
     delegation: false,
     buildInput: async (body, actor, policy): Promise<RoadmapEngagementInput> => ({
@@ -52,14 +51,12 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
       {
         name: 'deliverables',
         summary: "Submit (or resubmit) one of the current phase's deliverables",
-        roles: ['requester', 'engagement_lead'],
         body: submitDeliverableBody,
         update: submitDeliverableUpdate as never,
       },
       {
         name: 'deliverable-reviews',
         summary: 'Accept a submitted deliverable or send it back with a note (the engagement lead)',
-        roles: ['engagement_lead'],
         body: reviewDeliverableBody,
         update: reviewDeliverableUpdate as never,
       },
@@ -67,14 +64,12 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
         name: 'sign-offs',
         // The sign-off roles are the pinned policy's; the workflow checks that the caller holds the one named.
         summary: "Approve or reject the current phase at its gate, as one of the phase's sign-off roles",
-        roles: [],
         body: signOffBody,
         update: signOffPhaseUpdate as never,
       },
       {
         name: 'children',
         summary: 'Launch an architecture review or an evaluation as a child process (from the strategy phase on)',
-        roles: ['requester', 'engagement_lead'],
         body: launchChildBody,
         update: launchChildUpdate as never,
         toRequest: (b, actor, { policies }) => {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { canonicalJson } from '../canonical-json.js';
+import { PROCESS_KINDS } from '../process-kinds.js';
+import { PERMISSION_SCOPES } from './access.js';
 import { POLICY_FILES, type ParsedFiles, type PolicyFileName } from './schema.js';
 import type { PolicySet, PolicyVersion } from './types.js';
 
@@ -117,6 +119,18 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
   const knownRole = (file: PolicyFileName, p: string, role: string) => {
     if (!roles.has(role)) add(file, p, `unknown role "${role}" (roles are declared in roles.yaml)`);
   };
+  const access = f['roles.yaml'];
+  for (const [scope, actions] of Object.entries(access.permissions)) {
+    if (!(PERMISSION_SCOPES as readonly string[]).includes(scope)) add('roles.yaml', `permissions.${scope}`, `unknown scope "${scope}" (expected one of ${PERMISSION_SCOPES.join(', ')})`);
+    for (const [action, list] of Object.entries(actions)) list.forEach((r, i) => knownRole('roles.yaml', `permissions.${scope}.${action}[${i}]`, r));
+  }
+  const sod = access.segregationOfDuties;
+  for (const [where, rule] of [['default', sod.default], ...Object.entries(sod.processes).map(([k, r]) => [`processes.${k}`, r] as const)] as const) {
+    (rule.mutuallyExclusiveRoles ?? []).forEach((pair, i) => pair.forEach((r, j) => knownRole('roles.yaml', `segregationOfDuties.${where}.mutuallyExclusiveRoles[${i}][${j}]`, r)));
+  }
+  for (const kind of Object.keys(sod.processes)) {
+    if (!(PROCESS_KINDS as readonly string[]).includes(kind)) add('roles.yaml', `segregationOfDuties.processes.${kind}`, `unknown process kind "${kind}"`);
+  }
   const ar = f['architecture-review.yaml'];
   ar.participants.forEach((p, i) => knownRole('architecture-review.yaml', `participants[${i}].role`, p.role));
   ar.outcome.blockingRoles.forEach((r, i) => {
@@ -188,5 +202,10 @@ function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {
       euAiAct: f['catalogues/eu-ai-act.yaml'],
     },
     roles: f['roles.yaml'].roles.map((r) => r.key),
+    access: {
+      permissions: f['roles.yaml'].permissions,
+      segregationOfDuties: f['roles.yaml'].segregationOfDuties,
+      agents: f['roles.yaml'].agents,
+    },
   };
 }

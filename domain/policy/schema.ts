@@ -51,7 +51,23 @@ export const policySetFile = z
   })
   .strict();
 
-export const rolesFile = z.object({ roles: z.array(z.object({ key, description: z.string().min(1) }).strict()).min(1) }).strict();
+const duties = z
+  .object({
+    selfApproval: z.boolean(),
+    seatsPerPerson: z.number().int().min(1, 'at least one seat per person'),
+    mutuallyExclusiveRoles: z.array(z.tuple([key, key])),
+  })
+  .strict();
+
+export const rolesFile = z
+  .object({
+    roles: z.array(z.object({ key, description: z.string().min(1) }).strict()).min(1),
+    /** scope (a process kind, `audit`, `reports`) → action → roles. */
+    permissions: z.record(key, z.record(key, z.array(key))),
+    segregationOfDuties: z.object({ default: duties, processes: z.record(key, duties.partial().strict()) }).strict(),
+    agents: z.object({ finalDecisions: z.boolean() }).strict(),
+  })
+  .strict();
 
 export const decisionCriteriaFile = z
   .object({

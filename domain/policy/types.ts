@@ -247,4 +247,19 @@ export interface PolicySet {
   catalogues: { nistAiRmf: ControlCatalogue; iso42001: ControlCatalogue; euAiAct: EuAiActPolicy };
   /** Every role name the policy knows; reviewer and voter roles must be among them. */
   roles: string[];
+  /** Who may act, and the segregation-of-duties rules (roles.yaml); see domain/policy/access.ts. */
+  access: AccessPolicy;
+}
+
+export interface SegregationRule {
+  selfApproval: boolean;
+  seatsPerPerson: number;
+  mutuallyExclusiveRoles: [string, string][];
+}
+
+export interface AccessPolicy {
+  /** scope (a process kind, `audit`, `reports`) → action → roles, beyond those the process's own policy names. */
+  permissions: Record<string, Record<string, string[]>>;
+  segregationOfDuties: { default: SegregationRule; processes: Record<string, Partial<SegregationRule>> };
+  agents: { finalDecisions: boolean };
 }

@@ -4,13 +4,14 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp, type ApiDeps } from '../../api/app.js';
 import { loadConfig } from '../../platform/config.js';
 import type { Db } from '../../platform/database.js';
-import { ROLES } from '../../platform/principals.js';
+import { defaultPolicy } from '../support/policy.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { testDb } from '../support/db.js';
 import { devServerEnv } from '../support/temporal.js';
 
-// The route table, from the same registry the app mounts.
-const { registry } = createApp({ config: loadConfig({}), db: {}, temporal: {}, policies: {}, log: {} } as unknown as ApiDeps);
+// The route table, from the same registry the app mounts, and every role the policy declares.
+const policy = await defaultPolicy();
+const { registry } = createApp({ config: loadConfig({}), db: {}, temporal: {}, policies: { current: policy }, log: {} } as unknown as ApiDeps);
 const routes = registry.routes.filter((r) => r.roles !== 'public');
 
 let env: TestWorkflowEnvironment;
@@ -44,7 +45,7 @@ describe('every route × every role', () => {
     const forged = await api.call(route.method.toUpperCase(), path, { body, token: 'gf_forged' });
     expect(forged.status, 'with an unknown token').toBe(401);
 
-    for (const role of ROLES) {
+    for (const role of policy.roles) {
       const token = await api.tokenFor(`authz-${role}`, role);
       const res = await api.call(route.method.toUpperCase(), path, { body, token });
       const allowed = role === 'admin' || (route.roles as string[]).length === 0 || (route.roles as string[]).includes(role);

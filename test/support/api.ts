@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app.js';
 import { PolicyRegistry } from '../../api/policy-registry.js';
+import type { PolicySet } from '../../domain/policy/types.js';
 import { loadConfig, type Config } from '../../platform/config.js';
 import type { Db } from '../../platform/database.js';
 import { createLogger } from '../../platform/logger.js';
@@ -20,9 +21,9 @@ export interface TestApi {
 }
 
 /** The real API on port 0, against the test database and a real Temporal server. */
-export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQueue: string, overrides: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQueue: string, overrides: Record<string, string> = {}, policy?: PolicySet): Promise<TestApi> {
   const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', ...overrides });
-  const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, await defaultPolicy()), log: createLogger('silent') });
+  const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, policy ?? (await defaultPolicy())), log: createLogger('silent') });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,22 +5,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
  * without pulling workflow code in (only `define*` helpers from @temporalio/workflow, which are inert).
  */
 
-export const PROCESS_KINDS = [
-  'architecture_review',
-  'ethical_review',
-  'committee_approval',
-  'poc_scale_up',
-  'roadmap_engagement',
-  'cto_engagement',
-  'retrospective',
-  'technical_decision_evaluation',
-  'technology_proposal_evaluation',
-  'strategic_initiative_evaluation',
-  'performance_assessment',
-  'ai_compliance_assessment',
-] as const;
-
-export type ProcessKind = (typeof PROCESS_KINDS)[number];
+export { PROCESS_KINDS, type ProcessKind } from '../../domain/process-kinds.js';
+import type { ProcessKind } from '../../domain/process-kinds.js';
 
 /** Workflow IDs derive from business keys, so a retried start can never create a second process. */
 export function workflowIdFor(kind: ProcessKind, businessKey: string): string {
