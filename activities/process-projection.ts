@@ -44,6 +44,9 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise
     policyVersion: state.policyVersion,
     pendingRoles: state.pendingRoles,
     pendingActors: state.pendingActors ?? [],
+    // Snapshots recorded before open seats were derived: every pending role but the requester's is open.
+    openRoles: state.openRoles ?? state.pendingRoles.filter((r) => r !== 'requester'),
+    seatedActors: state.seatedActors ?? [],
     riskTier: state.riskTier ?? null,
     slaDueAt: state.slaDueAt ? new Date(state.slaDueAt) : null,
     state: state as unknown as object,

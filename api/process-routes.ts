@@ -3,7 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
-import { accessFor, permittedRoles } from '../domain/policy/access.js';
+import { permittedRoles, pinnedAccess } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database.js';
@@ -96,7 +96,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
         await temporal.workflow.start(spec.workflowType, {
           taskQueue: config.TEMPORAL_TASK_QUEUE,
           workflowId,
-          args: [{ ...((await spec.buildInput(body as z.output<S>, actor, pinned)) as object), access: accessFor(pinned, spec.kind) }],
+          args: [{ ...((await spec.buildInput(body as z.output<S>, actor, pinned)) as object), access: pinnedAccess(pinned, spec.kind) }],
           // A business key names one process forever: a retried or repeated start never creates a second one.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { policyVersion: pinned.version.id, title: body.title, ...(idempotencyKey ? { idempotencyKey } : {}) },

@@ -1,6 +1,6 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { roundOutcome } from '../domain/review/architecture-outcome.js';
-import { needsJustification, overallVerdict, VERDICTS } from '../domain/review/verdicts.js';
+import { needsJustification, overallVerdict, VERDICT_NOUNS, VERDICTS } from '../domain/review/verdicts.js';
 import type { Verdict } from '../domain/policy/types.js';
 import {
   resubmitUpdate,
@@ -21,8 +21,12 @@ import {
 import { referToCommittee } from './support/committee.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
 import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
+import { requireDuties, requireMayDecide } from './support/duties.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
+
+/** Marks runs whose vote reply waits for the round's outcome (earlier runs answered before it). */
+const REPLY_AFTER_OUTCOME = 'vote-reply-after-outcome';
 
 /**
  * Architecture review: the policy's reviewer roles each rule on every approval criterion; "request changes"
@@ -60,7 +64,14 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     extensionDays: 0,
     committeeWorkflowId: null,
   };
-  const rec = new ProcessRecorder(state, describe);
+  // A reviewer named for a role holds that seat: the review waits on them by name, not on every holder of the role.
+  const unvotedAssignees = (s: ArchitectureReviewState) => s.pendingRoles.filter((r) => s.assignees[r]);
+  const rec = new ProcessRecorder(state, describe, {
+    pendingActors: (s) => [...unvotedAssignees(s).map((r) => s.assignees[r]!), ...(s.stage === 'changes_requested' ? [s.requester] : [])],
+    // While the committee decides, its own item is what waits on its members.
+    openRoles: (s) => (s.stage === 'awaiting_committee' ? [] : s.pendingRoles.filter((r) => r !== 'requester' && !s.assignees[r])),
+    seatedActors: (s) => s.votes.map((v) => v.actor),
+  });
   const isOpen = () => state.outcome === null;
   let withdrawal: WithdrawRequest | null = null;
 
@@ -80,7 +91,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
 
   setHandler(
     reviewVoteUpdate,
-    (vote) => {
+    async (vote) => {
       const verdict = overallVerdict(vote.rulings);
       const previous = state.votes.find((v) => v.role === vote.role);
       const recorded: RecordedVote = {
@@ -101,6 +112,9 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       state.pendingRoles = state.requiredRoles.filter((r) => !state.votes.some((v) => v.role === r));
       const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', { round: state.round, verdict, rulings: vote.rulings, justification: vote.justification, conditions: vote.conditions, evidence: vote.evidence }, vote.role);
       rec.decision(event, { round: state.round, role: vote.role, verdict, criteria: vote.rulings, conditions: vote.conditions, justification: vote.justification, evidence: vote.evidence });
+      // The reply describes the review after this vote: a vote that decides the round answers once the review
+      // has moved on (changes requested, closed, or with the committee), not with the stage it had before.
+      if (patched(REPLY_AFTER_OUTCOME)) await condition(() => state.stage !== 'in_review' || roundOutcome(policy.outcome, state.requiredRoles, state.votes).kind === 'pending');
       return state;
     },
     { validator: validateVote },
@@ -181,6 +195,8 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     if (!vote.actor.roles.includes(vote.role)) refuse('Forbidden', `${vote.actor.id} does not hold the ${vote.role} role`);
     const assignee = state.assignees[vote.role];
     if (assignee && assignee !== vote.actor.id) refuse('Forbidden', `the ${vote.role} review is assigned to ${assignee}`);
+    requireMayDecide(input.access, vote.actor);
+    requireDuties(input.access, { actor: vote.actor, role: vote.role, requester: state.requester }, state.votes);
     const previous = state.votes.find((v) => v.role === vote.role);
     if (previous && !vote.revise) refuse('Conflict', `the ${vote.role} has already voted in round ${state.round}; send revise: true to change the vote`);
     if (!previous && vote.revise) refuse('Conflict', `there is no ${vote.role} vote to revise in round ${state.round}`);
@@ -192,7 +208,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     if (fields.length) refuse('ValidationError', 'the vote must rule on every approval criterion', fields);
     const verdict = overallVerdict(vote.rulings);
     if (needsJustification(verdict) && !vote.justification?.trim()) {
-      refuse('RuleViolation', `a ${verdict.replace(/_/g, ' ')} must be justified`, [{ path: 'justification', message: 'required' }]);
+      refuse('RuleViolation', `${VERDICT_NOUNS[verdict]} must be justified`, [{ path: 'justification', message: 'required' }]);
     }
     if (verdict === 'approve_with_conditions' && !(vote.conditions ?? []).some((c) => c.trim())) {
       refuse('RuleViolation', 'an approval with conditions must list the conditions', [{ path: 'conditions', message: 'at least one condition' }]);
@@ -253,6 +269,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       requester: input.requester,
       urgent: input.urgent ?? false,
       policy: input.committeePolicy!,
+      access: input.access?.children.committee_approval,
       details: { round: state.round, reviewersOutcome: approved },
       withdrawal: () => withdrawal,
     });

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { nextMeetingAt } from '../domain/review/committee-calendar.js';
 import {
   committeeVoteUpdate,
@@ -12,10 +12,14 @@ import { stateQuery, withdrawUpdate, type WithdrawRequest } from './contracts/co
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
 import { slaDueAt } from './support/escalation.js';
 import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
+import { requireDuties, requireMayDecide, requireRoleFor, rolesFor } from './support/duties.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
-const VOTER_ROLES = ['committee_member', 'committee_chair'];
+/** Who voted in runs started before the policy's permissions were pinned. */
+const LEGACY_VOTER_ROLES = ['committee_member', 'committee_chair'];
+/** Marks runs that show every voter role as pending, and the meeting date as due, while the item waits. */
+const SEATS_VISIBLE = 'committee-seats-visible';
 
 /**
  * The AI governance committee's final approval, usually a child of the process that needs it. A non-urgent
@@ -48,8 +52,10 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     conditions: [],
     extensionDays: 0,
   };
-  const rec = new ProcessRecorder(state, describe);
+  const voterRoles = rolesFor(input.access, 'votes', LEGACY_VOTER_ROLES);
+  const rec = new ProcessRecorder(state, describe, { seatedActors: (s) => s.ballots.map((b) => b.actor) });
   const isOpen = () => state.outcome === null;
+  const seatsVisible = patched(SEATS_VISIBLE);
   const board = (): Board => ({ name: 'committee', seats: state.members, rule: policy.voting, ballots: state.ballots });
 
   // Submitted, and for an urgent item voting opened, before any handler is registered: a ballot that arrives
@@ -57,17 +63,24 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   let clock = { startedAt: 0, extensionDays: () => state.extensionDays };
   const openVoting = () => {
     state.stage = 'voting';
-    state.pendingRoles = ['committee_member'];
+    state.pendingRoles = seatsVisible ? [...voterRoles] : ['committee_member'];
     clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
     state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
     rec.event('system', 'voting_opened', { members: state.members, quorum: policy.voting.quorum, majority: policy.voting.majority });
-    rec.notify('info', VOTER_ROLES, `Voting is open on "${state.title}"`);
+    rec.notify('info', voterRoles, `Voting is open on "${state.title}"`);
   };
   rec.start();
   const now = Date.now();
   const meetingAt = input.urgent ? now : nextMeetingAt(policy, now);
   state.meetingAt = new Date(meetingAt).toISOString();
-  rec.event(input.requester, 'submitted', { subject: input.subject, urgent: input.urgent, urgencyReason: input.urgencyReason, meetingAt: state.meetingAt }, 'requester');
+  // An item another process refers is submitted by govflow on that process's behalf, not by its requester.
+  const parent = input.subject.workflowId;
+  rec.event(parent ? 'system' : input.requester, 'submitted', { subject: input.subject, urgent: input.urgent, urgencyReason: input.urgencyReason, meetingAt: state.meetingAt, ...(parent ? { onBehalfOf: input.requester.id } : {}) }, parent ? undefined : 'requester');
+  if (!input.urgent && seatsVisible) {
+    state.pendingRoles = [...voterRoles];
+    state.slaDueAt = state.meetingAt;
+    rec.changed();
+  }
   if (input.urgent) {
     rec.event('system', 'convened_out_of_cycle', { reason: input.urgencyReason });
     openVoting();
@@ -117,8 +130,9 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   function validateVote(vote: CommitteeVote): void {
     if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
     if (state.stage === 'awaiting_meeting') refuse('Conflict', `voting opens when the committee meets on ${state.meetingAt?.slice(0, 10)}`);
-    if (!vote.actor.roles.some((r) => VOTER_ROLES.includes(r))) refuse('Forbidden', `${vote.actor.id} is not a member of the governance committee`);
-    if (vote.actor.id === state.requester) refuse('Forbidden', 'the requester cannot vote on their own item');
+    if (!vote.actor.roles.some((r) => voterRoles.includes(r))) requireRoleFor(input.access, 'votes', LEGACY_VOTER_ROLES, vote.actor, 'vote as a member of the governance committee');
+    requireMayDecide(input.access, vote.actor);
+    requireDuties(input.access, { actor: vote.actor, role: 'committee_member', requester: state.requester }, []);
     validateBallot(board(), vote);
   }
 
@@ -133,7 +147,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   }
 
   if (!input.urgent) {
-    rec.notify('info', VOTER_ROLES, `"${state.title}" is on the agenda of the committee meeting on ${state.meetingAt.slice(0, 10)}`);
+    rec.notify('info', voterRoles, `"${state.title}" is on the agenda of the committee meeting on ${state.meetingAt.slice(0, 10)}`);
     await condition(() => !isOpen(), meetingAt - now);
     if (isOpen()) openVoting();
   }
@@ -141,7 +155,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   if (isOpen()) {
     const decision = await collectBallots(board, isOpen, policy.escalation, clock, (step) => {
       const voted = state.ballots.length;
-      if (step === 'reminder') rec.notify('reminder', VOTER_ROLES, `Reminder: "${state.title}" has ${voted} of ${state.members} ballots`);
+      if (step === 'reminder') rec.notify('reminder', voterRoles, `Reminder: "${state.title}" has ${voted} of ${state.members} ballots`);
       else rec.notify('escalation', [policy.escalation.escalateToRole, 'committee_chair'], `Escalation: "${state.title}" is still undecided with ${voted} of ${state.members} ballots`);
       rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { ballots: voted, members: state.members });
     });

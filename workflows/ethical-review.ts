@@ -7,6 +7,7 @@ import { approvalConditions, collectBallots, currentTally, explainTally, recordB
 import { referToCommittee } from './support/committee.js';
 import { slaDueAt } from './support/escalation.js';
 import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
+import { requireDuties, requireMayDecide, rolesFor } from './support/duties.js';
 import { refuse } from './support/failures.js';
 import { ProcessRecorder } from './support/process-recorder.js';
 
@@ -28,7 +29,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
   if (!policy.triggers.includes(input.trigger)) {
     refuse('ValidationError', `trigger "${input.trigger}" is not one of ${policy.triggers.join(', ')}`, [{ path: 'trigger', message: `expected one of ${policy.triggers.join(', ')}` }]);
   }
-  const voterRoles = ['ethics_board_member', ...policy.composition];
+  const voterRoles = rolesFor(input.access, 'votes', ['ethics_board_member', ...policy.composition]);
   const state: EthicalReviewState = {
     workflowId: workflowInfo().workflowId,
     kind: 'ethical_review',
@@ -53,7 +54,11 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     extensionDays: 0,
     committeeWorkflowId: null,
   };
-  const rec = new ProcessRecorder(state, describe);
+  const rec = new ProcessRecorder(state, describe, {
+    seatedActors: (s) => s.ballots.map((b) => b.actor),
+    // While the committee decides, its own item is what waits on its members.
+    openRoles: (s) => (s.stage === 'awaiting_committee' ? [] : s.pendingRoles.filter((r) => r !== 'requester')),
+  });
   const isOpen = () => state.outcome === null;
   const board = (): Board => ({ name: 'ethical review board', seats: state.members, rule: policy.voting, ballots: state.ballots });
   let withdrawal: WithdrawRequest | null = null;
@@ -103,7 +108,8 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
     if (state.stage !== 'board_review') refuse('Conflict', state.stage === 'awaiting_committee' ? 'the board has approved; the review awaits the governance committee' : 'the board votes once the compliance assessment is done');
     if (!vote.actor.roles.some((r) => voterRoles.includes(r))) refuse('Forbidden', `${vote.actor.id} is not a member of the ethical review board`);
-    if (vote.actor.id === state.requester) refuse('Forbidden', 'the requester cannot vote on their own system');
+    requireMayDecide(input.access, vote.actor);
+    requireDuties(input.access, { actor: vote.actor, role: 'ethical_review_board', requester: state.requester }, []);
     validateBallot(board(), vote);
     const findings = vote.findings ?? {};
     const fields = [
@@ -206,6 +212,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
       requester: input.requester,
       urgent: input.urgent ?? false,
       policy: input.committeePolicy!,
+      access: input.access?.children.committee_approval,
       details: { boardOutcome: approved, reason: boardReason },
       withdrawal: () => withdrawal,
     });

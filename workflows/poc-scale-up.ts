@@ -30,6 +30,7 @@ import {
 } from './contracts/poc-scale-up.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
 import { checkExtension, requireReason } from './support/deadline-rules.js';
+import { requireDuties, requireMayDecide, rolesFor } from './support/duties.js';
 import { refuse } from './support/failures.js';
 import { decideByCommittee } from './support/committee.js';
 import { ProcessRecorder } from './support/process-recorder.js';
@@ -47,6 +48,7 @@ const TEAM_ROLES = ['requester', 'business_sponsor'];
 export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpState> {
   const { policy, committeePolicy, proposal } = input;
   validateInput(input);
+  const gateRoles = rolesFor(input.access, 'gate_reviews', GATE_REVIEWER_ROLES);
   const escalation = committeePolicy.escalation;
   const decisionAt = policy.developmentProcess.indexOf(SCALE_UP_DECISION_STAGE);
   const stages = policy.developmentProcess.slice(0, decisionAt);
@@ -60,7 +62,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
     policyVersion: input.policyVersion,
     stage: GATE_STAGE,
     outcome: null,
-    pendingRoles: [...GATE_REVIEWER_ROLES],
+    pendingRoles: [...gateRoles],
     slaDueAt: null,
     riskTier: proposal.riskLevel,
     events: [],
@@ -82,6 +84,8 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   };
   const rec = new ProcessRecorder(state, describe, {
     pendingActors: (s) => (s.pendingRoles.includes('business_sponsor') ? [s.businessSponsor] : []),
+    // The team's stages wait on the named requester and sponsor; the committee's decision on its own item.
+    openRoles: (s) => (s.stage === GATE_STAGE ? s.pendingRoles : []),
   });
   const isOpen = () => state.outcome === null;
   const isTeam = (actor: Actor) => actor.id === state.requester || actor.id === state.businessSponsor;
@@ -196,15 +200,16 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   );
 
   function reviewerRole(actor: Actor): string | undefined {
-    return [...GATE_REVIEWER_ROLES, 'admin'].find((r) => actor.roles.includes(r));
+    return [...gateRoles, 'admin'].find((r) => actor.roles.includes(r));
   }
 
   function validateGateReview(review: GateReview): void {
     if (!isOpen()) refuse('Conflict', closedMessage());
     if (state.stage !== GATE_STAGE || state.gate) refuse('Conflict', 'the selection gate has already been reviewed');
-    if (!reviewerRole(review.actor)) refuse('Forbidden', `only a ${GATE_REVIEWER_ROLES.join(' or ')} (or an admin) can review the selection gate`);
-    // Separation of duties: a proposal does not select itself.
-    if (review.actor.id === state.requester) refuse('Forbidden', 'the requester cannot review their own proposal');
+    if (!reviewerRole(review.actor)) refuse('Forbidden', `only a ${gateRoles.join(' or ')} (or an admin) can review the selection gate`);
+    requireMayDecide(input.access, review.actor);
+    // A proposal does not select itself.
+    requireDuties(input.access, { actor: review.actor, role: reviewerRole(review.actor)!, requester: state.requester }, []);
     const criteria = review.criteria ?? {};
     const fields: ErrorField[] = [
       ...policy.pocSelectionCriteria.filter((c) => typeof criteria[c]?.met !== 'boolean').map((c) => ({ path: `criteria.${c}`, message: 'a ruling (met: true or false) is required' })),
@@ -283,7 +288,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   return state;
 
   async function run(): Promise<void> {
-    if (!(await waitForStage(() => state.gate !== null, GATE_REVIEWER_ROLES))) return;
+    if (!(await waitForStage(() => state.gate !== null, gateRoles))) return;
     if (!state.gate!.passed) {
       close('not_selected', `the proposal did not meet ${state.reasons.length} of ${policy.pocSelectionCriteria.length} selection criteria`);
       return;
@@ -325,6 +330,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
       ...(input.urgencyReason ? { urgencyReason: input.urgencyReason } : {}),
       policyVersion: input.policyVersion,
       policy: committeePolicy,
+      ...(input.access?.children.committee_approval ? { access: input.access.children.committee_approval } : {}),
     };
     // The committee keeps its own deadlines, reminders and record; this process waits for its outcome, and
     // withdraws the item if it is itself withdrawn meanwhile.

@@ -7,6 +7,7 @@ import {
   describeEngagement,
   pendingRolesOf,
   phaseGate,
+  deliverableReviewer,
   type DeliverableState,
   type PhaseState,
   type RoadmapChild,
@@ -107,8 +108,17 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   const named: Record<string, string> = { executive_sponsor: input.sponsor, engagement_lead: input.engagementLead };
   const rec = new ProcessRecorder(state, (s) => describeEngagement(s), {
     // The sign-off and review roles are held by the people the engagement names.
-    pendingActors: (s) => s.pendingRoles.flatMap((r) => (r === 'engagement_lead' ? [s.engagementLead] : r === 'executive_sponsor' ? [s.sponsor] : [])),
+    pendingActors: (s) => [
+      ...s.pendingRoles.flatMap((r) => (r === 'engagement_lead' ? [s.engagementLead] : r === 'executive_sponsor' ? [s.sponsor] : [])),
+      ...(s.outcome === null ? reviewersOf(s.phases[s.phaseIndex]!) : []),
+    ],
   });
+  const people = { lead: input.engagementLead, sponsor: input.sponsor };
+  const selfApproval = input.access?.duties.selfApproval ?? false;
+  const reviewerOf = (d: DeliverableState) => deliverableReviewer(d.submissions.at(-1)!, people, selfApproval);
+  function reviewersOf(phase: PhaseState): string[] {
+    return phase.deliverables.filter((d) => d.status === 'submitted').map(reviewerOf);
+  }
   const isOpen = () => state.outcome === null;
   const current = () => state.phases[state.phaseIndex]!;
   const refresh = () => {
@@ -202,8 +212,9 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       sub.decidedBy = req.actor.id;
       sub.decidedAt = new Date().toISOString();
       d.status = req.decision === 'accept' ? 'accepted' : 'sent_back';
-      const event = rec.event(req.actor, req.decision === 'accept' ? 'deliverable_accepted' : 'deliverable_sent_back', { phase: phase.key, deliverable: d.key, version: sub.version, note: sub.note }, 'engagement_lead');
-      rec.decision(event, { round: sub.version, role: 'engagement_lead', verdict: req.decision, criteria: { phase: phase.key, deliverable: d.key, contentHash: sub.contentHash }, justification: sub.note ?? undefined });
+      const role = sub.decidedBy === state.engagementLead ? 'engagement_lead' : 'executive_sponsor';
+      const event = rec.event(req.actor, req.decision === 'accept' ? 'deliverable_accepted' : 'deliverable_sent_back', { phase: phase.key, deliverable: d.key, version: sub.version, note: sub.note }, role);
+      rec.decision(event, { round: sub.version, role, verdict: req.decision, criteria: { phase: phase.key, deliverable: d.key, contentHash: sub.contentHash }, justification: sub.note ?? undefined });
       if (req.decision === 'send_back') rec.notify('info', [sub.submittedBy], `"${state.title}": ${d.key} was sent back — ${sub.note}`);
       refresh();
       return state;
@@ -211,9 +222,17 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     {
       validator: (req: ReviewDeliverableRequest) => {
         const phase = requireOpenPhase();
-        if (req.actor.id !== state.engagementLead) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) reviews deliverables`);
         const d = deliverableOf(phase, req.deliverable);
-        if (d.status !== 'submitted') refuse('Conflict', `${d.key} has no submission waiting for review (${d.status})`);
+        if (d.status !== 'submitted') {
+          if (req.actor.id !== state.engagementLead) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) reviews deliverables`);
+          refuse('Conflict', `${d.key} has no submission waiting for review (${d.status})`);
+        }
+        const reviewer = reviewerOf(d);
+        if (req.actor.id !== reviewer) {
+          refuse('Forbidden', reviewer === state.engagementLead
+            ? `only the engagement lead (${state.engagementLead}) reviews deliverables`
+            : `segregation of duties (selfApproval): ${state.engagementLead} submitted or wrote ${d.key} and may not rule on it; the sponsor (${state.sponsor}) reviews it`);
+        }
         if (req.decision !== 'accept' && req.decision !== 'send_back') refuse('ValidationError', 'decision must be accept or send_back', [{ path: 'decision', message: 'expected accept or send_back' }]);
         if (req.decision === 'send_back' && !req.note?.trim()) refuse('RuleViolation', 'sending a deliverable back must say what to change', [{ path: 'note', message: 'required' }]);
       },

@@ -9,7 +9,13 @@ export const businessKey = z
 /** A principal's ID, as issued by `POST /principals`. */
 export const principalId = z.string().trim().min(1, 'required').max(200).describe('A principal ID');
 
-const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
+// A missing field says "required", not zod's "expected string, received undefined".
+const text = (max: number) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected text') })
+    .trim()
+    .min(1, 'required')
+    .max(max, `at most ${max} characters`);
 
 export const withdrawBody = z.object({ reason: text(2000).describe('Why the process is withdrawn') }).strict();
 

@@ -40,6 +40,18 @@ export interface ProcessAccess {
   agentsDecide: boolean;
 }
 
+/** Kinds of process another process starts as its child; the child runs under the parent's pinned access. */
+const CHILD_KINDS = ['committee_approval', 'architecture_review'] as const;
+
+/** What the API pins into a process's input: its own access, and that of the children it may start. */
+export interface PinnedAccess extends ProcessAccess {
+  children: Partial<Record<(typeof CHILD_KINDS)[number], ProcessAccess>>;
+}
+
+export function pinnedAccess(policy: PolicySet, kind: string): PinnedAccess {
+  return { ...accessFor(policy, kind), children: Object.fromEntries(CHILD_KINDS.map((k) => [k, accessFor(policy, k)])) };
+}
+
 export function accessFor(policy: PolicySet, kind: string): ProcessAccess {
   const actions = new Set([...Object.keys(policy.access.permissions[kind] ?? {}), 'votes', 'sign_offs']);
   const permissions: Record<string, string[]> = {};

@@ -13,3 +13,11 @@ export function overallVerdict(rulings: Record<string, Verdict>): Verdict {
 export function needsJustification(verdict: Verdict): boolean {
   return verdict !== 'approve';
 }
+
+/** How a verdict reads in a sentence: "a request for changes must be justified". */
+export const VERDICT_NOUNS: Record<Verdict, string> = {
+  approve: 'an approval',
+  approve_with_conditions: 'an approval with conditions',
+  request_changes: 'a request for changes',
+  reject: 'a rejection',
+};

@@ -116,6 +116,15 @@ export function phaseGate(phase: PhaseState): PhaseGate {
   };
 }
 
+/**
+ * Who rules on a submitted deliverable: the engagement lead, unless the lead submitted or wrote it (an author
+ * never rules on their own work), then the sponsor. `selfApproval` is the policy's segregation-of-duties rule.
+ */
+export function deliverableReviewer(sub: Pick<DeliverableSubmission, 'submittedBy' | 'author'>, people: { lead: string; sponsor: string }, selfApproval = false): string {
+  const leadIsAuthor = sub.submittedBy === people.lead || sub.author === people.lead;
+  return leadIsAuthor && !selfApproval ? people.sponsor : people.lead;
+}
+
 /** Who must act for the phase to move: submitters, the lead's review, then the sign-off roles; nobody while only time is missing. */
 export function pendingRolesOf(phase: PhaseState): string[] {
   const gate = phaseGate(phase);

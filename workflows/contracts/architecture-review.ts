@@ -1,5 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, Verdict } from '../../domain/policy/types.js';
+import type { PinnedAccess } from '../../domain/policy/access.js';
 import type { Actor, ProcessStateBase } from './common.js';
 
 export interface ArchitectureReviewInput {
@@ -18,6 +19,8 @@ export interface ArchitectureReviewInput {
   policy: ArchitectureReviewPolicy;
   /** Needed when the policy asks for the governance committee's final approval. */
   committeePolicy?: GovernanceCommitteePolicy;
+  /** Who may act and the segregation of duties, pinned at start (absent in runs started before it was pinned). */
+  access?: PinnedAccess;
 }
 
 export interface ReviewVote {

@@ -1,6 +1,7 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
 export type { RecordedBallot } from './ballots.js';
+import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
 import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest } from './common.js';
 
@@ -27,6 +28,8 @@ export interface CommitteeApprovalInput {
   urgencyReason?: string;
   policyVersion: string;
   policy: GovernanceCommitteePolicy;
+  /** Pinned at start, or handed down by the parent (absent in runs started before it was pinned). */
+  access?: ProcessAccess;
 }
 
 /** A member's ballot; holders of committee_member or committee_chair vote, one ballot per person. */

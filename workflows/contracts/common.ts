@@ -57,6 +57,10 @@ export interface ProcessStateBase {
   pendingRoles: string[];
   /** Principal IDs it waits on by name (a named sponsor, lead, facilitator or action owner), for their inbox. */
   pendingActors?: string[];
+  /** Roles whose seat any holder may take (not held by a named person): the inbox matches these by role. */
+  openRoles?: string[];
+  /** People who have taken their seat at this stage (cast their ballot): nothing waits on them any more. */
+  seatedActors?: string[];
   /** ISO timestamp of the current SLA deadline, if one runs. */
   slaDueAt: string | null;
   riskTier?: string | null;

@@ -3,6 +3,7 @@ import type { AiCompliancePolicy, RemediationAction } from '../../domain/engines
 import type { EthicalReviewBoardPolicy, EuAiActTier, GovernanceCommitteePolicy } from '../../domain/policy/types.js';
 import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
 import type { Actor, ProcessStateBase } from './common.js';
+import type { PinnedAccess } from '../../domain/policy/access.js';
 
 export const ETHICAL_REVIEW_WORKFLOW = 'ethicalReview';
 
@@ -22,6 +23,8 @@ export interface EthicalReviewInput {
   compliancePolicy: AiCompliancePolicy;
   /** Needed when the board's approval goes on to the governance committee. */
   committeePolicy?: GovernanceCommitteePolicy;
+  /** Who may act and the segregation of duties, pinned at start (absent in runs started before it was pinned). */
+  access?: PinnedAccess;
 }
 
 /** How a board member finds one review item (ethical impact, bias, fairness, transparency, FRIA). */

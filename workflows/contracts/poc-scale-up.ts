@@ -4,6 +4,7 @@ import type { PortfolioBucket, PortfolioCounts, ScaleUpProjection } from '../../
 import type { GovernanceCommitteePolicy, InnovationPolicy } from '../../domain/policy/types.js';
 import type { CommitteeOutcome } from './committee-approval.js';
 import type { Actor, ProcessStateBase } from './common.js';
+import type { PinnedAccess } from '../../domain/policy/access.js';
 
 /** Workflow type name, for the API and tests. */
 export const POC_SCALE_UP_WORKFLOW = 'pocScaleUp';
@@ -42,6 +43,8 @@ export interface PocScaleUpInput {
   committeePolicy: GovernanceCommitteePolicy;
   /** Scaled-up PoCs per bucket when the process started (the API counts them in the record). */
   portfolio: PortfolioCounts;
+  /** Who may act and the segregation of duties, pinned at start (absent in runs started before it was pinned). */
+  access?: PinnedAccess;
 }
 
 export interface GateReview {

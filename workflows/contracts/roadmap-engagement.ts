@@ -2,6 +2,7 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, RoadmapPolicy } from '../../domain/policy/types.js';
 import type { PhaseState, RoadmapChild, RoadmapChildKind } from '../../domain/roadmap/engagement.js';
 import type { Actor, ProcessStateBase } from './common.js';
+import type { PinnedAccess } from '../../domain/policy/access.js';
 
 export type {
   DeliverableState,
@@ -37,6 +38,8 @@ export interface RoadmapEngagementInput {
     technologyProposal: unknown;
     strategicInitiative: unknown;
   };
+  /** Who may act and the segregation of duties, pinned at start (absent in runs started before it was pinned). */
+  access?: PinnedAccess;
 }
 
 export interface SubmitDeliverableRequest {

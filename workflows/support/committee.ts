@@ -7,6 +7,7 @@ import {
 } from '../contracts/committee-approval.js';
 import { committeeKeyFor } from '../contracts/committee-approval.js';
 import { workflowIdFor, type Actor, type ProcessStateBase, type WithdrawRequest } from '../contracts/common.js';
+import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
 import type { ProcessRecorder } from './process-recorder.js';
 
@@ -47,6 +48,8 @@ export async function referToCommittee<S extends ProcessStateBase & { committeeW
     requester: Actor;
     urgent: boolean;
     policy: GovernanceCommitteePolicy;
+    /** The committee's access, handed down from the parent's pinned access. */
+    access?: ProcessAccess;
     /** Recorded with the referral event. */
     details: Record<string, unknown>;
     withdrawal(): WithdrawRequest | null;
@@ -67,6 +70,7 @@ export async function referToCommittee<S extends ProcessStateBase & { committeeW
       urgencyReason: referral.urgent ? `the ${state.kind.replace(/_/g, ' ')} was raised as urgent` : undefined,
       policyVersion: state.policyVersion,
       policy: referral.policy,
+      ...(referral.access ? { access: referral.access } : {}),
     },
     {
       started: (workflowId) => {

@@ -39,6 +39,8 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private deliveriesInFlight = 0;
 
   private readonly pendingActors?: (state: S) => string[];
+  private readonly openRoles: (state: S) => string[];
+  private readonly seatedActors?: (state: S) => string[];
 
   constructor(
     readonly state: S,
@@ -48,9 +50,15 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       resume?: RecorderCheckpoint;
       /** The people the process waits on by name, derived from its state on every change (for their inbox). */
       pendingActors?: (state: S) => string[];
+      /** The pending roles that any holder may take; by default every pending role but the requester's (a named person). */
+      openRoles?: (state: S) => string[];
+      /** The people who have already taken their seat at this stage (e.g. cast their ballot). */
+      seatedActors?: (state: S) => string[];
     } = {},
   ) {
     this.pendingActors = options.pendingActors;
+    this.openRoles = options.openRoles ?? ((s) => s.pendingRoles.filter((r) => r !== 'requester'));
+    this.seatedActors = options.seatedActors;
     const { resume } = options;
     if (resume) {
       this.seq = resume.seq;
@@ -114,7 +122,10 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   changed(): void {
     this.version++;
     const s = this.state;
-    if (this.pendingActors) s.pendingActors = s.outcome === null ? [...new Set(this.pendingActors(s))] : [];
+    const open = s.outcome === null;
+    if (this.pendingActors) s.pendingActors = open ? [...new Set(this.pendingActors(s))] : [];
+    s.openRoles = open ? [...new Set(this.openRoles(s))] : [];
+    if (this.seatedActors) s.seatedActors = open ? [...new Set(this.seatedActors(s))] : [];
     upsertSearchAttributes([
       { key: SA.stage, value: s.stage },
       { key: SA.outcome, value: s.outcome ?? 'pending' },
