@@ -8,10 +8,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const USAGE = `usage: npm run govflow -- <command>
-  principal create <id> --roles r1,r2 [--name "Full Name"] [--kind person|agent]   create a principal; prints it with its token
+  principal create <id> --roles r1,r2 [--name "Full Name"] [--kind person|agent]   create a principal (roles: govflow roles); prints it with its token
+  principal list | principal deactivate <id> | principal reactivate <id>          offboarding: a deactivated principal's tokens are refused at once
   token create <id> [--label L]                                                   issue another token
       (--print-token on either: print the bare token, e.g. RITA=$(npm run -s govflow -- principal create rita --roles requester --print-token))
-  inbox                                                                           what waits on my roles
+  token list <id> | token revoke <id> <tokenId>                                   a principal's tokens (never the secret) | revoke one
+  roles                                                                           the roles of the current policy, and who may start each process
+  inbox                                                                           what waits on me
   start <process-path> --file body.json                                           e.g. start architecture-reviews --file review.json
   show <process-path> <key>                                                       full state of a process
   vote architecture-reviews <key> --role R (--approve-all | --rulings c1=v,c2=v) [--justification T] [--conditions "a;b"]
@@ -76,6 +79,25 @@ switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit
   case 'principal create':
     if (!a || !values.roles) fail(USAGE);
     printIssued(await call('POST', '/principals', { id: a, roles: values.roles.split(','), ...(values.name ? { name: values.name } : {}), ...(values.kind ? { kind: values.kind } : {}) }));
+    break;
+  case 'principal list':
+    print(await call('GET', '/principals'));
+    break;
+  case 'principal deactivate':
+  case 'principal reactivate':
+    if (!a) fail(USAGE);
+    print(await call('POST', `/principals/${encodeURIComponent(a)}/${sub}`, {}));
+    break;
+  case 'token list':
+    if (!a) fail(USAGE);
+    print(await call('GET', `/principals/${encodeURIComponent(a)}/tokens`));
+    break;
+  case 'token revoke':
+    if (!a || !b) fail(USAGE);
+    print(await call('POST', `/principals/${encodeURIComponent(a)}/tokens/${encodeURIComponent(b)}/revoke`, {}));
+    break;
+  case 'roles':
+    print(await call('GET', '/policies/current/roles'));
     break;
   case 'token create':
     if (!a) fail(USAGE);

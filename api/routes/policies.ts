@@ -1,4 +1,5 @@
 import { GovflowError } from '../../domain/errors.js';
+import { accessFor, PERMISSION_SCOPES } from '../../domain/policy/access.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 
@@ -10,6 +11,24 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies }: ApiD
     tag: 'Policies',
     roles: [],
     handler: async () => ({ current: policies.current, pinnedVersions: await policies.versions() }),
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/policies/current/roles',
+    summary: 'The roles of the current policy, who may start each process and take each action, and the segregation of duties',
+    tag: 'Policies',
+    roles: [],
+    handler: () => {
+      const p = policies.current;
+      return {
+        policyVersion: p.version.id,
+        roles: p.roles,
+        permissions: Object.fromEntries(PERMISSION_SCOPES.map((scope) => [scope, accessFor(p, scope).permissions])),
+        segregationOfDuties: p.access.segregationOfDuties,
+        agents: p.access.agents,
+      };
+    },
   });
 
   registry.add({

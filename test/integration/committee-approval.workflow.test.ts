@@ -105,7 +105,7 @@ describe('governance committee approval', () => {
     await vote(h, members[1]!, 'approve');
     const before = await h.query(stateQuery);
     expect(await refusal(vote(h, person('nina', 'technical_lead'), 'approve'))).toMatchObject({ type: 'Forbidden' });
-    expect(await refusal(vote(h, { ...requester, roles: ['requester', 'committee_member'] }, 'approve'))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('own item') });
+    expect(await refusal(vote(h, { ...requester, roles: ['requester', 'committee_member'] }, 'approve'))).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('segregation of duties (selfApproval)') });
     expect(await refusal(vote(h, members[1]!, 'reject'))).toMatchObject({ type: 'Conflict', message: expect.stringContaining('revise') });
     expect(await refusal(vote(h, members[2]!, 'reject', { justification: ' ' }))).toMatchObject({ type: 'RuleViolation' });
     expect(await refusal(vote(h, members[2]!, 'abstain', { conditions: ['x'] }))).toMatchObject({ type: 'RuleViolation' });
@@ -177,6 +177,8 @@ describe('governance committee approval', () => {
       expect(result.conditions).toContain('annual re-review');
       const child = (await committee.result()) as CommitteeApprovalState;
       expect(child.subject).toMatchObject({ kind: 'architecture_review', workflowId: h.workflowId, recommendation: 'approved' });
+      // govflow submitted the item on the review's behalf; the requester did not.
+      expect(child.events.find((e) => e.action === 'submitted')).toMatchObject({ actor: 'govflow', actorKind: 'system', details: { onBehalfOf: requester.id } });
     });
 
     it('is rejected when the committee rejects', async () => {

@@ -56,9 +56,10 @@ async function start(policy: RoadmapPolicy = stack.policySet.roadmap): Promise<H
 const state = async (h: Handle) => (await h.query(stateQuery)) as RoadmapEngagementState;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function submit(h: Handle, deliverable: string, actor: Actor = lead, extra: Record<string, unknown> = {}) {
+// The requester's team writes the deliverables and the lead reviews them (an author never rules on their own work).
+function submit(h: Handle, deliverable: string, actor: Actor = requester, extra: Record<string, unknown> = {}) {
   return h.executeUpdate(submitDeliverableUpdate, {
-    args: [{ actor, deliverable, title: `${deliverable} report`, documentRef: `dms://roadmap/${deliverable}`, contentHash: sha(deliverable), author: 'Leo Lead', ...extra }],
+    args: [{ actor, deliverable, title: `${deliverable} report`, documentRef: `dms://roadmap/${deliverable}`, contentHash: sha(deliverable), author: 'Rita Requester', ...extra }],
   });
 }
 
@@ -196,7 +197,7 @@ describe('roadmap engagement', () => {
     expect(rows).toHaveLength(12);
     expect(rows.every((r) => r.status === 'accepted')).toBe(true);
     const plan = rows.find((r) => r.key === first)!;
-    expect(plan).toMatchObject({ phase: p3!.key, documentRef: 'dms://roadmap/plan-v2', contentHash: sha('v2'), author: 'Leo Lead' });
+    expect(plan).toMatchObject({ phase: p3!.key, documentRef: 'dms://roadmap/plan-v2', contentHash: sha('v2'), author: 'Rita Requester' });
     const report = await stack.db.report.findUniqueOrThrow({ where: { id: result.packageId! } });
     expect(report).toMatchObject({ kind: 'roadmap_package', scope: h.workflowId });
     const pkg = report.content as unknown as RoadmapPackage;
@@ -245,6 +246,22 @@ describe('roadmap engagement', () => {
     expect(withdrawn.outcome).toBe('withdrawn');
     expect(await stack.db.report.count({ where: { id: withdrawn.packageId! } })).toBe(1);
     expect(await stack.db.deliverable.count({ where: { workflowId: early.workflowId } })).toBe(4);
+  });
+
+  it('has the sponsor, not the lead, rule on a deliverable the lead submitted', async () => {
+    const [p1] = stack.policySet.roadmap.phases;
+    const h = await start();
+    await submit(h, p1!.deliverables[0]!, lead, { author: lead.id });
+    const waiting = await state(h);
+    expect(waiting.pendingActors).toContain(sponsor.id);
+    const own = await refusal(review(h, p1!.deliverables[0]!, 'accept'));
+    expect(own).toMatchObject({ type: 'Forbidden', message: expect.stringContaining('segregation of duties (selfApproval)') });
+    expect(await state(h)).toEqual(waiting);
+    const accepted = await review(h, p1!.deliverables[0]!, 'accept', undefined, sponsor);
+    const d = accepted.phases[0]!.deliverables.find((x) => x.key === p1!.deliverables[0]);
+    expect(d?.status).toBe('accepted');
+    expect(accepted.events.at(-1)).toMatchObject({ action: 'deliverable_accepted', actor: sponsor.id, role: 'executive_sponsor' });
+    await h.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'test done' }] });
   });
 
   it('refuses invalid actions and leaves the state unchanged', async () => {
