@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDir, loadPolicySet } from '../../domain/policy/load.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { defaultPolicy } from '../support/policy.js';
