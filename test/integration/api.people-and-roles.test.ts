@@ -124,6 +124,16 @@ describe('segregation of duties', () => {
     expect(state.body.outcome).toBeNull();
   });
 
+  it('lets an agent recommend but not decide, as the policy says (agents.finalDecisions: false)', async () => {
+    const rita = await stack.api.tokenFor('rita', 'requester');
+    const created = await stack.api.call('POST', '/principals', { token: admin, body: { id: `bot-${randomUUID().slice(0, 4)}`, kind: 'agent', roles: ['technical_lead'] } });
+    const businessKey = key('ARCH');
+    await stack.api.call('POST', '/architecture-reviews', { token: rita, body: reviewBody(businessKey) });
+    const voted = await stack.api.call('POST', `/architecture-reviews/${businessKey}/votes`, { token: created.body.token, body: { role: 'technical_lead', rulings: rulings('approve') } });
+    expect(voted.status).toBe(403);
+    expect(voted.body.detail).toContain('agents may recommend but not decide');
+  });
+
   it('answers a request for changes with the state after it: changes requested, waiting on the requester', async () => {
     const rita = await stack.api.tokenFor('rita', 'requester');
     const tom = await stack.api.tokenFor('tom', 'technical_lead');

@@ -76,6 +76,20 @@ describe('the govflow CLI', () => {
     });
     expect(shown.outcome).toBe('approved');
 
+    // Offboarding: list the leaver's tokens, revoke one, deactivate; the CLI says why a recreate is refused.
+    const listed = await govflow(adminToken, 'token', 'list', `rita-${suffix}`);
+    const items = (JSON.parse(listed.stdout) as { items: { id: string; label: string }[] }).items;
+    expect(items.map((t) => t.label)).toEqual(['created', 'laptop']);
+    expect((await govflow(adminToken, 'token', 'revoke', `rita-${suffix}`, items[1]!.id)).code).toBe(0);
+    const off = await govflow(adminToken, 'principal', 'deactivate', `tom-${suffix}`);
+    expect(JSON.parse(off.stdout)).toMatchObject({ id: `tom-${suffix}`, disabled: true });
+    expect((await govflow(tokens.technical_lead!, 'inbox')).stderr).toMatch(/^govflow: 401 /);
+    const again = await govflow(adminToken, 'principal', 'create', `tom-${suffix}`, '--roles', 'technical_lead');
+    expect(again.stderr).toMatch(/^govflow: 409 principal tom-\S+ is deactivated; reactivate it first/);
+    const roles = JSON.parse((await govflow(adminToken, 'roles')).stdout) as { roles: string[]; permissions: Record<string, Record<string, string[]>> };
+    expect(roles.roles).toContain('business_sponsor');
+    expect(roles.permissions.architecture_review!.votes).toEqual(['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert']);
+
     const verified = await govflow(adminToken, 'audit', 'verify');
     expect(verified.code, verified.stderr).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
@@ -83,7 +97,9 @@ describe('the govflow CLI', () => {
 
   it('explains refusals in one line and exits non-zero', async () => {
     const requester = await stack.api.tokenFor('cli-rita', 'requester');
-    const noRole = await govflow(requester, 'vote', 'architecture-reviews', 'NOPE-1', '--role', 'technical_lead', '--approve-all');
+    const key = `CLI-${randomUUID().slice(0, 6)}`;
+    await stack.api.call('POST', '/architecture-reviews', { token: requester, body: { businessKey: key, title: 'x', trigger: 'new_system_design', systemDescription: 'x', evidence: [] } });
+    const noRole = await govflow(requester, 'vote', 'architecture-reviews', key, '--role', 'technical_lead', '--approve-all');
     expect(noRole.code).toBe(2);
     expect(noRole.stderr).toMatch(/^govflow: 403 /);
 

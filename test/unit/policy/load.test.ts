@@ -133,6 +133,24 @@ describe('a broken policy folder is refused with a precise message', () => {
       'policies/architecture-review.yaml: participants[3].role: unknown role "domain_guru" (roles are declared in roles.yaml)',
     ],
     [
+      'a permission naming an undeclared role',
+      'roles.yaml',
+      (t: string) => t.replace('architecture_review: { start: [requester] }', 'architecture_review: { start: [requestor] }'),
+      'policies/roles.yaml: permissions.architecture_review.start[0]: unknown role "requestor" (roles are declared in roles.yaml)',
+    ],
+    [
+      'a permission for an unknown scope',
+      'roles.yaml',
+      (t: string) => t.replace('architecture_review: { start: [requester] }', 'architecture_reviews: { start: [requester] }'),
+      'policies/roles.yaml: permissions.architecture_reviews: unknown scope "architecture_reviews" (expected one of architecture_review, ethical_review, committee_approval, poc_scale_up, roadmap_engagement, cto_engagement, retrospective, technical_decision_evaluation, technology_proposal_evaluation, strategic_initiative_evaluation, performance_assessment, ai_compliance_assessment, audit, reports)',
+    ],
+    [
+      'a mutually exclusive pair naming an undeclared role',
+      'roles.yaml',
+      (t: string) => t.replace('mutuallyExclusiveRoles: []', 'mutuallyExclusiveRoles: [[requester, auditor]]'),
+      'policies/roles.yaml: segregationOfDuties.default.mutuallyExclusiveRoles[0][1]: unknown role "auditor" (roles are declared in roles.yaml)',
+    ],
+    [
       'an unknown control ID',
       'compliance-checklist.yaml',
       (t: string) => t.replace('nistAiRmf: [MANAGE 4.3, MANAGE 2.4]', 'nistAiRmf: [MANAGE 4.4, MANAGE 2.4]'),
