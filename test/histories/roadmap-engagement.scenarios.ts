@@ -32,7 +32,7 @@ async function startEngagement(env: TestWorkflowEnvironment, taskQueue: string, 
 
 async function deliver(h: WorkflowHandle, deliverable: string) {
   const contentHash = createHash('sha256').update(deliverable).digest('hex');
-  await h.executeUpdate(submitDeliverableUpdate, { args: [{ actor: lead, deliverable, title: deliverable, documentRef: `dms://${deliverable}`, contentHash, author: 'Leo' }] });
+  await h.executeUpdate(submitDeliverableUpdate, { args: [{ actor: requester, deliverable, title: deliverable, documentRef: `dms://${deliverable}`, contentHash, author: 'Rita' }] });
   await h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor: lead, deliverable, decision: 'accept' }] });
 }
 
