@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Scenario } from './scenario.js';
+import { pinnedAccess } from '../../domain/policy/access.js';
 import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
 import { extendDeadlineUpdate, withdrawUpdate } from '../../workflows/contracts/common.js';
 import { requester, reviewers, techLead } from '../support/actors.js';
@@ -14,6 +15,24 @@ async function startReview(env: TestWorkflowEnvironment, taskQueue: string, poli
 const rulings = rulingsFor;
 
 export const architectureReviewScenarios: Scenario[] = [
+  {
+    // Access pinned at start; the deciding vote answers after the round's outcome (changes requested).
+    name: 'architecture-review/access-pinned-changes-requested',
+    async run(env, taskQueue, policy) {
+      const input = architectureReviewInput(policy, 'REC-5', { title: 'Recorded review REC-5', systemDescription: 'recorded scenario', access: pinnedAccess(policy, 'architecture_review') });
+      const h = await env.client.workflow.start('architectureReview', { taskQueue, workflowId: 'architecture-review/REC-5', args: [input] });
+      for (const [role, actor] of Object.entries(reviewers)) {
+        const r = role === 'domain_expert' ? rulings(policy, 'approve', { scalability_validation: 'request_changes' }) : rulings(policy, 'approve');
+        await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: r, justification: 'recorded' }] });
+      }
+      await h.executeUpdate(resubmitUpdate, { args: [{ actor: requester, changes: 'capacity model added' }] });
+      for (const [role, actor] of Object.entries(reviewers)) {
+        await h.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings: rulings(policy, 'approve') }] });
+      }
+      await h.result();
+      return h.workflowId;
+    },
+  },
   {
     name: 'architecture-review/approved-after-resubmission',
     async run(env, taskQueue, policy) {

@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Scenario } from './scenario.js';
+import { accessFor } from '../../domain/policy/access.js';
 import { reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
 import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalInput } from '../../workflows/contracts/committee-approval.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
@@ -26,6 +27,27 @@ async function committeeVotes(env: TestWorkflowEnvironment, workflowId: string, 
 }
 
 export const governanceBoardScenarios: Scenario[] = [
+  {
+    // Access pinned at start: every voter role pending and the meeting date due while the item waits.
+    name: 'committee-approval/seats-visible-then-approved',
+    async run(env, taskQueue, policy) {
+      const input: CommitteeApprovalInput = {
+        businessKey: 'REC-GC-2',
+        title: 'Recorded committee item with pinned access',
+        subject: { kind: 'committee_approval', workflowId: null, summary: 'recorded scenario' },
+        requester,
+        urgent: false,
+        policyVersion: policy.version.id,
+        policy: policy.aiGovernance.committee,
+        access: accessFor(policy, 'committee_approval'),
+      };
+      const h = await env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: 'committee-approval/REC-GC-2', args: [input] });
+      await env.sleep('32 days');
+      await committeeVotes(env, h.workflowId, ['approve', 'approve', 'approve']);
+      await h.result();
+      return h.workflowId;
+    },
+  },
   {
     name: 'committee-approval/monthly-meeting-casting-vote',
     async run(env, taskQueue, policy) {
