@@ -41,7 +41,8 @@ export interface ReportContent {
     termChanges: number;
   } | null;
   openReviews: { workflowId: string; kind: string; title: string; stage: string; pendingRoles: string[]; slaDueAt: string | null }[];
-  decisions: { workflowId: string; role: string; verdict: string; actor: string; decidedAt: string }[];
+  /** Each decision with what it was about (its process's title). */
+  decisions: { workflowId: string; subject: string; role: string; verdict: string; actor: string; decidedAt: string }[];
   closedProcesses: { workflowId: string; kind: string; title: string; outcome: string | null; completedAt: string }[];
   overdue: { workflowId: string; kind: string; title: string; stage: string; pendingRoles: string[]; slaDueAt: string; daysOverdue: number }[];
 }
@@ -79,21 +80,40 @@ export async function compileAndStoreReport(db: Db, req: CompileReportRequest): 
   return { id, created: true };
 }
 
+/**
+ * The processes a report is about: the engagement itself and the processes it started (reviews and evaluations a
+ * roadmap launched, their committee items, its retrospectives), never the rest of the organisation's.
+ */
+export function engagementScope(workflowId: string, state: Record<string, unknown> | null): string[] {
+  const ids = new Set([workflowId]);
+  for (const c of (state?.children as { workflowId: string }[] | undefined) ?? []) ids.add(c.workflowId);
+  for (const key of ['retrospectiveWorkflowId', 'committeeWorkflowId'] as const) {
+    if (typeof state?.[key] === 'string') ids.add(state[key]);
+  }
+  return [...ids];
+}
+
+/** Children's own committee items are keyed `<kind>.<key>` (workflows/contracts/committee-approval.ts). */
+const committeeItemsOf = (ids: string[]) => ids.map((id) => `committee-approval/${id.replace('/', '.')}`);
+
 export async function compileReport(db: Db, req: CompileReportRequest): Promise<ReportContent> {
-  const start = new Date(req.periodStart);
+  const engagementRow = await db.process.findUnique({ where: { workflowId: req.scope } });
+  const scoped = engagementScope(req.scope, (engagementRow?.state ?? null) as Record<string, unknown> | null);
+  const inScope = { in: [...scoped, ...committeeItemsOf(scoped)] };
+  // A period never starts before the engagement did.
+  const start = new Date(Math.max(Date.parse(req.periodStart), engagementRow?.createdAt.getTime() ?? 0));
   const end = new Date(req.periodEnd);
   const open = { completedAt: null, outcome: null };
   const inPeriod = { gte: start, lt: end };
-  const [openReviews, openReviewCount, decisions, decisionCount, closed, closedCount, overdue, overdueCount, engagementRow] = await Promise.all([
-    db.process.findMany({ where: { ...open, kind: { in: REVIEW_KINDS } }, orderBy: [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }], take: LIST_LIMIT }),
-    db.process.count({ where: { ...open, kind: { in: REVIEW_KINDS } } }),
-    db.decision.findMany({ where: { decidedAt: inPeriod }, orderBy: { decidedAt: 'asc' }, take: LIST_LIMIT }),
-    db.decision.count({ where: { decidedAt: inPeriod } }),
-    db.process.findMany({ where: { completedAt: inPeriod }, orderBy: { completedAt: 'asc' }, take: LIST_LIMIT }),
-    db.process.count({ where: { completedAt: inPeriod } }),
-    db.process.findMany({ where: { ...open, slaDueAt: { lt: end } }, orderBy: { slaDueAt: 'asc' }, take: LIST_LIMIT }),
-    db.process.count({ where: { ...open, slaDueAt: { lt: end } } }),
-    db.process.findUnique({ where: { workflowId: req.scope } }),
+  const [openReviews, openReviewCount, decisions, decisionCount, closed, closedCount, overdue, overdueCount] = await Promise.all([
+    db.process.findMany({ where: { ...open, workflowId: inScope, kind: { in: REVIEW_KINDS } }, orderBy: [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }], take: LIST_LIMIT }),
+    db.process.count({ where: { ...open, workflowId: inScope, kind: { in: REVIEW_KINDS } } }),
+    db.decision.findMany({ where: { workflowId: inScope, decidedAt: inPeriod }, orderBy: { decidedAt: 'asc' }, take: LIST_LIMIT, include: { process: { select: { title: true } } } }),
+    db.decision.count({ where: { workflowId: inScope, decidedAt: inPeriod } }),
+    db.process.findMany({ where: { workflowId: inScope, completedAt: inPeriod }, orderBy: { completedAt: 'asc' }, take: LIST_LIMIT }),
+    db.process.count({ where: { workflowId: inScope, completedAt: inPeriod } }),
+    db.process.findMany({ where: { ...open, workflowId: inScope, slaDueAt: { lt: end } }, orderBy: { slaDueAt: 'asc' }, take: LIST_LIMIT }),
+    db.process.count({ where: { ...open, workflowId: inScope, slaDueAt: { lt: end } } }),
   ]);
 
   return {
@@ -101,9 +121,9 @@ export async function compileReport(db: Db, req: CompileReportRequest): Promise<
     scope: req.scope,
     period: { start: start.toISOString(), end: end.toISOString() },
     summary: { openReviews: openReviewCount, decisions: decisionCount, closedProcesses: closedCount, overdue: overdueCount },
-    engagement: engagementRow ? engagementProgress(engagementRow.state as unknown as CtoEngagementState, start, end) : null,
+    engagement: engagementRow?.kind === 'cto_engagement' ? engagementProgress(engagementRow.state as unknown as CtoEngagementState, start, end) : null,
     openReviews: openReviews.map((p) => ({ workflowId: p.workflowId, kind: p.kind, title: p.title, stage: p.stage, pendingRoles: p.pendingRoles, slaDueAt: p.slaDueAt?.toISOString() ?? null })),
-    decisions: decisions.map((d) => ({ workflowId: d.workflowId, role: d.role, verdict: d.verdict, actor: d.actor, decidedAt: d.decidedAt.toISOString() })),
+    decisions: decisions.map((d) => ({ workflowId: d.workflowId, subject: d.process.title, role: d.role, verdict: d.verdict, actor: d.actor, decidedAt: d.decidedAt.toISOString() })),
     closedProcesses: closed.map((p) => ({ workflowId: p.workflowId, kind: p.kind, title: p.title, outcome: p.outcome, completedAt: p.completedAt!.toISOString() })),
     overdue: overdue.map((p) => ({
       workflowId: p.workflowId,

@@ -309,6 +309,7 @@ function initialState(input: CtoEngagementInput): CtoEngagementState {
     commitment: type.commitment,
     focus: type.focus,
     engagementLead: input.engagementLead,
+    sponsor: input.sponsor ?? null,
     startDate,
     termDays,
     termEndsAt,

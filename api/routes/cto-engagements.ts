@@ -1,6 +1,7 @@
 import { DAY_MS } from '../../domain/engines/calendar.js';
 import { GovflowError } from '../../domain/errors.js';
 import { DAYS_PER_MONTH, deliverUpdate, renewUpdate, termProblem, terminateUpdate, type CtoEngagementInput } from '../../workflows/contracts/cto-engagement.js';
+import { requirePrincipalWithRole } from '../principal-checks.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { deliverBody, renewBody, startCtoEngagementBody, terminateBody } from '../schemas/cto-engagement.js';
@@ -13,7 +14,8 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
     workflowType: 'ctoEngagement',
     startBody: startCtoEngagementBody,
     delegation: false,
-    buildInput: (body, actor, policy): CtoEngagementInput => {
+    buildInput: async (body, actor, policy): Promise<CtoEngagementInput> => {
+      await requirePrincipalWithRole(deps.db, body.sponsor, 'executive_sponsor', 'sponsor');
       const types = policy.ctoServiceModel.engagementTypes;
       const type = types.find((t) => t.key === body.engagementType);
       if (!type) {

@@ -1,9 +1,10 @@
-import { permittedRoles } from '../../domain/policy/access.js';
 import { z } from 'zod';
+import { ADMIN_ROLE, holdsAny, permittedRoles } from '../../domain/policy/access.js';
 import { GovflowError } from '../../domain/errors.js';
+import type { Actor } from '../../workflows/contracts/common.js';
+import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
-
 
 const reportsQuery = z
   .object({
@@ -17,18 +18,35 @@ const reportsQuery = z
 const summary = { id: true, kind: true, scope: true, periodStart: true, periodEnd: true, createdAt: true } as const;
 
 export function registerReportRoutes(registry: RouteRegistry, { db, policies }: ApiDeps): void {
+  // Holders of these roles read every engagement's reports; anyone else only those of engagements naming them.
   const readers = permittedRoles(policies.current, 'reports', 'read');
+  const readsAll = (actor: Actor) => holdsAny(actor, [ADMIN_ROLE, ...readers]);
+  const namedIn = (actor: Actor) => ({
+    OR: [{ requester: actor.id }, { state: { path: ['sponsor'], equals: actor.id } }, { state: { path: ['engagementLead'], equals: actor.id } }],
+  });
+  const mayRead = async (actor: Actor, scope: string) =>
+    readsAll(actor) || (await db.process.count({ where: { workflowId: scope, ...namedIn(actor) } })) > 0;
+  const who = `Readable by the engagement's requester, sponsor and lead, and by ${readers.join(', ')} (or admin).`;
+
   registry.add({
     method: 'get',
     path: '/reports',
     summary: 'Stored engagement reports, newest period first',
+    description: `${who} Without a scope, lists the reports of every engagement the caller may read.`,
     tag: 'Reports',
-    roles: readers,
+    roles: [],
     query: reportsQuery,
-    handler: async ({ query }) => {
+    handler: async ({ query }, _req, res) => {
+      const actor = actorOf(res);
+      let scopes: string[] | undefined = query.scope ? [query.scope] : undefined;
+      if (!readsAll(actor)) {
+        const mine = (await db.process.findMany({ where: namedIn(actor), select: { workflowId: true } })).map((p) => p.workflowId);
+        if (query.scope && !mine.includes(query.scope)) throw new GovflowError('Forbidden', `you are not the requester, sponsor or lead of ${query.scope}`);
+        scopes = query.scope ? [query.scope] : mine;
+      }
       const items = await db.report.findMany({
         where: {
-          ...(query.scope ? { scope: query.scope } : {}),
+          ...(scopes ? { scope: { in: scopes } } : {}),
           ...(query.kind ? { kind: query.kind } : {}),
           ...(query.before ? { periodEnd: { lt: new Date(query.before) } } : {}),
         },
@@ -44,11 +62,13 @@ export function registerReportRoutes(registry: RouteRegistry, { db, policies }: 
     method: 'get',
     path: '/reports/:id',
     summary: 'One report with its content',
+    description: who,
     tag: 'Reports',
-    roles: readers,
-    handler: async ({ params }) => {
+    roles: [],
+    handler: async ({ params }, _req, res) => {
       const report = await db.report.findUnique({ where: { id: params.id! } });
       if (!report) throw new GovflowError('NotFound', `no report ${params.id}`);
+      if (!(await mayRead(actorOf(res), report.scope))) throw new GovflowError('Forbidden', `you are not the requester, sponsor or lead of ${report.scope}`);
       return report;
     },
   });

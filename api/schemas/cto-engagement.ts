@@ -10,6 +10,7 @@ export const startCtoEngagementBody = z
     startDate: z.iso.date().optional().describe('First day of the term (YYYY-MM-DD); defaults to today'),
     termMonths: z.number().int('expected a whole number of months').min(1).max(120).optional().describe('Term in months, within the type’s duration; omit for an open-ended advisory engagement'),
     engagementLead: principalId.describe('Principal ID of the engagement lead'),
+    sponsor: principalId.describe('Principal ID of the executive sponsor (holder of executive_sponsor): reads the engagement’s reports'),
     retrospectiveParticipants: z.array(principalId).max(50).optional().describe('Invited to the retrospective when the engagement ends'),
   })
   .strict();

@@ -4,7 +4,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { compileAndStoreReport, type ReportContent } from '../../activities/reports.js';
+import { compileAndStoreReport, compileReport, type ReportContent } from '../../activities/reports.js';
 import type { Db } from '../../platform/database.js';
 import type { CtoEngagementState } from '../../workflows/contracts/cto-engagement.js';
 import { reportScheduleId } from '../../workflows/contracts/report.js';
@@ -64,24 +64,50 @@ async function overdueReviewFixture() {
   return workflowId;
 }
 
+describe('a report is about its own engagement', () => {
+  it('lists the decisions of the engagement, its children and their committee items, with their subjects, and nothing else', async () => {
+    const key = randomUUID().slice(0, 8);
+    const engagement = `roadmap-engagement/RM-${key}`;
+    const child = `architecture-review/RM-${key}-ARCH`;
+    const committee = `committee-approval/architecture-review.RM-${key}-ARCH`;
+    const unrelated = await overdueReviewFixture();
+    const row = (workflowId: string, kind: string, title: string, state: object = {}) =>
+      db.process.create({ data: { workflowId, kind, businessKey: workflowId.split('/')[1]!, title, requester: 'rita', stage: 'closed', policyVersion: 'fixture', pendingRoles: [], state } });
+    await row(engagement, 'roadmap_engagement', 'Roadmap 2027', { children: [{ workflowId: child }] });
+    await row(child, 'architecture_review', 'Data platform review');
+    await row(committee, 'committee_approval', 'Committee: data platform');
+    const decided = (workflowId: string, eventKey: string) =>
+      db.decision.create({ data: { workflowId, eventKey, actor: 'cleo', role: 'committee_member', verdict: 'approve', conditions: [], evidence: [], decidedAt: new Date() } });
+    await decided(child, '1');
+    await decided(committee, '1');
+    const content = await compileReport(db, { scheduleId: `s-${key}`, kind: 'board_reporting', scope: engagement, periodStart: new Date(Date.now() - 30 * DAY).toISOString(), periodEnd: new Date(Date.now() + DAY).toISOString() });
+    expect(content.decisions.map((d) => [d.workflowId, d.subject])).toEqual([[child, 'Data platform review'], [committee, 'Committee: data platform']]);
+    expect(content.decisions.map((d) => d.workflowId)).not.toContain(unrelated);
+    expect(content.engagement).toBeNull();
+  });
+});
+
 describe('CTO engagement reporting on Temporal Schedules', () => {
   it('creates one schedule per cadence, stores a triggered report, serves it, and deletes the schedules on termination', async () => {
     const sponsor = await api.tokenFor('carla', 'requester');
     const lead = await api.tokenFor('lena', 'engagement_lead');
+    const execSponsor = await api.tokenFor('sara', 'executive_sponsor');
     const key = `CTO-${randomUUID().slice(0, 8)}`;
     const workflowId = `cto-engagement/${key}`;
 
-    const badType = await api.call('POST', '/cto-engagements', { token: sponsor, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'fractional_cto', termMonths: 6, engagementLead: 'lena' } });
+    const badType = await api.call('POST', '/cto-engagements', { token: sponsor, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'fractional_cto', termMonths: 6, engagementLead: 'lena', sponsor: 'sara' } });
     expect(badType.status).toBe(400);
     expect(badType.body.errors).toEqual([expect.objectContaining({ path: 'engagementType' })]);
-    const badTerm = await api.call('POST', '/cto-engagements', { token: sponsor, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'project_cto', termMonths: 13, engagementLead: 'lena' } });
+    const badTerm = await api.call('POST', '/cto-engagements', { token: sponsor, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'project_cto', termMonths: 13, engagementLead: 'lena', sponsor: 'sara' } });
     expect(badTerm.status).toBe(400);
     expect(badTerm.body.errors).toEqual([expect.objectContaining({ path: 'termMonths' })]);
-    expect((await api.call('POST', '/cto-engagements', { token: lead, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'project_cto', termMonths: 3, engagementLead: 'lena' } })).status).toBe(403);
+    expect((await api.call('POST', '/cto-engagements', { token: lead, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'project_cto', termMonths: 3, engagementLead: 'lena', sponsor: 'sara' } })).status).toBe(403);
+    const noSponsor = await api.call('POST', '/cto-engagements', { token: sponsor, body: { businessKey: key, title: 'x', clientOrg: 'Acme', engagementType: 'project_cto', termMonths: 3, engagementLead: 'lena', sponsor: 'lena' } });
+    expect(noSponsor.body.errors).toEqual([{ path: 'sponsor', message: 'must name an active principal holding executive_sponsor' }]);
 
     const started = await api.call('POST', '/cto-engagements', {
       token: sponsor,
-      body: { businessKey: key, title: 'Logistics platform', clientOrg: 'Acme Logistics', engagementType: 'project_cto', termMonths: 3, engagementLead: 'lena' },
+      body: { businessKey: key, title: 'Logistics platform', clientOrg: 'Acme Logistics', engagementType: 'project_cto', termMonths: 3, engagementLead: 'lena', sponsor: 'sara' },
     });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     expect(started.body.workflowId).toBe(workflowId);
@@ -122,10 +148,10 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
       deliverables: { total: 3, delivered: 1, pending: ['project_leadership', 'implementation_oversight'], deliveredInPeriod: ['technical_decisions'] },
     });
     expect(content.engagement!.daysRemaining).toBeGreaterThanOrEqual(88);
-    expect(content.overdue).toContainEqual(expect.objectContaining({ workflowId: overdueId, daysOverdue: 3, pendingRoles: ['security_architect'] }));
-    expect(content.openReviews.map((r) => r.workflowId)).toContain(overdueId);
-    expect(content.decisions).toContainEqual(expect.objectContaining({ workflowId: overdueId, verdict: 'approve', actor: 'tom' }));
-    expect(content.summary.overdue).toBeGreaterThanOrEqual(1);
+    // A review the engagement did not start is not in its report, however overdue.
+    for (const list of [content.overdue, content.openReviews, content.decisions]) expect(list.map((r) => r.workflowId)).not.toContain(overdueId);
+    expect(content.summary).toMatchObject({ overdue: 0, openReviews: 0, decisions: 0 });
+    expect(Date.parse(content.period.start)).toBeGreaterThanOrEqual(Date.parse(started.headers.get('date')!) - 1000);
 
     // Idempotent: the same schedule and period never makes a second report.
     const again = await compileAndStoreReport(db, { scheduleId, kind: 'executive_updates', scope: workflowId, periodStart: stored.periodStart.toISOString(), periodEnd: stored.periodEnd.toISOString() });
@@ -142,7 +168,13 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect(one.status).toBe(200);
     expect(one.body.content.engagement.workflowId).toBe(workflowId);
     expect((await api.call('GET', '/reports/rpt_nope', { token: cto })).status).toBe(404);
-    expect((await api.call('GET', '/reports', { token: sponsor })).status).toBe(403);
+    // The engagement's own people read its reports; another sponsor neither lists nor reads them.
+    expect((await api.call('GET', `/reports/${stored.id}`, { token: execSponsor })).status).toBe(200);
+    expect((await api.call('GET', '/reports', { token: sponsor })).body.items.map((r: { id: string }) => r.id)).toContain(stored.id);
+    const otherSponsor = await api.tokenFor('otto', 'executive_sponsor');
+    expect((await api.call('GET', '/reports', { token: otherSponsor })).body.items).toEqual([]);
+    expect((await api.call('GET', `/reports/${stored.id}`, { token: otherSponsor })).status).toBe(403);
+    expect((await api.call('GET', `/reports?scope=${encodeURIComponent(workflowId)}`, { token: otherSponsor })).status).toBe(403);
 
     // Renewal beyond the type's maximum is a rule the workflow refuses (422); within it, it moves the term.
     expect((await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 10, reason: 'long' } })).status).toBe(422);

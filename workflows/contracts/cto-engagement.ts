@@ -24,6 +24,8 @@ export interface CtoEngagementInput {
   requester: Actor;
   /** Principal ID of the engagement lead, who delivers the deliverables. */
   engagementLead: string;
+  /** Principal ID of the executive sponsor, who reads the engagement's reports (absent in runs started before). */
+  sponsor?: string;
   /** Invited to the retrospective when the engagement ends, besides the requester and the lead. */
   retrospectiveParticipants?: string[];
   policyVersion: string;
@@ -64,6 +66,7 @@ export interface CtoEngagementState extends ProcessStateBase {
   commitment: string;
   focus: string;
   engagementLead: string;
+  sponsor: string | null;
   startDate: string;
   /** Days of the term (months × 30 + extensions); null for an open-ended ongoing engagement. */
   termDays: number | null;
