@@ -118,7 +118,7 @@ export class OidcVerifier {
     }
     if (err instanceof errors.JWKSNoMatchingKey) return new GovflowError('Unauthenticated', `unknown signing key: the token's \`kid\` is not among the issuer's keys (${issuer})`);
     if (err instanceof errors.JWSSignatureVerificationFailed) return new GovflowError('Unauthenticated', "the token's signature does not verify with the issuer's key");
-    if (err instanceof errors.JWKSTimeout || err instanceof TypeError || (err instanceof errors.JOSEError && err.code === 'ERR_JOSE_GENERIC')) {
+    if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || err instanceof TypeError || (err instanceof errors.JOSEError && err.code === 'ERR_JOSE_GENERIC')) {
       return new GovflowError('Unavailable', `the identity provider's keys cannot be fetched: ${(err as Error).message}`);
     }
     if (err instanceof errors.JOSEError) return new GovflowError('Unauthenticated', `the token is not a valid JWT access token: ${err.message}`);
