@@ -57,7 +57,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   mountDocs(app, registry);
   const publicRouter = express.Router();
   const privateRouter = express.Router();
-  privateRouter.use(authenticate(deps.db, createOidcAuthenticator(deps.config, deps.policies.current.roles, deps.db)), idempotency(deps.db));
+  privateRouter.use(authenticate(deps.db, createOidcAuthenticator(deps)), idempotency(deps.db));
   registry.mount(publicRouter, privateRouter);
   app.use(publicRouter);
   app.use(privateRouter);

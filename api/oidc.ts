@@ -3,10 +3,10 @@ import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
-import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database.js';
 import { StartupError } from '../platform/runtime.js';
 import type { Actor } from '../workflows/contracts/common.js';
+import type { ApiDeps } from './process-routes.js';
 
 /**
  * Sign-in with an OpenID provider: the API accepts the provider's JWT access tokens for its audience, keeps a
@@ -172,15 +172,15 @@ export async function principalForIdentity(db: Db, identity: OidcIdentity): Prom
   return { id: principal.id, kind: 'person', roles: principal.roles, identity: { issuer, subject } };
 }
 
-/** The OIDC part of authentication, when OIDC_ISSUER_URL is set; `policyRoles` checks the mapping at start-up. */
-export function createOidcAuthenticator(config: Config, policyRoles: readonly string[], db: Db): ((token: string) => Promise<Actor>) | undefined {
+/** The OIDC part of authentication, when OIDC_ISSUER_URL is set; the mapping is checked against the policy's roles here, at start-up. */
+export function createOidcAuthenticator({ config, db, policies }: Pick<ApiDeps, 'config' | 'db' | 'policies'>): ((token: string) => Promise<Actor>) | undefined {
   if (!config.OIDC_ISSUER_URL) return undefined;
   const verifier = new OidcVerifier({
     issuer: config.OIDC_ISSUER_URL,
     audience: config.OIDC_AUDIENCE!,
     rolesClaim: config.OIDC_ROLES_CLAIM,
     principalClaim: config.OIDC_PRINCIPAL_CLAIM,
-    mapping: loadRoleMapping(config.OIDC_ROLE_MAPPING_FILE!, policyRoles),
+    mapping: loadRoleMapping(config.OIDC_ROLE_MAPPING_FILE!, policies.current.roles),
     jwksCooldownSeconds: config.OIDC_JWKS_COOLDOWN_SECONDS,
   });
   return async (token) => principalForIdentity(db, await verifier.verify(token));
