@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json.js';
 import type { Db } from '../platform/database.js';
+import type { ActorIdentity } from '../workflows/contracts/common.js';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
@@ -15,6 +16,8 @@ export interface AuditInput {
   action: string;
   details: unknown;
   policyVersion: string | null;
+  /** Absent for actors without an OpenID identity: the hash then covers exactly what it always did. */
+  identity?: ActorIdentity;
   occurredAt: Date;
 }
 
@@ -37,9 +40,9 @@ export async function appendAudit(tx: Tx, entries: AuditInput[]): Promise<number
   if (fresh.length === 0) return 0;
   const last = await tx.auditEntry.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
   let prevHash = last?.hash ?? GENESIS_HASH;
-  const rows = fresh.map((e) => {
-    const hash = auditHash(prevHash, e);
-    const row = { ...e, details: (e.details ?? {}) as object, prevHash, hash };
+  const rows = fresh.map(({ identity, ...e }) => {
+    const hash = auditHash(prevHash, { ...e, identity });
+    const row = { ...e, issuer: identity?.issuer ?? null, subject: identity?.subject ?? null, details: (e.details ?? {}) as object, prevHash, hash };
     prevHash = hash;
     return row;
   });
@@ -80,6 +83,7 @@ export async function verifyAuditChain(db: Db, batchSize = 1000): Promise<ChainV
         action: row.action,
         details: row.details,
         policyVersion: row.policyVersion,
+        identity: row.issuer !== null && row.subject !== null ? { issuer: row.issuer, subject: row.subject } : undefined,
         occurredAt: row.occurredAt,
       });
       if (expected !== row.hash) return broken('its content does not match its hash (the entry was edited)');

@@ -103,6 +103,7 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise
         action: e.action,
         details: e.details,
         policyVersion: state.policyVersion,
+        identity: e.identity,
         occurredAt: new Date(e.at),
       })),
     );

@@ -1,5 +1,6 @@
 import express from 'express';
 import { authenticate } from './auth.js';
+import { createOidcAuthenticator } from './oidc.js';
 import { cors, rateLimit, requestId, requireJson, securityHeaders } from './hardening.js';
 import { idempotency } from './idempotency.js';
 import { createApiMetrics } from './metrics.js';
@@ -56,7 +57,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   mountDocs(app, registry);
   const publicRouter = express.Router();
   const privateRouter = express.Router();
-  privateRouter.use(authenticate(deps.db), idempotency(deps.db));
+  privateRouter.use(authenticate(deps.db, createOidcAuthenticator(deps)), idempotency(deps.db));
   registry.mount(publicRouter, privateRouter);
   app.use(publicRouter);
   app.use(privateRouter);

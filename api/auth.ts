@@ -13,12 +13,22 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Bearer-token authentication: resolves the token to a principal and its roles, or answers 401. */
-export function authenticate(db: Db): RequestHandler {
+// header.payload.signature, base64url: an identity provider's access token (govflow's own are `gf_…`).
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/**
+ * Bearer-token authentication: resolves the token to a principal and its roles, or answers 401. With `oidc`
+ * (OIDC_ISSUER_URL set), a JWT is verified against the identity provider instead of the API token table.
+ */
+export function authenticate(db: Db, oidc?: (token: string) => Promise<Actor>): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return next(new GovflowError('Unauthenticated', 'send an API token as `Authorization: Bearer <token>`'));
+    if (oidc && JWT_SHAPE.test(match[1]!)) {
+      res.locals.actor = await oidc(match[1]!);
+      return next();
+    }
     const principal = await findPrincipalByToken(db, match[1]!);
     if (!principal) return next(new GovflowError('Unauthenticated', 'the API token is unknown, revoked or expired'));
     res.locals.actor = { id: principal.id, kind: principal.kind === 'agent' ? 'agent' : 'person', roles: principal.roles };

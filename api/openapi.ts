@@ -66,7 +66,7 @@ export function buildOpenApi(registry: RouteRegistry) {
     security: [{ bearerAuth: [] }],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token issued with `govflow principal create`' } },
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token issued with `govflow principal create`, or an access token from the identity provider when OIDC_ISSUER_URL is set' } },
       schemas: {
         Problem: {
           type: 'object',

@@ -52,6 +52,16 @@ export const configSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(10),
   EMBEDDED_DB_PORT: port.default(54329),
 
+  /** OpenID issuer whose JWT access tokens the API accepts beside its own tokens (exactly the tokens' `iss`). */
+  OIDC_ISSUER_URL: z.url({ error: 'expected the issuer URL, e.g. https://idp.example.com/realms/govflow' }).optional(),
+  OIDC_AUDIENCE: optionalString,
+  /** Claim holding the caller's groups or roles; a dotted path reaches into objects (Keycloak's realm_access.roles). */
+  OIDC_ROLES_CLAIM: z.string().regex(/^[\w:/-]+(\.[\w:/-]+)*$/, 'expected a claim name or a dotted path such as realm_access.roles').default('groups'),
+  OIDC_PRINCIPAL_CLAIM: z.string().min(1).default('preferred_username'),
+  OIDC_ROLE_MAPPING_FILE: optionalString,
+  /** Least time between two JWKS fetches (jose's cooldown); a token with an unknown key triggers a refetch after it. */
+  OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).min(0, 'expected a number of seconds (0 or more)').default(30),
+
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
@@ -90,6 +100,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems: ConstructorParameters<typeof ConfigError>[0] = [];
     if (c.TEMPORAL_TLS_CERT_PATH && !c.TEMPORAL_TLS_KEY_PATH) {
       problems.push({ variable: 'TEMPORAL_TLS_KEY_PATH', expected: 'required when TEMPORAL_TLS_CERT_PATH is set (mTLS needs both)', got: undefined });
+    }
+    if (c.OIDC_ISSUER_URL && !c.OIDC_AUDIENCE) {
+      problems.push({ variable: 'OIDC_AUDIENCE', expected: 'required when OIDC_ISSUER_URL is set (the `aud` of tokens meant for this API)', got: undefined });
+    }
+    if (c.OIDC_ISSUER_URL && !c.OIDC_ROLE_MAPPING_FILE) {
+      problems.push({ variable: 'OIDC_ROLE_MAPPING_FILE', expected: 'required when OIDC_ISSUER_URL is set (which claim values give which govflow roles)', got: undefined });
     }
     if (c.NODE_ENV === 'production' && !c.TEMPORAL_ADDRESS) {
       problems.push({ variable: 'TEMPORAL_ADDRESS', expected: 'required in production (the embedded dev server is for development)', got: undefined });

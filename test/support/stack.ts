@@ -19,9 +19,10 @@ export interface ApiStack {
 /**
  * The whole stack for an API test file: a Temporal dev server, a worker on the test bundle, the test database
  * and the real API on port 0; started before the file's tests and stopped after them. Read the fields inside
- * tests (they are set by the time tests run).
+ * tests (they are set by the time tests run). `apiEnv` adds configuration, read when the API starts (after the
+ * file's earlier `beforeAll` hooks, e.g. one that starts an identity provider).
  */
-export function useApiStack(name: string): ApiStack {
+export function useApiStack(name: string, apiEnv: () => Record<string, string> = () => ({})): ApiStack {
   const stack = { taskQueue: `${name}-${randomUUID()}` } as ApiStack;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -30,7 +31,7 @@ export function useApiStack(name: string): ApiStack {
     stack.db = testDb();
     worker = await testWorker(stack.env, stack.db, stack.taskQueue);
     running = worker.run();
-    stack.api = await startTestApi(stack.env, stack.db, stack.taskQueue);
+    stack.api = await startTestApi(stack.env, stack.db, stack.taskQueue, apiEnv());
   });
   afterAll(async () => {
     await stack.api?.close();

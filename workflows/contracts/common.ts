@@ -18,6 +18,14 @@ export interface Actor {
   id: string;
   kind: 'person' | 'agent';
   roles: string[];
+  /** Set when the caller signed in with an identity provider's token; the audit log records it. */
+  identity?: ActorIdentity;
+}
+
+/** The OpenID issuer and subject behind an actor. */
+export interface ActorIdentity {
+  issuer: string;
+  subject: string;
 }
 
 /** The policy version a process pinned at start; it keeps it for its whole life. */
@@ -35,6 +43,8 @@ export interface ProcessEvent {
   role?: string;
   action: string;
   details: Record<string, unknown>;
+  /** The actor's OpenID identity, when it had one. */
+  identity?: ActorIdentity;
 }
 
 export interface Notice {

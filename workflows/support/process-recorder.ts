@@ -99,6 +99,8 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       role,
       action,
       details,
+      // Only present for identity-provider actors, so other events stay exactly as before (replay, audit hashes).
+      ...(actor !== 'system' && actor.identity ? { identity: actor.identity } : {}),
     };
     this.state.events.push(event);
     this.events.push(event);
