@@ -100,6 +100,8 @@ describe('audit chain', () => {
       Array.from({ length: 20 }, (_, i) =>
         db.$transaction((tx) =>
           appendAudit(tx, [{ eventKey: `${wf}#${i}`, workflowId: wf, actor: 'a', actorKind: 'agent', role: null, action: 'x', details: {}, policyVersion: null, occurredAt: new Date() }]),
+          // Twenty writers queue for a few pooled connections and one lock: this is about order, not latency.
+          { maxWait: 60_000, timeout: 60_000 },
         ),
       ),
     );
