@@ -8,6 +8,7 @@ import {
   pendingRolesOf,
   phaseGate,
   deliverableReviewer,
+  projectTimeline,
   type DeliverableState,
   type PhaseState,
   type RoadmapChild,
@@ -19,7 +20,9 @@ import {
   launchChildUpdate,
   reviewDeliverableUpdate,
   ROADMAP_CHILD_KINDS,
+  closePhaseEarlyUpdate,
   signOffPhaseUpdate,
+  type ClosePhaseEarlyRequest,
   submitDeliverableUpdate,
   type ArchitectureReviewChildInput,
   type LaunchChildRequest,
@@ -111,11 +114,16 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     pendingActors: (s) => [
       ...s.pendingRoles.flatMap((r) => (r === 'engagement_lead' ? [s.engagementLead] : r === 'executive_sponsor' ? [s.sponsor] : [])),
       ...(s.outcome === null ? reviewersOf(s.phases[s.phaseIndex]!) : []),
+      // Signed off and waiting out its minimum: the sponsor may close it early.
+      ...(s.outcome === null && mayCloseEarly(s.phases[s.phaseIndex]!) ? [s.sponsor] : []),
     ],
   });
   const people = { lead: input.engagementLead, sponsor: input.sponsor };
   const selfApproval = input.access?.duties.selfApproval ?? false;
   const reviewerOf = (d: DeliverableState) => deliverableReviewer(d.submissions.at(-1)!, people, selfApproval);
+  function mayCloseEarly(phase: PhaseState): boolean {
+    return (policy.earlyCloseBySponsor ?? false) && phase.status === 'in_progress' && phaseGate(phase).passed && Date.now() < Date.parse(phase.earliestCloseAt!);
+  }
   function reviewersOf(phase: PhaseState): string[] {
     return phase.deliverables.filter((d) => d.status === 'submitted').map(reviewerOf);
   }
@@ -125,6 +133,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     const phase = current();
     state.pendingRoles = isOpen() && phase.status === 'in_progress' ? pendingRolesOf(phase) : [];
     state.slaDueAt = isOpen() ? phase.dueAt : null;
+    state.timeline = projectTimeline(state.phases, Date.now());
     rec.changed();
   };
 
@@ -235,6 +244,27 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         }
         if (req.decision !== 'accept' && req.decision !== 'send_back') refuse('ValidationError', 'decision must be accept or send_back', [{ path: 'decision', message: 'expected accept or send_back' }]);
         if (req.decision === 'send_back' && !req.note?.trim()) refuse('RuleViolation', 'sending a deliverable back must say what to change', [{ path: 'note', message: 'required' }]);
+      },
+    },
+  );
+
+  setHandler(
+    closePhaseEarlyUpdate,
+    (req) => {
+      const phase = current();
+      phase.earlyClose = { by: req.actor.id, justification: req.justification.trim(), at: new Date().toISOString() };
+      rec.event(req.actor, 'phase_closed_early', { phase: phase.key, justification: phase.earlyClose.justification, earliestCloseAt: phase.earliestCloseAt }, 'executive_sponsor');
+      refresh();
+      return state;
+    },
+    {
+      validator: (req: ClosePhaseEarlyRequest) => {
+        const phase = requireOpenPhase();
+        if (!(policy.earlyCloseBySponsor ?? false)) refuse('RuleViolation', 'the policy does not let a phase close before its minimum duration (roadmap.yaml: earlyCloseBySponsor)');
+        if (req.actor.id !== state.sponsor) refuse('Forbidden', `only the sponsor (${state.sponsor}) can close a phase early`);
+        if (!phaseGate(phase).passed) refuse('RuleViolation', `${phase.key} can close early only once every deliverable is accepted and it is signed off`);
+        if (phase.earlyClose) refuse('Conflict', `${phase.key} is already closing`);
+        if (!req.justification?.trim()) refuse('RuleViolation', 'an early close must be justified', [{ path: 'justification', message: 'required' }]);
       },
     },
   );
@@ -451,8 +481,9 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       const now = Date.now();
       if (passed()) {
         if (now >= minAt) return await closePhase(phase);
-        // Done early: the phase still runs its minimum duration.
-        await condition(() => !isOpen(), minAt - now);
+        if (phase.earlyClose) return await closePhase(phase);
+        // Done early: the phase still runs its minimum duration, unless the sponsor closes it first.
+        await condition(() => !isOpen() || phase.earlyClose !== undefined, minAt - now);
         continue;
       }
       if (now < dueMs()) {
@@ -498,7 +529,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     phase.status = 'closed';
     phase.closedAt = new Date().toISOString();
     const days = (Date.parse(phase.closedAt) - Date.parse(phase.startedAt!)) / DAY_MS;
-    rec.event('system', 'phase_closed', { phase: phase.key, days, overran: phase.overruns.length > 0, signOffs: phase.signOffs.map((s) => ({ role: s.role, actor: s.actor })) });
+    rec.event('system', 'phase_closed', { phase: phase.key, days, overran: phase.overruns.length > 0, signOffs: phase.signOffs.map((s) => ({ role: s.role, actor: s.actor })), ...(phase.earlyClose ? { earlyClose: phase.earlyClose } : {}) });
     rec.notify('info', [state.sponsor, state.engagementLead], `"${state.title}": ${phase.key} closed after ${Math.round(days * 10) / 10} days`);
     refresh();
     // Organisational learning after each phase; the last one is covered by the engagement's retrospective.

@@ -4,6 +4,7 @@ import { GovflowError } from '../../domain/errors.js';
 import { roadmapPackageId } from '../../domain/roadmap/engagement.js';
 import { workflowIdFor } from '../../workflows/contracts/common.js';
 import {
+  closePhaseEarlyUpdate,
   launchChildUpdate,
   reviewDeliverableUpdate,
   ROADMAP_ENGAGEMENT_WORKFLOW,
@@ -14,7 +15,7 @@ import {
 import { requirePrincipalWithRole } from '../principal-checks.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
-import { launchChildBody, reviewDeliverableBody, signOffBody, startRoadmapEngagementBody, submitDeliverableBody } from '../schemas/roadmap-engagement.js';
+import { closePhaseEarlyBody, launchChildBody, reviewDeliverableBody, signOffBody, startRoadmapEngagementBody, submitDeliverableBody } from '../schemas/roadmap-engagement.js';
 
 const PATH = '/roadmap-engagements';
 const TAG = 'Roadmap engagements';
@@ -48,6 +49,12 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
       },
     }),
     actions: [
+      {
+        name: 'early-close',
+        summary: 'Close the signed-off phase before its minimum duration, with a justification (the sponsor, where the policy allows it)',
+        body: closePhaseEarlyBody,
+        update: closePhaseEarlyUpdate as never,
+      },
       {
         name: 'deliverables',
         summary: "Submit (or resubmit) one of the current phase's deliverables",

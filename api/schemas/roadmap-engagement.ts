@@ -31,6 +31,10 @@ export const reviewDeliverableBody = z
   })
   .strict();
 
+export const closePhaseEarlyBody = z
+  .object({ justification: text(10_000).describe('Why the phase closes before its minimum duration; on the record') })
+  .strict();
+
 export const signOffBody = z
   .object({
     role: policyKey.describe("The sign-off role you act as (one of the phase's signOffRoles); you must hold it"),

@@ -144,6 +144,7 @@ export const roadmapFile = z
   .object({
     phases: z.array(z.object({ key, duration, activities: keys, deliverables: keys, signOffRoles: keys }).strict()),
     escalation,
+    earlyCloseBySponsor: z.boolean().default(false),
   })
   .strict();
 

@@ -119,6 +119,8 @@ export interface RoadmapPhasePolicy {
 export interface RoadmapPolicy {
   phases: RoadmapPhasePolicy[];
   escalation: EscalationPolicy;
+  /** Whether the sponsor may close a signed-off phase before its minimum duration, with a justification. */
+  earlyCloseBySponsor?: boolean;
 }
 
 export interface InnovationPolicy {

@@ -4,6 +4,8 @@
  * workflow, the activity that stores the package and the tests share it.
  */
 
+import { DAY_MS } from '../engines/calendar.js';
+
 /** Child processes are launched from the strategy phase on (the framework's phase 2), i.e. the second phase. */
 export const CHILDREN_FROM_PHASE_INDEX = 1;
 
@@ -69,6 +71,8 @@ export interface PhaseState {
   overruns: string[];
   /** The phase's retrospective (every phase but the last: the engagement's own retrospective covers that). */
   retrospectiveWorkflowId?: string;
+  /** The sponsor closed the signed-off phase before its minimum duration (where the policy allows it). */
+  earlyClose?: { by: string; justification: string; at: string };
 }
 
 export type RoadmapChildKind = 'architecture_review' | 'technology_proposal_evaluation' | 'strategic_initiative_evaluation';
@@ -132,6 +136,54 @@ export function pendingRolesOf(phase: PhaseState): string[] {
   return gate.pendingSignOffRoles;
 }
 
+/** A phase's window: when it started or may start, and the earliest and latest it may close (null: open-ended). */
+export interface PhaseWindow {
+  phase: string;
+  status: PhaseState['status'];
+  start: { earliest: string; latest: string | null };
+  end: { earliest: string; latest: string | null };
+  /** A phase whose gate has passed closes on this date (it waits for its minimum duration). */
+  closesOn: string | null;
+}
+
+export interface Timeline {
+  phases: PhaseWindow[];
+  /** When the engagement can end at the earliest, and at the latest without an overrun (null: open-ended). */
+  projectedEnd: { earliest: string; latest: string | null };
+}
+
+/**
+ * Every phase's window and the engagement's projected end, as of `now`: closed phases as they happened, the current
+ * one from its start, minimum and due date (or its close date once signed off), later ones one after another from
+ * there by their policy durations. Recomputed on every change, so an early close, an extension or an overrun
+ * moves every later date.
+ */
+export function projectTimeline(phases: PhaseState[], now: number): Timeline {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  let earliest = now;
+  let latest: number | null = now;
+  const windows = phases.map((p): PhaseWindow => {
+    if (p.status === 'closed') {
+      const closed = Date.parse(p.closedAt!);
+      earliest = latest = closed;
+      return { phase: p.key, status: p.status, start: { earliest: p.startedAt!, latest: p.startedAt! }, end: { earliest: p.closedAt!, latest: p.closedAt! }, closesOn: null };
+    }
+    if (p.status === 'in_progress') {
+      const started = p.startedAt!;
+      const minEnd = Math.max(now, Date.parse(p.earliestCloseAt!));
+      const closesOn = phaseGate(p).passed ? minEnd : null;
+      earliest = closesOn ?? minEnd;
+      latest = closesOn ?? (p.dueAt ? Math.max(now, Date.parse(p.dueAt)) : null);
+      return { phase: p.key, status: p.status, start: { earliest: started, latest: started }, end: { earliest: iso(earliest), latest: latest === null ? null : iso(latest) }, closesOn: closesOn === null ? null : iso(closesOn) };
+    }
+    const start = { earliest: iso(earliest), latest: latest === null ? null : iso(latest) };
+    earliest += p.minDays * DAY_MS;
+    latest = latest === null || p.maxDays === null ? null : latest + (p.maxDays + p.extensionDays) * DAY_MS;
+    return { phase: p.key, status: p.status, start, end: { earliest: iso(earliest), latest: latest === null ? null : iso(latest) }, closesOn: null };
+  });
+  return { phases: windows, projectedEnd: { earliest: iso(earliest), latest: latest === null ? null : iso(latest) } };
+}
+
 export interface EngagementSummary {
   title: string;
   outcome: string | null;
@@ -149,7 +201,7 @@ export function describeEngagement(s: EngagementSummary): string {
   const gate = phaseGate(phase);
   const parts = [`${phase.key}: ${gate.accepted}/${gate.total} deliverables accepted`];
   if (gate.awaitingReview.length) parts.push(`${gate.awaitingReview.length} awaiting review`);
-  if (gate.allAccepted) parts.push(gate.pendingSignOffRoles.length ? `sign-off pending from ${gate.pendingSignOffRoles.join(', ')}` : 'signed off');
+  if (gate.allAccepted) parts.push(gate.pendingSignOffRoles.length ? `sign-off pending from ${gate.pendingSignOffRoles.join(', ')}` : `signed off, closes on ${phase.earliestCloseAt?.slice(0, 10)}`);
   if (phase.earliestCloseAt) parts.push(`earliest close ${phase.earliestCloseAt.slice(0, 10)}`);
   if (phase.dueAt) parts.push(phase.overdue ? `OVERRUN since ${phase.overruns.at(-1)?.slice(0, 10)} (due ${phase.dueAt.slice(0, 10)})` : `overrun on ${phase.dueAt.slice(0, 10)}`);
   return `**${s.title}** — ${parts.join('; ')}${children}`;

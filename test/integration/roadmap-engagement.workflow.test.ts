@@ -6,7 +6,7 @@ import type { RoadmapPackage } from '../../domain/roadmap/engagement.js';
 import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
 import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput, type RoadmapEngagementState } from '../../workflows/contracts/roadmap-engagement.js';
+import { closePhaseEarlyUpdate, launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput, type RoadmapEngagementState } from '../../workflows/contracts/roadmap-engagement.js';
 import { person, requester } from '../support/actors.js';
 import { useWorkflowStack } from '../support/stack.js';
 import { refusal } from '../support/updates.js';
@@ -54,6 +54,15 @@ async function start(policy: RoadmapPolicy = stack.policySet.roadmap): Promise<H
 }
 
 const state = async (h: Handle) => (await h.query(stateQuery)) as RoadmapEngagementState;
+/** The state once the workflow's main loop has moved on (a phase closing is not part of the Update's reply). */
+async function waitForState(h: Handle, ready: (s: RoadmapEngagementState) => boolean): Promise<RoadmapEngagementState> {
+  for (let i = 0; i < 100; i++) {
+    const s = await state(h);
+    if (ready(s)) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('the engagement did not reach the expected state');
+}
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 // The requester's team writes the deliverables and the lead reviews them (an author never rules on their own work).
@@ -246,6 +255,42 @@ describe('roadmap engagement', () => {
     expect(withdrawn.outcome).toBe('withdrawn');
     expect(await stack.db.report.count({ where: { id: withdrawn.packageId! } })).toBe(1);
     expect(await stack.db.deliverable.count({ where: { workflowId: early.workflowId } })).toBe(4);
+  });
+
+  it('projects every phase and the end, says a signed-off phase closes on its minimum, and lets the sponsor close it early', async () => {
+    const [p1, p2, p3] = stack.policySet.roadmap.phases;
+    const h = await start();
+    const at = (iso: string | null | undefined) => Date.parse(iso!);
+    const DAY = 86_400_000;
+    const initial = (await state(h)).timeline!;
+    expect(initial.phases.map((p) => p.status)).toEqual(['in_progress', 'pending', 'pending']);
+    // Phases 2 and 3 have windows too: from the earliest and latest end of the phase before, by their durations.
+    expect(at(initial.phases[1]!.end.earliest) - at(initial.phases[0]!.end.earliest)).toBe(p2!.duration.minDays * DAY);
+    expect(at(initial.phases[2]!.end.latest) - at(initial.phases[1]!.end.latest)).toBe(p3!.duration.maxDays! * DAY);
+    expect(initial.projectedEnd).toEqual(initial.phases[2]!.end);
+
+    for (const d of p1!.deliverables) {
+      await submit(h, d);
+      await review(h, d, 'accept');
+    }
+    await signOff(h, lead, 'engagement_lead');
+    const signed = await signOff(h, sponsor, 'executive_sponsor');
+    const window = signed.timeline!.phases[0]!;
+    expect(window.closesOn).toBe(signed.phases[0]!.earliestCloseAt);
+    expect(signed.pendingActors).toContain(sponsor.id);
+    // Signed off on day 0: the latest end of the engagement moves in, as phase 1 can no longer overrun.
+    expect(at(signed.timeline!.projectedEnd.latest)).toBeLessThan(at(initial.projectedEnd.latest));
+
+    expect(await refusal(h.executeUpdate(closePhaseEarlyUpdate, { args: [{ actor: lead, justification: 'done' }] }))).toMatchObject({ type: 'Forbidden' });
+    expect(await refusal(h.executeUpdate(closePhaseEarlyUpdate, { args: [{ actor: sponsor, justification: ' ' }] }))).toMatchObject({ type: 'RuleViolation' });
+    await h.executeUpdate(closePhaseEarlyUpdate, { args: [{ actor: sponsor, justification: 'the board meets next week' }] });
+    const moved = await waitForState(h, (s) => s.stage === p2!.key);
+    expect(moved.phases[0]!.earlyClose).toMatchObject({ by: sponsor.id, justification: 'the board meets next week' });
+    expect(moved.events.find((e) => e.action === 'phase_closed')?.details).toMatchObject({ earlyClose: { by: sponsor.id } });
+    // Closed before its minimum: every later date moves earlier.
+    expect(at(moved.timeline!.projectedEnd.earliest)).toBeLessThan(at(signed.timeline!.projectedEnd.earliest));
+    expect(moved.timeline!.phases[0]!.status).toBe('closed');
+    await h.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'test done' }] });
   });
 
   it('has the sponsor, not the lead, rule on a deliverable the lead submitted', async () => {

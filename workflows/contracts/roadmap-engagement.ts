@@ -1,6 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, RoadmapPolicy } from '../../domain/policy/types.js';
-import type { PhaseState, RoadmapChild, RoadmapChildKind } from '../../domain/roadmap/engagement.js';
+import type { PhaseState, RoadmapChild, RoadmapChildKind, Timeline } from '../../domain/roadmap/engagement.js';
 import type { Actor, ProcessStateBase } from './common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
@@ -61,6 +61,11 @@ export interface ReviewDeliverableRequest {
   note?: string;
 }
 
+export interface ClosePhaseEarlyRequest {
+  actor: Actor;
+  justification: string;
+}
+
 export interface SignOffRequest {
   actor: Actor;
   /** One of the phase's sign-off roles; the actor must hold it. */
@@ -106,9 +111,13 @@ export interface RoadmapEngagementState extends ProcessStateBase {
   packageId: string | null;
   /** The retrospective started when the engagement completed. */
   retrospectiveWorkflowId: string | null;
+  /** Every phase's window and the projected end, recomputed on every change (absent in states recorded before). */
+  timeline?: Timeline;
 }
 
 export const submitDeliverableUpdate = defineUpdate<RoadmapEngagementState, [SubmitDeliverableRequest]>('submitDeliverable');
 export const reviewDeliverableUpdate = defineUpdate<RoadmapEngagementState, [ReviewDeliverableRequest]>('reviewDeliverable');
 export const signOffPhaseUpdate = defineUpdate<RoadmapEngagementState, [SignOffRequest]>('signOffPhase');
+/** The sponsor closes the current, signed-off phase before its minimum duration. */
+export const closePhaseEarlyUpdate = defineUpdate<RoadmapEngagementState, [ClosePhaseEarlyRequest]>('closePhaseEarly');
 export const launchChildUpdate = defineUpdate<RoadmapEngagementState, [LaunchChildRequest]>('launchChild');
