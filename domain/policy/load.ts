@@ -42,16 +42,33 @@ function formatPath(p: readonly PropertyKey[]): string {
  * unreadable or malformed files, schema violations, and the rules that span files.
  */
 export async function loadPolicySet(dir: string): Promise<PolicySet> {
+  return loadPolicyFiles(
+    (name) => readFile(path.join(dir, name), 'utf8').catch(() => undefined),
+    (name) => path.relative(process.cwd(), path.join(dir, name)) || name,
+  );
+}
+
+/**
+ * A policy set from file contents (e.g. a draft sent to `POST /policies/impact`); a file not given is read from
+ * `baseDir`, so a draft may carry only the files it changes.
+ */
+export async function loadPolicySetFromFiles(files: Record<string, string>, baseDir: string): Promise<PolicySet> {
+  const unknown = Object.keys(files).filter((f) => !(f in POLICY_FILES));
+  if (unknown.length) throw new PolicyValidationError(unknown.map((file) => ({ file, path: '', message: `not a policy file (expected one of: ${Object.keys(POLICY_FILES).join(', ')})` })));
+  return loadPolicyFiles(
+    async (name) => files[name] ?? readFile(path.join(baseDir, name), 'utf8').catch(() => undefined),
+    (name) => (name in files ? `draft/${name}` : name),
+  );
+}
+
+async function loadPolicyFiles(read: (name: PolicyFileName) => Promise<string | undefined>, shown: (name: string) => string): Promise<PolicySet> {
   const issues: PolicyIssue[] = [];
-  const shown = (name: string) => path.relative(process.cwd(), path.join(dir, name)) || name;
   const raw: Record<string, unknown> = {};
   const parsed: Partial<Record<PolicyFileName, unknown>> = {};
 
   for (const [name, schema] of Object.entries(POLICY_FILES) as [PolicyFileName, (typeof POLICY_FILES)[PolicyFileName]][]) {
-    let text: string;
-    try {
-      text = await readFile(path.join(dir, name), 'utf8');
-    } catch {
+    const text = await read(name);
+    if (text === undefined) {
       issues.push({ file: shown(name), path: '', message: 'file is missing' });
       continue;
     }

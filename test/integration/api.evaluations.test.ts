@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { aiCompliancePolicyOf, runAiCompliance } from '../../domain/engines/ai-compliance.js';
+import { defaultPolicyDir, loadPolicySetFromFiles } from '../../domain/policy/load.js';
+import { defaultPolicy, euAiActBeforeAmendment } from '../support/policy.js';
 import { useApiStack } from '../support/stack.js';
 
 const stack = useApiStack('evaluations');
@@ -71,10 +76,113 @@ describe('recorded evaluations through the API', () => {
     const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: res.body.workflowId } });
     expect(row.riskTier).toBe('high_risk');
 
+    // Without a date the law is applied as of today, and the date is recorded with the input.
+    const recorded = await stack.db.evaluation.findUniqueOrThrow({ where: { workflowId: res.body.workflowId } });
+    expect((recorded.input as { asOf: string }).asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(res.body.result.asOf).toBe((recorded.input as { asOf: string }).asOf);
+
     const prohibited = { ...input, intake: { ...input.intake, prohibitedPractices: ['social_scoring'] } };
     const res2 = await stack.api.call('POST', '/evaluations/ai-compliance', { token: ethics, body: { businessKey: `AIC-${randomUUID().slice(0, 8)}`, title: 'Social scoring', input: prohibited } });
     expect(res2.status).toBe(201);
     expect(res2.body.outcome).toBe('prohibited');
     expect(res2.body.result.classification.blocked).toBe(true);
+  });
+
+  it('applies the law as of the date asked: an Annex III employment system on 2026-12-01 is bound from 2 December 2027, on 2026-07-01 from 2 August 2026', async () => {
+    const ethics = await stack.api.tokenFor('eli', 'ethics_board_member');
+    const at = async (asOf: string) => {
+      const res = await stack.api.call('POST', '/evaluations/ai-compliance', { token: ethics, body: { businessKey: `AIC-${randomUUID().slice(0, 8)}`, title: 'CV screening', input: { ...cvScreener, asOf } } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.result.obligations.find((o: { key: string }) => o.key === 'annex_iii_high_risk');
+    };
+    expect(await at('2026-12-01')).toMatchObject({
+      status: 'upcoming',
+      appliesFrom: '2027-12-02',
+      source: 'Art. 113, third para, point (c), as amended by Art. 1(40)(b)',
+      act: { id: 'reg_2026_1744', citation: 'OJ L, 2026/1744, 24.7.2026' },
+    });
+    expect(await at('2026-07-01')).toMatchObject({ appliesFrom: '2026-08-02', act: { id: 'reg_2024_1689' } });
+  });
+});
+
+const cvScreener = {
+  system: 'CV screening assistant',
+  assessmentDate: '2026-06-15',
+  intake: { annexIIIAreas: ['4'], annexISafetyComponent: false, interactsWithNaturalPersons: true, generatesSyntheticContent: false, emotionRecognitionOrBiometricCategorisation: false },
+  evidence: [],
+  owners: { default: 'hr-systems@example.com' },
+};
+
+describe('policy impact replay (POST /policies/impact)', () => {
+  let chair: string;
+  beforeAll(async () => {
+    chair = await stack.api.tokenFor('chair', 'committee_chair');
+  });
+  const shipped = (file: string) => readFileSync(path.join(defaultPolicyDir(), file), 'utf8');
+
+  it('lists the deadlines the amended catalogue moves for evaluations recorded under the original one, and changes nothing', async () => {
+    // An evaluation as a govflow on the original catalogue recorded it.
+    const original = await loadPolicySetFromFiles({ 'catalogues/eu-ai-act.yaml': euAiActBeforeAmendment() }, defaultPolicyDir());
+    const input = { ...cvScreener, asOf: '2026-12-01' };
+    const result = runAiCompliance(input, aiCompliancePolicyOf(original));
+    expect(result.obligations.find((o) => o.key === 'annex_iii_high_risk')).toMatchObject({ status: 'applies', appliesFrom: '2026-08-02' });
+    const workflowId = `ai-compliance-assessment/IMPACT-${randomUUID().slice(0, 8)}`;
+    await stack.db.evaluation.create({ data: { id: workflowId, workflowId, engine: 'ai_compliance', subject: 'CV screening', input, result: result as object, policyVersion: original.version.id } });
+    const counts = async () => [await stack.db.evaluation.count(), await stack.db.process.count(), await stack.db.notification.count(), await stack.db.policySnapshot.count()];
+    const before = await counts();
+
+    const res = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'catalogues/eu-ai-act.yaml': shipped('catalogues/eu-ai-act.yaml') }, asOf: '2026-12-01' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.draftVersion).toBe((await defaultPolicy()).version.id);
+    const entry = res.body.evaluations.find((e: { workflowId: string }) => e.workflowId === workflowId);
+    expect(entry).toMatchObject({ what: 'ai_compliance', owners: ['hr-systems@example.com'], policyVersion: original.version.id });
+    expect(entry.changes).toContainEqual({
+      kind: 'obligation_date',
+      subject: 'annex_iii_high_risk',
+      before: '2026-08-02',
+      after: '2027-12-02',
+      detail: expect.stringContaining('OJ L, 2026/1744, 24.7.2026'),
+      flagged: true,
+    });
+    expect(res.body.flagged).toBeGreaterThan(0);
+    expect(await counts()).toEqual(before);
+    expect((await stack.db.evaluation.findUniqueOrThrow({ where: { workflowId } })).result).toEqual(result);
+  });
+
+  it('re-tallies recorded ballots and moves the SLA of an open review under a draft voting rule and escalation', async () => {
+    const policy = await defaultPolicy();
+    const workflowId = `ethical-review/IMPACT-${randomUUID().slice(0, 8)}`;
+    const slaDueAt = new Date('2026-12-20T10:00:00Z');
+    const ballots = ['approve', 'approve', 'reject', 'abstain'].map((ballot, i) => ({ actor: `m${i}`, ballot, isChair: false }));
+    await stack.db.process.create({
+      data: { workflowId, kind: 'ethical_review', businessKey: workflowId.split('/')[1]!, title: 'Chatbot', requester: 'rita', stage: 'board_review', policyVersion: policy.version.id, pendingRoles: [], slaDueAt, state: { members: 4, ballots } },
+    });
+    const governance = shipped('ai-governance.yaml');
+    // The board's block is the second with these settings: 0.5 → 0.7 majority, 30 → 40 days to the SLA breach.
+    const draft = governance.replace(/(ethicalReviewBoard:[\s\S]*?majority: )0\.5/, '$10.7').replace(/(ethicalReviewBoard:[\s\S]*?slaBreachAfterDays: )30/, '$140');
+    expect(draft).not.toBe(governance);
+
+    const res = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'ai-governance.yaml': draft } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const entry = res.body.processes.find((p: { workflowId: string }) => p.workflowId === workflowId);
+    expect(entry.owners).toEqual(['rita']);
+    expect(entry.changes.map((c: { kind: string; subject: string; before: unknown; after: unknown }) => [c.kind, c.subject, c.before, c.after])).toEqual([
+      ['timer', 'escalation.slaBreachAfterDays', '2026-12-20T10:00:00.000Z', '2026-12-30T10:00:00.000Z'],
+      ['review_rule', 'voting.majority', 0.5, 0.7],
+      // 2 of 3 decisive ballots exceed a half, not 0.7.
+      ['review_outcome', 'tally.result', 'approved', 'rejected'],
+    ]);
+  });
+
+  it('refuses an invalid draft with the file and field, and callers outside the committee', async () => {
+    const broken = shipped('catalogues/eu-ai-act.yaml').replace("from: 2027-12-02, act: reg_2026_1744", 'from: 2027-13-02, act: reg_2026_1744');
+    const res = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'catalogues/eu-ai-act.yaml': broken, 'notes.yaml': '' } } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'files.notes.yaml', message: expect.stringContaining('not a policy file') }]);
+    const res2 = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'catalogues/eu-ai-act.yaml': broken } } });
+    expect(res2.status).toBe(422);
+    expect(res2.body.errors[0]).toEqual({ path: 'files.catalogues/eu-ai-act.yaml: obligations[3].schedule[1].from', message: 'expected a date such as 2025-02-02' });
+    const requester = await stack.api.tokenFor('rita', 'requester');
+    expect((await stack.api.call('POST', '/policies/impact', { token: requester, body: { files: {} } })).status).toBe(403);
   });
 });
