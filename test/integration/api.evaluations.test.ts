@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aiCompliancePolicyOf, runAiCompliance } from '../../domain/engines/ai-compliance.js';
-import { defaultPolicyDir, loadPolicySetFromFiles } from '../../domain/policy/load.js';
-import { defaultPolicy, euAiActBeforeAmendment } from '../support/policy.js';
+import { defaultPolicyDir } from '../../domain/policy/load.js';
+import { defaultPolicy, recordUnderOriginalCatalogue } from '../support/policy.js';
 import { useApiStack } from '../support/stack.js';
 
 const stack = useApiStack('evaluations');
@@ -121,13 +120,8 @@ describe('policy impact replay (POST /policies/impact)', () => {
   const shipped = (file: string) => readFileSync(path.join(defaultPolicyDir(), file), 'utf8');
 
   it('lists the deadlines the amended catalogue moves for evaluations recorded under the original one, and changes nothing', async () => {
-    // An evaluation as a govflow on the original catalogue recorded it.
-    const original = await loadPolicySetFromFiles({ 'catalogues/eu-ai-act.yaml': euAiActBeforeAmendment() }, defaultPolicyDir());
-    const input = { ...cvScreener, asOf: '2026-12-01' };
-    const result = runAiCompliance(input, aiCompliancePolicyOf(original));
+    const { workflowId, result, policyVersion } = await recordUnderOriginalCatalogue(stack.db);
     expect(result.obligations.find((o) => o.key === 'annex_iii_high_risk')).toMatchObject({ status: 'applies', appliesFrom: '2026-08-02' });
-    const workflowId = `ai-compliance-assessment/IMPACT-${randomUUID().slice(0, 8)}`;
-    await stack.db.evaluation.create({ data: { id: workflowId, workflowId, engine: 'ai_compliance', subject: 'CV screening', input, result: result as object, policyVersion: original.version.id } });
     const counts = async () => [await stack.db.evaluation.count(), await stack.db.process.count(), await stack.db.notification.count(), await stack.db.policySnapshot.count()];
     const before = await counts();
 
@@ -135,7 +129,7 @@ describe('policy impact replay (POST /policies/impact)', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.draftVersion).toBe((await defaultPolicy()).version.id);
     const entry = res.body.evaluations.find((e: { workflowId: string }) => e.workflowId === workflowId);
-    expect(entry).toMatchObject({ what: 'ai_compliance', owners: ['hr-systems@example.com'], policyVersion: original.version.id });
+    expect(entry).toMatchObject({ what: 'ai_compliance', owners: ['hr-systems@example.com'], policyVersion });
     expect(entry.changes).toContainEqual({
       kind: 'obligation_date',
       subject: 'annex_iii_high_risk',
