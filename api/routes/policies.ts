@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { GovflowError } from '../../domain/errors.js';
-import { policyImpact } from '../../domain/policy/impact.js';
 import { defaultPolicyDir, loadPolicySetFromFiles, PolicyValidationError } from '../../domain/policy/load.js';
 import type { PolicySet } from '../../domain/policy/types.js';
+import { impactOnRecord } from '../policy-impact.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 
@@ -56,16 +56,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
         if (!(err instanceof PolicyValidationError)) throw err;
         throw new GovflowError('PolicyError', 'the draft policy set is invalid', err.issues.map((i) => ({ path: `files.${i.file.replace(/^draft\//, '')}${i.path ? `: ${i.path}` : ''}`, message: i.message })));
       }
-      const [evaluations, processes] = await Promise.all([
-        db.evaluation.findMany({ orderBy: { createdAt: 'asc' } }),
-        db.process.findMany({ select: { workflowId: true, kind: true, title: true, requester: true, policyVersion: true, outcome: true, slaDueAt: true, state: true }, orderBy: { createdAt: 'asc' } }),
-      ]);
-      const pinned = new Map<string, PolicySet>();
-      for (const id of new Set(processes.map((p) => p.policyVersion))) {
-        const set = await policies.get(id);
-        if (set) pinned.set(id, set);
-      }
-      return policyImpact(draft, { evaluations, processes }, (id) => pinned.get(id), body.asOf ?? new Date().toISOString().slice(0, 10));
+      return impactOnRecord(db, policies, draft, body.asOf ?? new Date().toISOString().slice(0, 10));
     },
   });
 }

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { notifyObligationChanges } from '../../api/policy-impact.js';
+import { PolicyRegistry } from '../../api/policy-registry.js';
 import { defaultPolicyDir } from '../../domain/policy/load.js';
+import { createLogger } from '../../platform/logger.js';
 import { defaultPolicy, recordUnderOriginalCatalogue } from '../support/policy.js';
 import { useApiStack } from '../support/stack.js';
 
@@ -178,5 +181,19 @@ describe('policy impact replay (POST /policies/impact)', () => {
     expect(res2.body.errors[0]).toEqual({ path: 'files.catalogues/eu-ai-act.yaml: obligations[3].schedule[1].from', message: 'expected a date such as 2025-02-02' });
     const requester = await stack.api.tokenFor('rita', 'requester');
     expect((await stack.api.call('POST', '/policies/impact', { token: requester, body: { files: {} } })).status).toBe(403);
+  });
+
+  it('tells the owners of a recorded system, once, when the current catalogue moves its obligations', async () => {
+    const { workflowId, policyVersion } = await recordUnderOriginalCatalogue(stack.db, 'Notified screener');
+    await stack.db.process.create({
+      data: { workflowId, kind: 'ai_compliance_assessment', businessKey: workflowId.split('/')[1]!, title: 'Notified screener', requester: 'rita', stage: 'closed', outcome: 'non_compliant', policyVersion, pendingRoles: [], state: {} },
+    });
+    const policies = new PolicyRegistry(stack.db, await defaultPolicy());
+    expect(await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'))).toBeGreaterThan(0);
+    const [notice] = await stack.db.notification.findMany({ where: { workflowId } });
+    expect(notice).toMatchObject({ kind: 'info', recipients: ['hr-systems@example.com', 'rita'], eventKey: `policy:${policies.current.version.id}:eu-ai-act:2026.1`, deliveredAt: expect.any(Date) });
+    expect(notice!.message).toContain('applies from 2027-12-02 instead of 2026-08-02');
+    await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
+    expect(await stack.db.notification.count({ where: { workflowId } })).toBe(1);
   });
 });
