@@ -50,7 +50,7 @@ export type ChangeKind =
   | 'timer';
 
 /** Changes that fail a policy CI run and need the committee's attention; the others are reported only. */
-export const FLAGGED: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
+const FLAGGED: ReadonlySet<ChangeKind> = new Set<ChangeKind>([
   'tier',
   'outcome',
   'recommendation',
@@ -152,9 +152,9 @@ function ownersOf(input: unknown): string[] {
   return [...new Set(all)];
 }
 
-/** The escalation timings and the voting rule of a process kind, where the kind has them. */
-const RULES: Record<string, { escalation: (p: PolicySet) => EscalationPolicy; voting?: (p: PolicySet) => VotingRule }> = {
-  architecture_review: { escalation: (p) => p.architectureReview.escalation },
+/** The escalation timings, the voting rule and the other decision rules of a process kind, where the kind has them. */
+const RULES: Record<string, { escalation: (p: PolicySet) => EscalationPolicy; voting?: (p: PolicySet) => VotingRule; decision?: (p: PolicySet) => Record<string, unknown> }> = {
+  architecture_review: { escalation: (p) => p.architectureReview.escalation, decision: (p) => ({ ...p.architectureReview.outcome }) },
   ethical_review: { escalation: (p) => p.aiGovernance.ethicalReviewBoard.escalation, voting: (p) => p.aiGovernance.ethicalReviewBoard.voting },
   committee_approval: { escalation: (p) => p.aiGovernance.committee.escalation, voting: (p) => p.aiGovernance.committee.voting },
   roadmap_engagement: { escalation: (p) => p.roadmap.escalation },
@@ -171,6 +171,12 @@ function processImpact(draft: PolicySet, p: RecordedProcess, pinned: PolicySet |
       const delta = is[field] - was[field];
       const moved = field === 'slaBreachAfterDays' && p.slaDueAt ? { before: p.slaDueAt.toISOString(), after: new Date(p.slaDueAt.getTime() + delta * DAY_MS).toISOString() } : { before: was[field], after: is[field] };
       changes.push(change('timer', `escalation.${field}`, moved.before, moved.after, `${field}: ${was[field]} → ${is[field]} days (${delta > 0 ? 'later' : 'earlier'} by ${Math.abs(delta)})`));
+    }
+  }
+  if (rules.decision) {
+    const [was, is] = [rules.decision(pinned), rules.decision(draft)];
+    for (const [f, v] of Object.entries(is)) {
+      if (JSON.stringify(was[f]) !== JSON.stringify(v)) changes.push(change('review_rule', `outcome.${f}`, was[f] ?? null, v, `decision rule ${f}: ${JSON.stringify(was[f])} → ${JSON.stringify(v)}`));
     }
   }
   if (rules.voting) {
