@@ -125,8 +125,11 @@ describe('policy impact replay (POST /policies/impact)', () => {
   it('lists the deadlines the amended catalogue moves for evaluations recorded under the original one, and changes nothing', async () => {
     const { workflowId, result, policyVersion } = await recordUnderOriginalCatalogue(stack.db);
     expect(result.obligations.find((o) => o.key === 'annex_iii_high_risk')).toMatchObject({ status: 'applies', appliesFrom: '2026-08-02' });
-    const counts = async () => [await stack.db.evaluation.count(), await stack.db.process.count(), await stack.db.notification.count(), await stack.db.policySnapshot.count()];
+    // Other tests write to the same database meanwhile: count what the replay could have written for this system.
+    const where = { workflowId };
+    const counts = async () => [await stack.db.evaluation.count({ where }), await stack.db.process.count({ where }), await stack.db.notification.count({ where }), await stack.db.auditEntry.count({ where })];
     const before = await counts();
+    expect(before).toEqual([1, 0, 0, 0]);
 
     const res = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'catalogues/eu-ai-act.yaml': shipped('catalogues/eu-ai-act.yaml') }, asOf: '2026-12-01' } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

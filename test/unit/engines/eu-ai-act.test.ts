@@ -179,7 +179,7 @@ describe('Art. 6(3): an Annex III system that poses no significant risk', () => 
     const r = assess('2026-12-01', { annexIIIAreas: ['4'], derogation });
     expect(r.classification).toMatchObject({ tier: 'minimal', derogation: { claimed: true, effective: true, conditions: ['Art. 6(3)(a)'] } });
     expect(obligation(r, 'annex_iii_high_risk')).toBeUndefined();
-    expect(obligation(r, 'non_high_risk_assessment_documented')).toMatchObject({ roles: ['provider'], appliesFrom: '2027-12-02', articles: ['Art. 6', 'Art. 49'] });
+    expect(obligation(r, 'non_high_risk_assessment_documented')).toMatchObject({ roles: ['provider'], appliesFrom: '2027-12-02', articles: ['Art. 6'] });
   });
 
   it('never when the system profiles natural persons', () => {
