@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { GovflowError } from '../domain/errors.js';
-import { runEngine, type EngineName } from '../domain/engines/registry.js';
+import { runEngine, withAsOf, type EngineName } from '../domain/engines/registry.js';
 import type { Db } from '../platform/database.js';
 
 export interface EvaluationRequest {
@@ -19,8 +19,10 @@ export interface EvaluationRequest {
  */
 export async function runRecordedEvaluation(db: Db, req: EvaluationRequest): Promise<unknown> {
   let result: unknown;
+  // The pure engine never reads the clock: today's date arrives here, and is recorded with the input.
+  const input = withAsOf(req.engine, req.input, new Date().toISOString().slice(0, 10));
   try {
-    result = runEngine(req.engine, req.input, req.policy);
+    result = runEngine(req.engine, input, req.policy);
   } catch (err) {
     if (err instanceof GovflowError) throw ApplicationFailure.nonRetryable(err.message, err.code, err.fields);
     throw err;
@@ -32,7 +34,7 @@ export async function runRecordedEvaluation(db: Db, req: EvaluationRequest): Pro
       workflowId: req.workflowId,
       engine: req.engine,
       subject: req.subject,
-      input: req.input as object,
+      input: input as object,
       result: result as object,
       policyVersion: req.policyVersion,
     },

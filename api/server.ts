@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.js';
 import { issueToken } from '../platform/principals.js';
 import { StartupError } from '../platform/runtime.js';
 import { createApp } from './app.js';
+import { notifyObligationChanges } from './policy-impact.js';
 import { PolicyRegistry } from './policy-registry.js';
 
 export interface RunningApi {
@@ -24,7 +25,12 @@ export async function startApi(config: Config, db: Db, temporal: Client, log: Lo
   if (config.GOVFLOW_BOOTSTRAP_TOKEN) {
     await issueToken(db, { id: 'admin', name: 'Bootstrap administrator', roles: ['admin'] }, 'bootstrap', config.GOVFLOW_BOOTSTRAP_TOKEN);
   }
-  const { app } = createApp({ config, db, temporal, policies: new PolicyRegistry(db, policySet), log });
+  const policies = new PolicyRegistry(db, policySet);
+  const { app } = createApp({ config, db, temporal, policies, log });
+  // Owners hear of obligations the current policy dates or scopes differently; the API does not wait for it.
+  void notifyObligationChanges(db, policies, config.NOTIFICATION_WEBHOOK_URL, new Date().toISOString().slice(0, 10), log)
+    .then((count) => count && log.info({ count, policyVersion: policySet.version.id }, 'policy change notifications recorded'))
+    .catch((err: unknown) => log.error({ err }, 'policy change notifications failed'));
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

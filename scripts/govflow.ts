@@ -3,9 +3,10 @@
  *   GOVFLOW_URL   API base URL (default http://127.0.0.1:3000)
  *   GOVFLOW_TOKEN bearer token (default: the local admin token in $DATA_DIR/admin-token written by `npm start`)
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { POLICY_FILES } from '../domain/policy/schema.js';
 
 const USAGE = `usage: npm run govflow -- <command>
   principal create <id> --roles r1,r2 [--name "Full Name"] [--kind person|agent]   create a principal (roles: govflow roles); prints it with its token
@@ -19,7 +20,9 @@ const USAGE = `usage: npm run govflow -- <command>
   show <process-path> <key>                                                       full state of a process
   vote architecture-reviews <key> --role R (--approve-all | --rulings c1=v,c2=v) [--justification T] [--conditions "a;b"]
   act <process-path> <key> <action> --file body.json                              any other action (resubmit, withdraw, delegate, ...)
-  audit verify | audit export                                                     check the hash chain | JSON Lines to stdout`;
+  audit verify | audit export                                                     check the hash chain | JSON Lines to stdout
+  policy impact --dir <draft> [--as-of YYYY-MM-DD]                                what the draft policy folder would change in the record;
+                                                                                  exits 1 when a flagged change appears (for a policy repository's CI)`;
 
 const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 
@@ -70,6 +73,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     roles: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, label: { type: 'string' }, file: { type: 'string' },
+    dir: { type: 'string' }, 'as-of': { type: 'string' },
     'print-token': { type: 'boolean' }, role: { type: 'string' }, rulings: { type: 'string' }, 'approve-all': { type: 'boolean' }, justification: { type: 'string' }, conditions: { type: 'string' },
   },
 });
@@ -137,6 +141,15 @@ switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit
   case 'audit export':
     print(await call('GET', '/audit/export'));
     break;
+  case 'policy': {
+    if (sub !== 'impact' || !values.dir) fail(USAGE);
+    const dir = values.dir;
+    const files = Object.fromEntries(Object.keys(POLICY_FILES).filter((f) => existsSync(path.join(dir, f))).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+    const report = (await call('POST', '/policies/impact', { files, ...(values['as-of'] ? { asOf: values['as-of'] } : {}) })) as { flagged: number };
+    print(report);
+    if (report.flagged > 0) process.exitCode = 1;
+    break;
+  }
   default:
     fail(USAGE);
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
 import { stateQuery, withdrawUpdate, type WithdrawRequest } from './contracts/common.js';
@@ -21,7 +21,7 @@ const FINDINGS: Finding[] = ['satisfactory', 'concerns', 'unsatisfactory'];
 /**
  * The AI ethical review board. The compliance engine first classifies the system under the EU AI Act (a
  * prohibited practice stops the process there) and lists its gaps; the board then rules on the policy's
- * review items (a fundamental-rights impact assessment only for high-risk systems) and decides by the
+ * review items (a fundamental-rights impact assessment only where Art. 27 binds the deployer) and decides by the
  * policy's quorum and majority. When the policy says so, an approval goes on to the governance committee.
  */
 export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalReviewState> {
@@ -169,7 +169,12 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     if (c.blocked) {
       close('prohibited', `prohibited AI practice under the EU AI Act (${c.articles.join(', ')}): ${c.reasons.join('; ')}`);
     } else {
-      state.reviewItems = policy.reviewItems.filter((i) => !i.highRiskOnly || c.tier === 'high_risk').map((i) => i.key);
+      // An item tied to an EU AI Act obligation (the FRIA, Art. 27) applies only when that obligation binds this
+      // system; before the patch every high-risk system got it, and processes recorded then keep that rule.
+      const byObligation = patched('review-items-by-obligation');
+      const applies = (i: (typeof policy.reviewItems)[number]) =>
+        (!i.highRiskOnly || c.tier === 'high_risk') && (!byObligation || !i.obligation || (result.obligations ?? []).some((o) => o.key === i.obligation));
+      state.reviewItems = policy.reviewItems.filter(applies).map((i) => i.key);
     }
   }
 

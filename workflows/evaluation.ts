@@ -1,16 +1,11 @@
 import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
-import type { DecisionMatrixResult } from '../domain/engines/decision-matrix.js';
-import type { PerformanceAssessmentResult } from '../domain/engines/performance-assessment.js';
+import { outcomeOf } from '../domain/engines/outcome.js';
 import type { EngineName } from '../domain/engines/registry.js';
-import type { StrategicInitiativeResult } from '../domain/engines/strategic-initiative.js';
-import type { TechnologyProposalResult } from '../domain/engines/technology-proposal.js';
 import { stateQuery } from './contracts/common.js';
 import { EVALUATIONS, type EvaluationInput, type EvaluationState } from './contracts/evaluation.js';
 import { ProcessRecorder } from './support/process-recorder.js';
-
-type EngineResult = DecisionMatrixResult | TechnologyProposalResult | StrategicInitiativeResult | PerformanceAssessmentResult | AiComplianceResult;
 
 const { runEvaluation } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -58,23 +53,6 @@ async function evaluate(engine: EngineName, input: EvaluationInput): Promise<Eva
   if (engine === 'ai_compliance') state.riskTier = (state.result as AiComplianceResult).classification.tier;
   await rec.close();
   return state;
-}
-
-/** The engine's headline verdict, for search attributes and listings. */
-function outcomeOf(result: unknown): string {
-  const r = result as EngineResult;
-  switch (r.engine) {
-    case 'decision_matrix':
-      return r.recommendation.status;
-    case 'technology_proposal':
-      return r.decision;
-    case 'strategic_initiative':
-      return r.recommendation;
-    case 'performance_assessment':
-      return r.careerGuidance.track;
-    case 'ai_compliance':
-      return r.classification.blocked ? 'prohibited' : r.overall.status;
-  }
 }
 
 export const technicalDecisionEvaluation = (input: EvaluationInput) => evaluate('technical_decision', input);

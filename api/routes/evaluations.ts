@@ -6,7 +6,7 @@ import {
   strategicInitiativeInputSchema,
   technologyProposalInputSchema,
 } from '../../domain/engines/inputs.js';
-import { ENGINES, runEngine, type EngineName } from '../../domain/engines/registry.js';
+import { ENGINES, runEngine, withAsOf, type EngineName } from '../../domain/engines/registry.js';
 import { EVALUATIONS, type EvaluationInput } from '../../workflows/contracts/evaluation.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
@@ -37,7 +37,7 @@ export function registerEvaluationRoutes(registry: RouteRegistry, deps: ApiDeps)
         const policy = ENGINES[engine].policyOf(policySet);
         // A dry run refuses input the engine would refuse (e.g. a score off the policy's scale) with a 400,
         // before a durable process is started for it.
-        runEngine(engine, body.input, policy);
+        runEngine(engine, withAsOf(engine, body.input, new Date().toISOString().slice(0, 10)), policy);
         return { businessKey: body.businessKey, title: body.title, requester: actor, policyVersion: policySet.version.id, policy, input: body.input };
       },
     });

@@ -1,9 +1,25 @@
+import { z } from 'zod';
 import { GovflowError } from '../../domain/errors.js';
 import { accessFor, PERMISSION_SCOPES } from '../../domain/policy/access.js';
+import { defaultPolicyDir, loadPolicySetFromFiles, PolicyValidationError } from '../../domain/policy/load.js';
+import type { PolicySet } from '../../domain/policy/types.js';
+import { impactOnRecord } from '../policy-impact.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 
-export function registerPolicyRoutes(registry: RouteRegistry, { policies }: ApiDeps): void {
+const impactBody = z
+  .object({
+    files: z
+      .record(z.string(), z.string())
+      .describe('The draft: policy file contents by path (e.g. "catalogues/eu-ai-act.yaml"); files not given are the server\'s current ones'),
+    asOf: z.iso.date({ error: 'expected a calendar date YYYY-MM-DD' }).optional().describe('Date the draft\'s law is applied as of (default today)'),
+  })
+  .strict();
+
+/** Who may see what a policy change would do to the record (it reads every evaluation and process). */
+const IMPACT_ROLES = ['committee_chair', 'committee_member', 'chief_technology_officer'];
+
+export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, config }: ApiDeps): void {
   registry.add({
     method: 'get',
     path: '/policies',
@@ -41,6 +57,25 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies }: ApiD
       const set = await policies.get(params.version!);
       if (!set) throw new GovflowError('NotFound', `no policy version ${params.version}`);
       return set;
+    },
+  });
+
+  registry.add({
+    method: 'post',
+    path: '/policies/impact',
+    summary: 'What a draft policy set would change: every stored evaluation and review re-run under it (changes nothing)',
+    tag: 'Policies',
+    roles: IMPACT_ROLES,
+    body: impactBody,
+    handler: async ({ body }) => {
+      let draft: PolicySet;
+      try {
+        draft = await loadPolicySetFromFiles(body.files, config.POLICY_DIR ?? defaultPolicyDir());
+      } catch (err) {
+        if (!(err instanceof PolicyValidationError)) throw err;
+        throw new GovflowError('PolicyError', 'the draft policy set is invalid', err.issues.map((i) => ({ path: `files.${i.file.replace(/^draft\//, '')}${i.path ? `: ${i.path}` : ''}`, message: i.message })));
+      }
+      return impactOnRecord(db, policies, draft, body.asOf ?? new Date().toISOString().slice(0, 10));
     },
   });
 }

@@ -6,6 +6,7 @@
  * Pure: safe to import from workflow code.
  */
 import type {
+  ObligationScope,
   ComplianceChecklistItem,
   ComplianceChecklistPolicy,
   ComplianceMonitoringPolicy,
@@ -16,11 +17,13 @@ import type {
 } from '../policy/types.js';
 import { addDays } from './calendar.js';
 import { EnginePolicyError, joinPath, parseWith } from './errors.js';
-import { PROHIBITED_PRACTICES, aiComplianceInputSchema, type AiComplianceInput } from './inputs.js';
+import { catalogueVersionAsOf, obligationAsOf, obligationDateAsOf, prohibitedPracticesAsOf, type ObligationResult } from './eu-ai-act-calendar.js';
+import { aiComplianceInputSchema, type AiComplianceInput } from './inputs.js';
 import { compareNatural, compareText, roundScore, sortNatural, stableSum } from './rounding.js';
 import { humanise, throwIfProblems } from './scoring.js';
 
 export type { AiComplianceInput } from './inputs.js';
+export type { ObligationResult } from './eu-ai-act-calendar.js';
 
 /** The policy slices the engine reads. */
 export interface AiCompliancePolicy {
@@ -119,7 +122,14 @@ export interface AiComplianceResult {
     reasons: string[];
     articles: string[];
     description: string;
+    /** The Art. 6(3) derogation, when the provider claims it. */
+    derogation: { claimed: true; effective: boolean; conditions: string[]; reason: string } | null;
   };
+  /** The date the law is applied as of, and the catalogue version (amending act) in force on it. */
+  asOf: string;
+  catalogueVersion: { version: string; act: string; citation: string; inForceFrom: string };
+  /** The obligations that bind this system in its roles: in force (`applies`) or from a later date (`upcoming`). */
+  obligations: ObligationResult[];
   requirements: RequirementResult[];
   gaps: { item: string; domain: string; severity: Severity; status: 'partial' | 'non_compliant'; gap: string }[];
   remediationPlan: RemediationAction[];
@@ -161,6 +171,22 @@ function checkInput(input: AiComplianceInput, policy: AiCompliancePolicy): void 
   input.intake.annexIIIAreas.forEach((a, i) => {
     if (!areas.has(a)) problems.push({ path: joinPath(joinPath('intake', 'annexIIIAreas'), i), message: `unknown Annex III area (expected one of: ${[...areas].join(', ')})` });
   });
+  const practices = policy.euAiAct.prohibitedPractices.map((p) => p.key);
+  input.intake.prohibitedPractices.forEach((p, i) => {
+    if (!practices.includes(p)) problems.push({ path: joinPath(joinPath('intake', 'prohibitedPractices'), i), message: `unknown Art. 5 practice (expected one of: ${practices.join(', ')})` });
+  });
+  const listed = new Set(annexIIIAreasOf(input, policy));
+  input.intake.annexIIIPoints.forEach((p, i) => {
+    if (!listed.has(p.split('(')[0]!)) problems.push({ path: joinPath(joinPath('intake', 'annexIIIPoints'), i), message: 'the point\'s area is not among intake.annexIIIAreas' });
+  });
+  const derogation = input.intake.derogation;
+  if (derogation) {
+    const conditions = policy.euAiAct.derogation.conditions.map((c) => c.key);
+    if (listed.size === 0) problems.push({ path: joinPath('intake', 'derogation'), message: 'Art. 6(3) applies only to a system in an Annex III area' });
+    derogation.conditions.forEach((c, i) => {
+      if (!conditions.includes(c)) problems.push({ path: joinPath(joinPath(joinPath('intake', 'derogation'), 'conditions'), i), message: `unknown Art. 6(3) condition (expected one of: ${conditions.join(', ')})` });
+    });
+  }
   const items = new Set(policy.checklist.domains.flatMap((d) => d.items.map((i) => i.key)));
   input.evidence.forEach((e, i) => {
     if (!items.has(e.item)) problems.push({ path: joinPath(joinPath('evidence', i), 'item'), message: 'unknown checklist item' });
@@ -172,41 +198,130 @@ function checkInput(input: AiComplianceInput, policy: AiCompliancePolicy): void 
   throwIfProblems(problems);
 }
 
-function classify(input: AiComplianceInput, policy: AiCompliancePolicy): AiComplianceResult['classification'] {
+/** Annex III areas of the system: those named, plus point 1 when it performs emotion recognition or biometric categorisation. */
+function annexIIIAreasOf(input: AiComplianceInput, policy: AiCompliancePolicy): string[] {
+  const areas = new Set(input.intake.annexIIIAreas);
+  if (input.intake.emotionRecognitionOrBiometricCategorisation) areas.add(policy.euAiAct.biometricArea);
+  return sortNatural(areas);
+}
+
+/** The facts about a system that decide its tier and which obligations bind it, as of a date. */
+interface SystemFacts {
+  asOf: string;
+  prohibitedNow: string[];
+  prohibitedLater: string[];
+  annexIII: string[];
+  derogation: AiComplianceResult['classification']['derogation'];
+  scope: Record<ObligationScope, boolean>;
+}
+
+function factsOf(input: AiComplianceInput, policy: AiCompliancePolicy, asOf: string): SystemFacts {
+  const { intake } = input;
+  const eu = policy.euAiAct;
+  const used = new Set(intake.prohibitedPractices);
+  const list = prohibitedPracticesAsOf(eu, asOf).filter((p) => used.has(p.key));
+  const annexIII = annexIIIAreasOf(input, policy);
+  let derogation: SystemFacts['derogation'] = null;
+  if (intake.derogation && annexIII.length > 0) {
+    const conditions = intake.derogation.conditions.map((c) => eu.derogation.conditions.find((k) => k.key === c)!.point);
+    const [effective, reason] = intake.profiling
+      ? [false, `${eu.derogation.source}: an Annex III system that performs profiling of natural persons is always high-risk`]
+      : !intake.derogation.documented
+        ? [false, `${eu.derogation.source}: the assessment that the system is not high-risk must be documented before it is placed on the market`]
+        : [true, `${eu.derogation.source}: no significant risk of harm (${conditions.join(', ')}); assessment documented`];
+    derogation = { claimed: true, effective, conditions: conditions, reason };
+  }
+  const annexIIIHighRisk = annexIII.length > 0 && !derogation?.effective;
+  const fria = eu.fria;
+  return {
+    asOf,
+    prohibitedNow: list.filter((p) => p.status === 'applies').map((p) => p.key),
+    prohibitedLater: list.filter((p) => p.status === 'upcoming').map((p) => p.key),
+    annexIII,
+    derogation,
+    scope: {
+      any_system: true,
+      prohibited_practice: list.length > 0,
+      general_purpose_ai_model: intake.generalPurposeAiModel,
+      annex_iii_high_risk: annexIIIHighRisk,
+      annex_i_high_risk: intake.annexISafetyComponent,
+      fria_deployer:
+        annexIIIHighRisk &&
+        annexIII.some((a) => !fria.excludedAreas.includes(a)) &&
+        (fria.deployerTypes.includes(intake.deployerType) || intake.annexIIIPoints.some((p) => fria.annexIIIPoints.includes(p))),
+      article_6_3_derogation: derogation !== null && !intake.profiling,
+      interacts_with_natural_persons: intake.interactsWithNaturalPersons,
+      generates_synthetic_content: intake.generatesSyntheticContent,
+      emotion_recognition_or_biometric_categorisation: intake.emotionRecognitionOrBiometricCategorisation,
+    },
+  };
+}
+
+function classify(input: AiComplianceInput, policy: AiCompliancePolicy, facts: SystemFacts): AiComplianceResult['classification'] {
   const intake = input.intake;
+  const eu = policy.euAiAct;
   const transparencyReasons = [
     ...(intake.interactsWithNaturalPersons ? ['Interacts directly with natural persons (Art. 50(1))'] : []),
     ...(intake.generatesSyntheticContent ? ['Generates or manipulates synthetic content (Art. 50(2), 50(4))'] : []),
     ...(intake.emotionRecognitionOrBiometricCategorisation ? ['Emotion recognition or biometric categorisation (Art. 50(3))'] : []),
   ];
+  const practice = (key: string) => eu.prohibitedPractices.find((p) => p.key === key)!;
+  const later = facts.prohibitedLater.map((k) => `${practice(k).point}: ${practice(k).title}: prohibited from ${practice(k).from}, not yet on ${facts.asOf}`);
   let tier: EuAiActTier;
   let reasons: string[];
-  if (intake.prohibitedPractices.length > 0) {
+  if (facts.prohibitedNow.length > 0) {
     tier = 'prohibited';
-    reasons = [...new Set(intake.prohibitedPractices)].sort(compareText).map((p) => PROHIBITED_PRACTICES[p]);
-  } else if (intake.annexIIIAreas.length > 0 || intake.annexISafetyComponent) {
+    reasons = [...facts.prohibitedNow].sort(compareText).map((k) => `${practice(k).point}: ${practice(k).title}`);
+  } else if (facts.scope.annex_iii_high_risk || facts.scope.annex_i_high_risk) {
     tier = 'high_risk';
-    const titles = new Map(policy.euAiAct.annexIIIAreas.map((a) => [a.id, a.title]));
+    const titles = new Map(eu.annexIIIAreas.map((a) => [a.id, a.title]));
     reasons = [
-      ...sortNatural(new Set(intake.annexIIIAreas)).map((a) => `Annex III area ${a}: ${titles.get(a)} (Art. 6(2))`),
+      ...(facts.scope.annex_iii_high_risk ? facts.annexIII.map((a) => `Annex III area ${a}: ${titles.get(a)} (Art. 6(2))`) : []),
+      ...(facts.derogation ? [facts.derogation.reason] : []),
       ...(intake.annexISafetyComponent ? ['Safety component of a product under Annex I legislation (Art. 6(1))'] : []),
+      ...transparencyReasons,
+      ...later,
     ];
   } else if (transparencyReasons.length > 0) {
     tier = 'transparency';
-    reasons = transparencyReasons;
+    reasons = [...(facts.derogation ? [facts.derogation.reason] : []), ...transparencyReasons, ...later];
   } else {
     tier = 'minimal';
-    reasons = ['No prohibited practice, no high-risk use and no transparency trigger: minimal risk (voluntary codes, Art. 95)'];
+    reasons = [
+      ...(facts.derogation ? [facts.derogation.reason] : []),
+      'No prohibited practice, no high-risk use and no transparency trigger: minimal risk (voluntary codes, Art. 95)',
+      ...later,
+    ];
   }
-  const entry = policy.euAiAct.tiers.find((t) => t.tier === tier);
+  const entry = eu.tiers.find((t) => t.tier === tier);
   return {
     tier,
     blocked: tier === 'prohibited',
     transparencyObligations: tier !== 'prohibited' && transparencyReasons.length > 0,
-    reasons: tier === 'high_risk' ? [...reasons, ...transparencyReasons] : reasons,
+    reasons,
     articles: entry ? [...entry.articles] : [],
     description: entry?.description ?? '',
+    derogation: facts.derogation,
   };
+}
+
+/** The calendar obligations that bind this system in its roles, in date order. */
+function obligationsOf(input: AiComplianceInput, policy: AiCompliancePolicy, facts: SystemFacts): ObligationResult[] {
+  const eu = policy.euAiAct;
+  return eu.obligations
+    .flatMap((o) => {
+      const roles = o.roles.filter((r) => input.intake.operatorRoles.includes(r));
+      if (!facts.scope[o.when] || roles.length === 0) return [];
+      const date = obligationDateAsOf(eu, o, facts.asOf, input.intake.placedOnMarket);
+      if (o.when === 'prohibited_practice') {
+        // Each practice has its own date: the earliest of those the system uses.
+        const used = prohibitedPracticesAsOf(eu, facts.asOf).filter((p) => input.intake.prohibitedPractices.includes(p.key));
+        const first = used.sort((a, b) => compareText(a.from, b.from))[0]!;
+        return [obligationAsOf(eu, o, roles, facts.asOf, { ...date, from: first.from, source: `${first.point}; ${first.source}` })];
+      }
+      return [obligationAsOf(eu, o, roles, facts.asOf, date)];
+    })
+    .sort((a, b) => compareText(a.appliesFrom, b.appliesFrom) || compareText(a.key, b.key));
 }
 
 function statusOf(applicable: boolean, evidence: AiComplianceInput['evidence'][number] | undefined): { status: RequirementStatus; gap: string | null } {
@@ -299,14 +414,18 @@ function coverageOf(framework: Framework, requirements: RequirementResult[], pol
 export function evaluateAiCompliance(input: AiComplianceInput, policy: AiCompliancePolicy): AiComplianceResult {
   checkPolicy(policy);
   checkInput(input, policy);
-  const classification = classify(input, policy);
+  // The activity supplies today when the caller gives no date; a direct call without one uses the assessment date.
+  const asOf = input.asOf ?? input.assessmentDate;
+  const facts = factsOf(input, policy, asOf);
+  const classification = classify(input, policy, facts);
+  const obligations = obligationsOf(input, policy, facts);
   const tiers = new Set<EuAiActTier>([classification.tier, ...(classification.transparencyObligations ? (['transparency'] as const) : [])]);
   const evidence = new Map(input.evidence.map((e) => [e.item, e]));
 
   const requirements: RequirementResult[] = policy.checklist.domains.flatMap((d) =>
     d.items.map((item) => {
       const e = evidence.get(item.key);
-      const applicable = item.appliesTo.some((t) => tiers.has(t));
+      const applicable = item.appliesTo.some((t) => tiers.has(t)) && (!item.obligation || obligations.some((o) => o.key === item.obligation));
       const { status, gap } = statusOf(applicable, e);
       return {
         key: item.key,
@@ -378,7 +497,10 @@ export function evaluateAiCompliance(input: AiComplianceInput, policy: AiComplia
     system: input.system,
     deploymentContext: input.deploymentContext ?? null,
     assessmentDate: input.assessmentDate,
+    asOf,
+    catalogueVersion: catalogueVersionOf(policy, asOf),
     classification,
+    obligations,
     requirements,
     gaps,
     remediationPlan,
@@ -387,6 +509,11 @@ export function evaluateAiCompliance(input: AiComplianceInput, policy: AiComplia
     controls: { nistAiRmf: coverageOf('nistAiRmf', requirements, policy), euAiAct: coverageOf('euAiAct', requirements, policy), iso42001: coverageOf('iso42001', requirements, policy) },
     monitoring: monitoringFor(classification, policy),
   };
+}
+
+function catalogueVersionOf(policy: AiCompliancePolicy, asOf: string): AiComplianceResult['catalogueVersion'] {
+  const v = catalogueVersionAsOf(policy.euAiAct, asOf);
+  return { version: v.version, act: v.act, citation: policy.euAiAct.acts.find((a) => a.id === v.act)!.citation, inForceFrom: v.inForceFrom };
 }
 
 /** Parses and assesses in one step. */

@@ -4,6 +4,7 @@
  * items) happen in the engines, with the same `EngineInputError`. Pure: safe to import from workflow code.
  */
 import { z } from 'zod';
+import { DEPLOYER_TYPES, OPERATOR_ROLES } from '../policy/schema.js';
 
 /** Dimension scores of the technology-proposal and strategic-initiative engines are on this fixed scale. */
 export const DIMENSION_SCALE = { min: 0, max: 10 } as const;
@@ -168,28 +169,14 @@ export type PerformanceAssessmentInput = z.output<typeof performanceAssessmentIn
 // 5. AI compliance
 
 /** Prohibited AI practices of EU AI Act Art. 5(1), points (a) to (h). */
-export const PROHIBITED_PRACTICES = {
-  subliminal_manipulation: 'Art. 5(1)(a): subliminal, manipulative or deceptive techniques that materially distort behaviour',
-  exploitation_of_vulnerabilities: 'Art. 5(1)(b): exploiting vulnerabilities due to age, disability or social or economic situation',
-  social_scoring: 'Art. 5(1)(c): social scoring leading to detrimental or unfavourable treatment',
-  crime_risk_profiling: 'Art. 5(1)(d): predicting criminal offences based solely on profiling or personality traits',
-  untargeted_facial_scraping: 'Art. 5(1)(e): facial recognition databases built by untargeted scraping',
-  emotion_recognition_workplace_education: 'Art. 5(1)(f): emotion recognition in the workplace or education (not for medical or safety reasons)',
-  biometric_categorisation_sensitive: 'Art. 5(1)(g): biometric categorisation inferring race, political opinions, religion, sex life or orientation',
-  realtime_remote_biometric_identification: 'Art. 5(1)(h): real-time remote biometric identification in public spaces for law enforcement',
-} as const;
-
-export type ProhibitedPractice = keyof typeof PROHIBITED_PRACTICES;
-
-const prohibitedPractice = z.enum(Object.keys(PROHIBITED_PRACTICES) as [ProhibitedPractice, ...ProhibitedPractice[]], {
-  error: `expected one of: ${Object.keys(PROHIBITED_PRACTICES).join(', ')}`,
-});
-
 const flag = (description: string) => z.boolean({ error: 'expected true or false' }).describe(description);
 
 export const aiIntakeSchema = z
   .object({
-    prohibitedPractices: z.array(prohibitedPractice).default([]).describe('Art. 5 practices the system uses; any makes it prohibited'),
+    prohibitedPractices: z
+      .array(key('Practice key from the EU AI Act catalogue (euAiAct.prohibitedPractices)'))
+      .default([])
+      .describe('Art. 5 practices the system uses; any whose prohibition applies on the as-of date makes it prohibited'),
     annexIIIAreas: z
       .array(key('Annex III area id from the EU AI Act catalogue (euAiAct.annexIIIAreas)'))
       .default([])
@@ -197,7 +184,31 @@ export const aiIntakeSchema = z
     annexISafetyComponent: flag('Safety component of (or itself) a product under Annex I Union harmonisation legislation'),
     interactsWithNaturalPersons: flag('Interacts directly with natural persons (Art. 50(1))'),
     generatesSyntheticContent: flag('Generates or manipulates synthetic audio, image, video or text (Art. 50(2), 50(4))'),
-    emotionRecognitionOrBiometricCategorisation: flag('Emotion recognition or biometric categorisation system (Art. 50(3))'),
+    emotionRecognitionOrBiometricCategorisation: flag('Emotion recognition or biometric categorisation system: an Annex III point 1 use case, with Art. 50(3) duties'),
+    annexIIIPoints: z
+      .array(z.string().regex(/^[1-8]\([a-z]\)$/, { error: 'expected an Annex III point such as 5(b)' }))
+      .default([])
+      .describe('Annex III points within the areas, e.g. 5(b) creditworthiness, 5(c) life and health insurance (Art. 27(1) scope)'),
+    operatorRoles: z
+      .array(z.enum(OPERATOR_ROLES, { error: `expected one of: ${OPERATOR_ROLES.join(', ')}` }))
+      .min(1, { error: 'at least one role' })
+      .default(['provider', 'deployer'])
+      .describe('Whether the organisation is the provider, the deployer, or both; obligations are reported for these roles'),
+    deployerType: z
+      .enum(DEPLOYER_TYPES, { error: `expected one of: ${DEPLOYER_TYPES.join(', ')}` })
+      .default('other')
+      .describe('Art. 27(1): a body governed by public law, a private entity providing public services, or other'),
+    profiling: flag('Performs profiling of natural persons (an Annex III system that profiles is always high-risk, Art. 6(3))').default(false),
+    derogation: z
+      .object({
+        conditions: z.array(key('Art. 6(3) condition key (euAiAct.derogation.conditions)')).min(1, { error: 'name at least one Art. 6(3) condition' }),
+        documented: flag('The provider documented the assessment before placing the system on the market (Art. 6(4))'),
+      })
+      .strict()
+      .optional()
+      .describe('Art. 6(3): the provider considers the Annex III system not high-risk'),
+    generalPurposeAiModel: flag('The organisation provides a general-purpose AI model (Chapter V)').default(false),
+    placedOnMarket: z.iso.date({ error: 'expected a calendar date YYYY-MM-DD' }).optional().describe('When the system was placed on the market, for transitional provisions (Art. 111)'),
   })
   .strict()
   .describe('Intake answers the EU AI Act tier is derived from');
@@ -224,6 +235,10 @@ export const aiComplianceInputSchema = z
     assessmentDate: z.iso
       .date({ error: 'expected a calendar date YYYY-MM-DD' })
       .describe('Date of the assessment (YYYY-MM-DD); remediation deadlines are counted from it'),
+    asOf: z.iso
+      .date({ error: 'expected a calendar date YYYY-MM-DD' })
+      .optional()
+      .describe('Date the law is applied as of (YYYY-MM-DD): which catalogue version is in force and which obligations apply; default today'),
     intake: aiIntakeSchema,
     evidence: z.array(evidenceSchema).max(500).default([]).describe('Evidence per checklist item; items without evidence are non-compliant'),
     owners: z

@@ -44,16 +44,33 @@ function formatPath(p: readonly PropertyKey[]): string {
  * unreadable or malformed files, schema violations, and the rules that span files.
  */
 export async function loadPolicySet(dir: string): Promise<PolicySet> {
+  return loadPolicyFiles(
+    (name) => readFile(path.join(dir, name), 'utf8').catch(() => undefined),
+    (name) => path.relative(process.cwd(), path.join(dir, name)) || name,
+  );
+}
+
+/**
+ * A policy set from file contents (e.g. a draft sent to `POST /policies/impact`); a file not given is read from
+ * `baseDir`, so a draft may carry only the files it changes.
+ */
+export async function loadPolicySetFromFiles(files: Record<string, string>, baseDir: string): Promise<PolicySet> {
+  const unknown = Object.keys(files).filter((f) => !(f in POLICY_FILES));
+  if (unknown.length) throw new PolicyValidationError(unknown.map((file) => ({ file, path: '', message: `not a policy file (expected one of: ${Object.keys(POLICY_FILES).join(', ')})` })));
+  return loadPolicyFiles(
+    async (name) => files[name] ?? readFile(path.join(baseDir, name), 'utf8').catch(() => undefined),
+    (name) => (name in files ? `draft/${name}` : name),
+  );
+}
+
+async function loadPolicyFiles(read: (name: PolicyFileName) => Promise<string | undefined>, shown: (name: string) => string): Promise<PolicySet> {
   const issues: PolicyIssue[] = [];
-  const shown = (name: string) => path.relative(process.cwd(), path.join(dir, name)) || name;
   const raw: Record<string, unknown> = {};
   const parsed: Partial<Record<PolicyFileName, unknown>> = {};
 
   for (const [name, schema] of Object.entries(POLICY_FILES) as [PolicyFileName, (typeof POLICY_FILES)[PolicyFileName]][]) {
-    let text: string;
-    try {
-      text = await readFile(path.join(dir, name), 'utf8');
-    } catch {
+    const text = await read(name);
+    if (text === undefined) {
       issues.push({ file: shown(name), path: '', message: 'file is missing' });
       continue;
     }
@@ -167,8 +184,19 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
     if (!articles.has(a)) add('catalogues/eu-ai-act.yaml', `tiers[${i}].articles[${j}]`, `unknown article "${a}"`);
   }));
 
+  euAiActCalendarRules(eu, (p, message) => add('catalogues/eu-ai-act.yaml', p, message));
+
   const known = { nistAiRmf: new Set(nist.controls.map((c) => c.id)), euAiAct: articles, iso42001: new Set(iso.controls.map((c) => c.id)) };
   const cl = f['compliance-checklist.yaml'];
+  const obligations = new Set(eu.obligations.map((o) => o.key));
+  cl.domains.forEach((d, di) =>
+    d.items.forEach((item, ii) => {
+      if (item.obligation && !obligations.has(item.obligation)) add('compliance-checklist.yaml', `domains[${di}].items[${ii}].obligation`, `unknown EU AI Act obligation "${item.obligation}"`);
+    }),
+  );
+  ai.ethicalReviewBoard.reviewItems.forEach((r, i) => {
+    if (r.obligation && !obligations.has(r.obligation)) add('ai-governance.yaml', `ethicalReviewBoard.reviewItems[${i}].obligation`, `unknown EU AI Act obligation "${r.obligation}" (catalogues/eu-ai-act.yaml)`);
+  });
   unique('compliance-checklist.yaml', 'domains', cl.domains.flatMap((d) => d.items.map((i) => i.key)), 'checklist item');
   cl.domains.forEach((d, di) =>
     d.items.forEach((item, ii) =>
@@ -179,6 +207,43 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
       ),
     ),
   );
+}
+
+/**
+ * The calendar is append-only history: versions in order, each opened by a known act; every schedule starts at the
+ * first version and lists versions in order, so an amendment adds an entry and the old dates stay answerable.
+ */
+function euAiActCalendarRules(eu: ParsedFiles['catalogues/eu-ai-act.yaml'], add: (p: string, message: string) => void): void {
+  const acts = new Set(eu.acts.map((a) => a.id));
+  const order = new Map(eu.catalogueVersions.map((v, i) => [v.version, i]));
+  eu.catalogueVersions.forEach((v, i) => {
+    if (!acts.has(v.act)) add(`catalogueVersions[${i}].act`, `unknown act "${v.act}"`);
+    const prev = eu.catalogueVersions[i - 1];
+    if (prev && !(prev.inForceFrom < v.inForceFrom)) add(`catalogueVersions[${i}].inForceFrom`, `must be after the previous version's (${prev.inForceFrom})`);
+  });
+  const first = eu.catalogueVersions[0]!.version;
+  const seen = new Set<string>();
+  eu.prohibitedPractices.forEach((p, i) => {
+    if (seen.has(p.key)) add(`prohibitedPractices[${i}].key`, `duplicate practice "${p.key}"`);
+    seen.add(p.key);
+    if (!order.has(p.since)) add(`prohibitedPractices[${i}].since`, `unknown catalogue version "${p.since}"`);
+  });
+  const keys = new Set<string>();
+  const articles = new Set(eu.articles.map((a) => a.id));
+  eu.obligations.forEach((o, i) => {
+    if (keys.has(o.key)) add(`obligations[${i}].key`, `duplicate obligation "${o.key}"`);
+    keys.add(o.key);
+    o.articles.forEach((a, j) => {
+      if (!articles.has(a)) add(`obligations[${i}].articles[${j}]`, `unknown article "${a}"`);
+    });
+    if (o.schedule[0]!.version !== first) add(`obligations[${i}].schedule[0].version`, `the first entry must be catalogue version "${first}"`);
+    o.schedule.forEach((e, j) => {
+      const at = order.get(e.version);
+      if (at === undefined) add(`obligations[${i}].schedule[${j}].version`, `unknown catalogue version "${e.version}"`);
+      else if (j > 0 && !(at > (order.get(o.schedule[j - 1]!.version) ?? Infinity))) add(`obligations[${i}].schedule[${j}].version`, 'schedule entries must follow the catalogue versions in order, one per version');
+      if (!acts.has(e.act)) add(`obligations[${i}].schedule[${j}].act`, `unknown act "${e.act}"`);
+    });
+  });
 }
 
 function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {

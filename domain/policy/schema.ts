@@ -114,7 +114,7 @@ export const aiGovernanceFile = z
         composition: keys,
         responsibilities: keys,
         triggers: keys,
-        reviewItems: z.array(z.object({ key, highRiskOnly: z.boolean() }).strict()).min(1),
+        reviewItems: z.array(z.object({ key, highRiskOnly: z.boolean(), obligation: key.optional() }).strict()).min(1),
         voting,
         requiresCommitteeApproval: z.boolean(),
         escalation,
@@ -260,6 +260,25 @@ export const strategicInitiativeFile = z
   .strict();
 
 const tier = z.enum(['prohibited', 'high_risk', 'transparency', 'minimal']);
+const isoDate = z.iso.date('expected a date such as 2025-02-02');
+
+/** Operators an EU AI Act obligation binds. */
+export const OPERATOR_ROLES = ['provider', 'deployer'] as const;
+/** Art. 27(1) categories of deployer (a body governed by public law, a private entity providing public services, any other). */
+export const DEPLOYER_TYPES = ['public_body', 'private_public_service', 'other'] as const;
+/** The scope conditions an obligation of the regulatory calendar can name; the engine decides each from the intake. */
+export const OBLIGATION_SCOPES = [
+  'any_system',
+  'prohibited_practice',
+  'general_purpose_ai_model',
+  'annex_iii_high_risk',
+  'annex_i_high_risk',
+  'fria_deployer',
+  'article_6_3_derogation',
+  'interacts_with_natural_persons',
+  'generates_synthetic_content',
+  'emotion_recognition_or_biometric_categorisation',
+] as const;
 
 export const complianceChecklistFile = z
   .object({
@@ -277,6 +296,7 @@ export const complianceChecklistFile = z
                     controls: z.object({ nistAiRmf: z.array(z.string()), euAiAct: z.array(z.string()), iso42001: z.array(z.string()) }).strict(),
                     appliesTo: z.array(tier).min(1),
                     severity: z.enum(['critical', 'high', 'medium', 'low']),
+                    obligation: key.optional(),
                   })
                   .strict(),
               )
@@ -304,7 +324,45 @@ export const euAiActFile = z
     articles: z.array(z.object({ id: z.string().regex(/^(Art\. \d+|Annex [IVX]+)$/, 'expected e.g. "Art. 9" or "Annex III"'), title: z.string().min(1) }).strict()).min(1),
     tiers: z.array(z.object({ tier, articles: z.array(z.string()).min(1), description: z.string().min(1) }).strict()).length(4, 'expected the four tiers'),
     annexIIIAreas: z.array(z.object({ id: z.string(), title: z.string().min(1) }).strict()).length(8, 'Annex III has eight areas'),
-    datesOfApplication: z.array(z.object({ provision: z.string().min(1), date: z.iso.date('expected a date such as 2025-02-02') }).strict()).min(1),
+    acts: z.array(z.object({ id: key, title: z.string().min(1), citation: z.string().min(1), url: z.url() }).strict()).min(1),
+    catalogueVersions: z.array(z.object({ version: z.string().min(1), act: key, inForceFrom: isoDate, note: z.string().optional() }).strict()).min(1),
+    prohibitedPractices: z
+      .array(z.object({ key, point: z.string().regex(/^Art\. 5\(1\)\([a-z]+\)$/, 'expected e.g. "Art. 5(1)(a)"'), title: z.string().min(1), from: isoDate, since: z.string().min(1), source: z.string().min(1) }).strict())
+      .min(1),
+    derogation: z.object({ source: z.string().min(1), conditions: z.array(z.object({ key, point: z.string().min(1), title: z.string().min(1) }).strict()).min(1) }).strict(),
+    fria: z.object({ source: z.string().min(1), excludedAreas: z.array(z.string()), deployerTypes: z.array(z.enum(DEPLOYER_TYPES)), annexIIIPoints: z.array(z.string()) }).strict(),
+    biometricArea: z.string(),
+    obligations: z
+      .array(
+        z
+          .object({
+            key,
+            title: z.string().min(1),
+            articles: z.array(z.string()).min(1),
+            roles: z.array(z.enum(OPERATOR_ROLES)).min(1),
+            when: z.enum(OBLIGATION_SCOPES),
+            schedule: z
+              .array(
+                z
+                  .object({
+                    version: z.string().min(1),
+                    from: isoDate,
+                    act: key,
+                    source: z.string().min(1),
+                    placedOnMarketBefore: isoDate.optional(),
+                    transitionFrom: isoDate.optional(),
+                    transitionSource: z.string().optional(),
+                  })
+                  .strict()
+                  .refine((e) => (e.placedOnMarketBefore === undefined) === (e.transitionFrom === undefined) && (e.transitionFrom === undefined) === (e.transitionSource === undefined), {
+                    message: 'a transition needs placedOnMarketBefore, transitionFrom and transitionSource together',
+                  }),
+              )
+              .min(1),
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
 

@@ -5,6 +5,8 @@
  * Pure types only: safe to import from workflow code.
  */
 
+import type { DEPLOYER_TYPES, OBLIGATION_SCOPES, OPERATOR_ROLES } from './schema.js';
+
 /** A duration range parsed from strings such as `4-6_weeks`; `maxDays: null` means open-ended ("ongoing"). */
 export interface DurationRange {
   minDays: number;
@@ -90,7 +92,7 @@ export interface EthicalReviewBoardPolicy {
   responsibilities: string[];
   triggers: string[];
   /** Review items the board rules on; `highRiskOnly` items apply only to EU AI Act high-risk systems. */
-  reviewItems: { key: string; highRiskOnly: boolean }[];
+  reviewItems: { key: string; highRiskOnly: boolean; obligation?: string | undefined }[];
   voting: VotingRule;
   /** Whether the board's approval goes on to the governance committee for final approval. */
   requiresCommitteeApproval: boolean;
@@ -184,6 +186,8 @@ export interface ComplianceChecklistItem {
   /** Tiers the item applies to. */
   appliesTo: EuAiActTier[];
   severity: 'critical' | 'high' | 'medium' | 'low';
+  /** Key of an EU AI Act calendar obligation: the item applies only to systems that obligation binds. */
+  obligation?: string | undefined;
 }
 
 export interface ComplianceChecklistPolicy {
@@ -205,7 +209,41 @@ export interface EuAiActPolicy {
   tiers: { tier: EuAiActTier; articles: string[]; description: string }[];
   /** Annex III high-risk areas 1-8. */
   annexIIIAreas: { id: string; title: string }[];
-  datesOfApplication: { provision: string; date: string }[];
+  acts: { id: string; title: string; citation: string; url: string }[];
+  /** One per amending act, in order; the version in force on a date is the last with `inForceFrom` on or before it. */
+  catalogueVersions: { version: string; act: string; inForceFrom: string; note?: string | undefined }[];
+  /** Art. 5(1), each practice with the catalogue version that introduced it and the date it is prohibited from. */
+  prohibitedPractices: { key: string; point: string; title: string; from: string; since: string; source: string }[];
+  /** Art. 6(3) conditions under which an Annex III system is not high-risk. */
+  derogation: { source: string; conditions: { key: string; point: string; title: string }[] };
+  /** Art. 27(1) scope of the fundamental rights impact assessment. */
+  fria: { source: string; excludedAreas: string[]; deployerTypes: DeployerType[]; annexIIIPoints: string[] };
+  /** The Annex III area of emotion recognition and biometric categorisation. */
+  biometricArea: string;
+  obligations: EuAiActObligation[];
+}
+
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+export type DeployerType = (typeof DEPLOYER_TYPES)[number];
+export type ObligationScope = (typeof OBLIGATION_SCOPES)[number];
+
+/** One obligation of the regulatory calendar: its application date under each catalogue version. */
+export interface EuAiActObligation {
+  key: string;
+  title: string;
+  articles: string[];
+  roles: OperatorRole[];
+  when: ObligationScope;
+  schedule: {
+    version: string;
+    from: string;
+    act: string;
+    source: string;
+    /** A transition: systems placed on the market before this date apply the obligation from `transitionFrom`. */
+    placedOnMarketBefore?: string | undefined;
+    transitionFrom?: string | undefined;
+    transitionSource?: string | undefined;
+  }[];
 }
 
 export interface TechnologyProposalPolicy {

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { notifyObligationChanges } from '../../api/policy-impact.js';
+import { PolicyRegistry } from '../../api/policy-registry.js';
+import { defaultPolicyDir } from '../../domain/policy/load.js';
+import { createLogger } from '../../platform/logger.js';
+import { defaultPolicy, recordUnderOriginalCatalogue } from '../support/policy.js';
 import { useApiStack } from '../support/stack.js';
 
 const stack = useApiStack('evaluations');
@@ -71,10 +78,125 @@ describe('recorded evaluations through the API', () => {
     const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: res.body.workflowId } });
     expect(row.riskTier).toBe('high_risk');
 
+    // Without a date the law is applied as of today, and the date is recorded with the input.
+    const recorded = await stack.db.evaluation.findUniqueOrThrow({ where: { workflowId: res.body.workflowId } });
+    expect((recorded.input as { asOf: string }).asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(res.body.result.asOf).toBe((recorded.input as { asOf: string }).asOf);
+
     const prohibited = { ...input, intake: { ...input.intake, prohibitedPractices: ['social_scoring'] } };
     const res2 = await stack.api.call('POST', '/evaluations/ai-compliance', { token: ethics, body: { businessKey: `AIC-${randomUUID().slice(0, 8)}`, title: 'Social scoring', input: prohibited } });
     expect(res2.status).toBe(201);
     expect(res2.body.outcome).toBe('prohibited');
     expect(res2.body.result.classification.blocked).toBe(true);
+  });
+
+  it('applies the law as of the date asked: an Annex III employment system on 2026-12-01 is bound from 2 December 2027, on 2026-07-01 from 2 August 2026', async () => {
+    const ethics = await stack.api.tokenFor('eli', 'ethics_board_member');
+    const at = async (asOf: string) => {
+      const res = await stack.api.call('POST', '/evaluations/ai-compliance', { token: ethics, body: { businessKey: `AIC-${randomUUID().slice(0, 8)}`, title: 'CV screening', input: { ...cvScreener, asOf } } });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.result.obligations.find((o: { key: string }) => o.key === 'annex_iii_high_risk');
+    };
+    expect(await at('2026-12-01')).toMatchObject({
+      status: 'upcoming',
+      appliesFrom: '2027-12-02',
+      source: 'Art. 113, third para, point (c), as amended by Art. 1(40)(b)',
+      act: { id: 'reg_2026_1744', citation: 'OJ L, 2026/1744, 24.7.2026' },
+    });
+    expect(await at('2026-07-01')).toMatchObject({ appliesFrom: '2026-08-02', act: { id: 'reg_2024_1689' } });
+  });
+});
+
+const cvScreener = {
+  system: 'CV screening assistant',
+  assessmentDate: '2026-06-15',
+  intake: { annexIIIAreas: ['4'], annexISafetyComponent: false, interactsWithNaturalPersons: true, generatesSyntheticContent: false, emotionRecognitionOrBiometricCategorisation: false },
+  evidence: [],
+  owners: { default: 'hr-systems@example.com' },
+};
+
+describe('policy impact replay (POST /policies/impact)', () => {
+  let chair: string;
+  beforeAll(async () => {
+    chair = await stack.api.tokenFor('chair', 'committee_chair');
+  });
+  const shipped = (file: string) => readFileSync(path.join(defaultPolicyDir(), file), 'utf8');
+
+  it('lists the deadlines the amended catalogue moves for evaluations recorded under the original one, and changes nothing', async () => {
+    const { workflowId, result, policyVersion } = await recordUnderOriginalCatalogue(stack.db);
+    expect(result.obligations.find((o) => o.key === 'annex_iii_high_risk')).toMatchObject({ status: 'applies', appliesFrom: '2026-08-02' });
+    // Other tests write to the same database meanwhile: count what the replay could have written for this system.
+    const where = { workflowId };
+    const counts = async () => [await stack.db.evaluation.count({ where }), await stack.db.process.count({ where }), await stack.db.notification.count({ where }), await stack.db.auditEntry.count({ where })];
+    const before = await counts();
+    expect(before).toEqual([1, 0, 0, 0]);
+
+    const res = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'catalogues/eu-ai-act.yaml': shipped('catalogues/eu-ai-act.yaml') }, asOf: '2026-12-01' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.draftVersion).toBe((await defaultPolicy()).version.id);
+    const entry = res.body.evaluations.find((e: { workflowId: string }) => e.workflowId === workflowId);
+    expect(entry).toMatchObject({ what: 'ai_compliance', owners: ['hr-systems@example.com'], policyVersion });
+    expect(entry.changes).toContainEqual({
+      kind: 'obligation_date',
+      subject: 'annex_iii_high_risk',
+      before: '2026-08-02',
+      after: '2027-12-02',
+      detail: expect.stringContaining('OJ L, 2026/1744, 24.7.2026'),
+      flagged: true,
+    });
+    expect(res.body.flagged).toBeGreaterThan(0);
+    expect(await counts()).toEqual(before);
+    expect((await stack.db.evaluation.findUniqueOrThrow({ where: { workflowId } })).result).toEqual(result);
+  });
+
+  it('re-tallies recorded ballots and moves the SLA of an open review under a draft voting rule and escalation', async () => {
+    const policy = await defaultPolicy();
+    const workflowId = `ethical-review/IMPACT-${randomUUID().slice(0, 8)}`;
+    const slaDueAt = new Date('2026-12-20T10:00:00Z');
+    const ballots = ['approve', 'approve', 'reject', 'abstain'].map((ballot, i) => ({ actor: `m${i}`, ballot, isChair: false }));
+    await stack.db.process.create({
+      data: { workflowId, kind: 'ethical_review', businessKey: workflowId.split('/')[1]!, title: 'Chatbot', requester: 'rita', stage: 'board_review', policyVersion: policy.version.id, pendingRoles: [], slaDueAt, state: { members: 4, ballots } },
+    });
+    const governance = shipped('ai-governance.yaml');
+    // The board's block is the second with these settings: 0.5 → 0.7 majority, 30 → 40 days to the SLA breach.
+    const draft = governance.replace(/(ethicalReviewBoard:[\s\S]*?majority: )0\.5/, '$10.7').replace(/(ethicalReviewBoard:[\s\S]*?slaBreachAfterDays: )30/, '$140');
+    expect(draft).not.toBe(governance);
+
+    const res = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'ai-governance.yaml': draft } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const entry = res.body.processes.find((p: { workflowId: string }) => p.workflowId === workflowId);
+    expect(entry.owners).toEqual(['rita']);
+    expect(entry.changes.map((c: { kind: string; subject: string; before: unknown; after: unknown }) => [c.kind, c.subject, c.before, c.after])).toEqual([
+      ['timer', 'escalation.slaBreachAfterDays', '2026-12-20T10:00:00.000Z', '2026-12-30T10:00:00.000Z'],
+      ['review_rule', 'voting.majority', 0.5, 0.7],
+      // 2 of 3 decisive ballots exceed a half, not 0.7.
+      ['review_outcome', 'tally.result', 'approved', 'rejected'],
+    ]);
+  });
+
+  it('refuses an invalid draft with the file and field, and callers outside the committee', async () => {
+    const broken = shipped('catalogues/eu-ai-act.yaml').replace("from: 2027-12-02, act: reg_2026_1744", 'from: 2027-13-02, act: reg_2026_1744');
+    const res = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'catalogues/eu-ai-act.yaml': broken, 'notes.yaml': '' } } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ path: 'files.notes.yaml', message: expect.stringContaining('not a policy file') }]);
+    const res2 = await stack.api.call('POST', '/policies/impact', { token: chair, body: { files: { 'catalogues/eu-ai-act.yaml': broken } } });
+    expect(res2.status).toBe(422);
+    expect(res2.body.errors[0]).toEqual({ path: 'files.catalogues/eu-ai-act.yaml: obligations[3].schedule[1].from', message: 'expected a date such as 2025-02-02' });
+    const requester = await stack.api.tokenFor('rita', 'requester');
+    expect((await stack.api.call('POST', '/policies/impact', { token: requester, body: { files: {} } })).status).toBe(403);
+  });
+
+  it('tells the owners of a recorded system, once, when the current catalogue moves its obligations', async () => {
+    const { workflowId, policyVersion } = await recordUnderOriginalCatalogue(stack.db, 'Notified screener');
+    await stack.db.process.create({
+      data: { workflowId, kind: 'ai_compliance_assessment', businessKey: workflowId.split('/')[1]!, title: 'Notified screener', requester: 'rita', stage: 'closed', outcome: 'non_compliant', policyVersion, pendingRoles: [], state: {} },
+    });
+    const policies = new PolicyRegistry(stack.db, await defaultPolicy());
+    expect(await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'))).toBeGreaterThan(0);
+    const [notice] = await stack.db.notification.findMany({ where: { workflowId } });
+    expect(notice).toMatchObject({ kind: 'info', recipients: ['hr-systems@example.com', 'rita'], eventKey: `policy:${policies.current.version.id}:eu-ai-act:2026.1`, deliveredAt: expect.any(Date) });
+    expect(notice!.message).toContain('applies from 2027-12-02 instead of 2026-08-02');
+    await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
+    expect(await stack.db.notification.count({ where: { workflowId } })).toBe(1);
   });
 });

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultPolicyDir } from '../../domain/policy/load.js';
+import { recordUnderOriginalCatalogue } from '../support/policy.js';
 import { useApiStack } from '../support/stack.js';
 import { waitFor } from '../support/processes.js';
 
@@ -114,5 +116,18 @@ describe('the govflow CLI', () => {
     const badToken = await govflow('gf_nope', 'inbox');
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toMatch(/^govflow: 401 /);
+  });
+
+  it('policy impact --dir: prints the report of a draft policy folder and exits 1 when a change is flagged', async () => {
+    const { workflowId } = await recordUnderOriginalCatalogue(stack.db, 'CLI impact');
+    const draft = mkdtempSync(path.join(os.tmpdir(), 'govflow-draft-'));
+    cpSync(defaultPolicyDir(), draft, { recursive: true });
+    const chair = await stack.api.tokenFor('cli-chair', 'committee_chair');
+    const out = await govflow(chair, 'policy', 'impact', '--dir', draft, '--as-of', '2026-12-01');
+    expect(out.code, out.stderr).toBe(1);
+    const report = JSON.parse(out.stdout) as { asOf: string; evaluations: { workflowId: string; changes: { kind: string; subject: string; after: unknown }[] }[] };
+    expect(report.asOf).toBe('2026-12-01');
+    expect(report.evaluations.find((e) => e.workflowId === workflowId)?.changes).toContainEqual(expect.objectContaining({ kind: 'obligation_date', subject: 'annex_iii_high_risk', after: '2027-12-02' }));
+    expect((await govflow(chair, 'policy', 'impact')).code).toBe(2);
   });
 });

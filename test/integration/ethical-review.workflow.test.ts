@@ -74,6 +74,15 @@ describe('ethical review board', () => {
     expect(row.decisions).toHaveLength(3);
   });
 
+  it('does not ask a private employer for a FRIA on its high-risk CV screener (Art. 27(1) binds public bodies and 5(b)/(c) deployers)', async () => {
+    const h = await startReview({ assessment: assessments.highRiskPrivateEmployer });
+    const open = await boardOpen(h);
+    expect(open.riskTier).toBe('high_risk');
+    expect(open.reviewItems).toEqual(['ethical_impact_assessment', 'bias_detection_review', 'fairness_evaluation', 'transparency_requirements']);
+    await h.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'assessed' }] });
+    expect(((await h.result()) as EthicalReviewState).outcome).toBe('withdrawn');
+  });
+
   it('does not ask for a FRIA on a minimal-risk system, and a board rejection ends the review', async () => {
     const h = await startReview({ assessment: assessments.minimal });
     const open = await boardOpen(h);

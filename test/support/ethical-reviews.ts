@@ -11,12 +11,23 @@ export const boardMembers = [
   person('eli', 'ethics_board_member'),
 ];
 
-/** Compliance assessment inputs: a high-risk CV screener (Annex III area 4), a minimal-risk one, a prohibited one. */
+/**
+ * Compliance assessment inputs: a high-risk CV screener (Annex III area 4) deployed by a public body (so Art. 27
+ * binds it), the same screener at a private employer (no FRIA), a minimal-risk one, a prohibited one.
+ */
+const screener = { annexIIIAreas: ['4'], annexISafetyComponent: false, interactsWithNaturalPersons: true, generatesSyntheticContent: false, emotionRecognitionOrBiometricCategorisation: false };
 export const assessments = {
   highRisk: {
     system: 'CV screening assistant',
     assessmentDate: '2026-11-24',
-    intake: { annexIIIAreas: ['4'], annexISafetyComponent: false, interactsWithNaturalPersons: true, generatesSyntheticContent: false, emotionRecognitionOrBiometricCategorisation: false },
+    intake: { ...screener, deployerType: 'public_body' },
+    evidence: [{ item: 'human_oversight_implemented', implementation: 'implemented', references: ['DOC-7'] }],
+    owners: { default: 'ai-governance@example.com' },
+  },
+  highRiskPrivateEmployer: {
+    system: 'CV screening assistant',
+    assessmentDate: '2026-11-24',
+    intake: screener,
     evidence: [{ item: 'human_oversight_implemented', implementation: 'implemented', references: ['DOC-7'] }],
     owners: { default: 'ai-governance@example.com' },
   },

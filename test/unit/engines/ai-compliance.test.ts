@@ -13,7 +13,12 @@ const noIntake = {
   interactsWithNaturalPersons: false,
   generatesSyntheticContent: false,
   emotionRecognitionOrBiometricCategorisation: false,
-};
+  annexIIIPoints: [],
+  operatorRoles: ['provider', 'deployer'],
+  deployerType: 'other',
+  profiling: false,
+  generalPurposeAiModel: false,
+} satisfies AiComplianceInput['intake'];
 
 function smallPolicy(): AiCompliancePolicy {
   const p = aiCompliance();
@@ -170,9 +175,15 @@ describe('AI compliance: EU AI Act tiers', () => {
   it('Annex I safety component or an Annex III area → high-risk; Art. 50 triggers → transparency; else minimal', () => {
     expect(tierOf({ annexISafetyComponent: true }).classification.tier).toBe('high_risk');
     expect(tierOf({ annexIIIAreas: ['1'] }).classification.tier).toBe('high_risk');
-    for (const trigger of ['interactsWithNaturalPersons', 'generatesSyntheticContent', 'emotionRecognitionOrBiometricCategorisation'] as const) {
+    for (const trigger of ['interactsWithNaturalPersons', 'generatesSyntheticContent'] as const) {
       expect(tierOf({ [trigger]: true }).classification).toMatchObject({ tier: 'transparency', transparencyObligations: true });
     }
+    // Emotion recognition and biometric categorisation are Annex III point 1 use cases, with Art. 50(3) on top.
+    expect(tierOf({ emotionRecognitionOrBiometricCategorisation: true }).classification).toMatchObject({
+      tier: 'high_risk',
+      transparencyObligations: true,
+      reasons: ['Annex III area 1: Biometrics (Art. 6(2))', 'Emotion recognition or biometric categorisation (Art. 50(3))'],
+    });
     const minimal = tierOf({});
     expect(minimal.classification).toMatchObject({ tier: 'minimal', blocked: false, articles: ['Art. 95'] });
     expect(minimal.monitoring.map((m) => m.key)).toContain('voluntary_code_of_conduct');
@@ -198,7 +209,9 @@ describe('AI compliance: EU AI Act tiers', () => {
         aiCompliance(),
       ),
     ) as EngineInputError;
-    expect(e.fields.map((f) => f.path)).toEqual(['assessmentDate', 'intake.prohibitedPractices[0]']);
+    expect(e.fields.map((f) => f.path)).toEqual(['assessmentDate']);
+    const practice = thrown(() => runAiCompliance({ ...base, intake: { ...noIntake, prohibitedPractices: ['mind_reading'] } }, aiCompliance())) as EngineInputError;
+    expect(practice.fields).toEqual([{ path: 'intake.prohibitedPractices[0]', message: 'unknown Art. 5 practice (expected one of: social_scoring, intimate_imagery)' }]);
     const e2 = thrown(() =>
       runAiCompliance(
         { ...base, intake: { ...noIntake, annexIIIAreas: ['9'] }, evidence: [{ item: 'nope', implementation: 'implemented' }], owners: { default: 'o', byDomain: { finance: 'x' } } },
@@ -240,6 +253,11 @@ const intakeArb: fc.Arbitrary<AiComplianceInput['intake']> = fc.record({
   interactsWithNaturalPersons: fc.boolean(),
   generatesSyntheticContent: fc.boolean(),
   emotionRecognitionOrBiometricCategorisation: fc.boolean(),
+  annexIIIPoints: fc.constant([]),
+  operatorRoles: fc.constantFrom<AiComplianceInput['intake']['operatorRoles']>(['provider'], ['deployer'], ['provider', 'deployer']),
+  deployerType: fc.constantFrom('public_body' as const, 'private_public_service' as const, 'other' as const),
+  profiling: fc.boolean(),
+  generalPurposeAiModel: fc.boolean(),
 });
 const levelsArb = fc.array(fc.nat(LEVELS - 1), { minLength: itemKeys.length, maxLength: itemKeys.length });
 const input = (intake: AiComplianceInput['intake'], levels: number[]): AiComplianceInput => ({

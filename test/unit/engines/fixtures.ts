@@ -163,7 +163,48 @@ export function aiCompliance(): AiCompliancePolicy {
       { id: '7', title: 'Migration, asylum and border control management' },
       { id: '8', title: 'Administration of justice and democratic processes' },
     ],
-    datesOfApplication: [{ provision: 'Art. 5', date: '2025-02-02' }],
+    acts: [
+      { id: 'original', title: 'The regulation', citation: 'OJ L 2024/1689', url: 'https://example.org/original' },
+      { id: 'amendment', title: 'The amending act', citation: 'OJ L 2026/1744', url: 'https://example.org/amendment' },
+    ],
+    catalogueVersions: [
+      { version: 'v1', act: 'original', inForceFrom: '2024-08-01' },
+      { version: 'v2', act: 'amendment', inForceFrom: '2026-07-27' },
+    ],
+    prohibitedPractices: [
+      { key: 'social_scoring', point: 'Art. 5(1)(c)', title: 'Social scoring', from: '2025-02-02', since: 'v1', source: 'Art. 113(a)' },
+      { key: 'intimate_imagery', point: 'Art. 5(1)(ba)', title: 'Non-consensual intimate imagery', from: '2026-12-02', since: 'v2', source: 'Art. 113(a) as amended' },
+    ],
+    derogation: { source: 'Art. 6(3)', conditions: [{ key: 'narrow_procedural_task', point: 'Art. 6(3)(a)', title: 'Narrow procedural task' }] },
+    fria: { source: 'Art. 27(1)', excludedAreas: ['2'], deployerTypes: ['public_body', 'private_public_service'], annexIIIPoints: ['5(b)', '5(c)'] },
+    biometricArea: '1',
+    obligations: [
+      {
+        key: 'annex_iii_high_risk',
+        title: 'Annex III obligations',
+        articles: ['Art. 6'],
+        roles: ['provider', 'deployer'],
+        when: 'annex_iii_high_risk',
+        schedule: [
+          { version: 'v1', from: '2026-08-02', act: 'original', source: 'Art. 113' },
+          { version: 'v2', from: '2027-12-02', act: 'amendment', source: 'Art. 113 as amended' },
+        ],
+      },
+      { key: 'fria', title: 'FRIA', articles: ['Art. 27'], roles: ['deployer'], when: 'fria_deployer', schedule: [{ version: 'v1', from: '2026-08-02', act: 'original', source: 'Art. 27' }] },
+      { key: 'prohibited', title: 'Prohibitions', articles: ['Art. 5'], roles: ['provider', 'deployer'], when: 'prohibited_practice', schedule: [{ version: 'v1', from: '2025-02-02', act: 'original', source: 'Art. 113(a)' }] },
+      { key: 'interaction', title: 'Tell people', articles: ['Art. 50'], roles: ['provider'], when: 'interacts_with_natural_persons', schedule: [{ version: 'v1', from: '2026-08-02', act: 'original', source: 'Art. 50(1)' }] },
+      {
+        key: 'marking',
+        title: 'Mark content',
+        articles: ['Art. 50'],
+        roles: ['provider'],
+        when: 'generates_synthetic_content',
+        schedule: [
+          { version: 'v1', from: '2026-08-02', act: 'original', source: 'Art. 50(2)' },
+          { version: 'v2', from: '2026-08-02', act: 'amendment', source: 'Art. 50(2)', placedOnMarketBefore: '2026-08-02', transitionFrom: '2026-12-02', transitionSource: 'Art. 111(4)' },
+        ],
+      },
+    ],
   };
   const monitoring: ComplianceMonitoringPolicy = {
     automatedChecks: ['bias_detection_algorithms', 'performance_monitoring', 'data_usage_tracking', 'audit_trail_maintenance'],

@@ -76,7 +76,7 @@ describe('the default policy set', () => {
     ]);
     expect(p.architectureReview.participants.map((x) => x.role)).toEqual(['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert']);
     expect(p.aiGovernance.committee.meetingCadence).toBe('monthly');
-    expect(p.version.id).toMatch(/^1\.0\.0\+[0-9a-f]{12}$/);
+    expect(p.version.id).toMatch(/^1\.1\.0\+[0-9a-f]{12}$/);
   });
 
   it('has complete control catalogues: NIST AI RMF 4/19/72, ISO/IEC 42001 Annex A 38', async () => {
@@ -95,16 +95,18 @@ describe('the default policy set', () => {
     expect(iso).toContain('A.6.2.8');
     expect(iso.filter((id) => id.startsWith('A.10'))).toEqual(['A.10.2', 'A.10.3', 'A.10.4']);
     expect(catalogues.euAiAct.tiers.map((t) => t.tier)).toEqual(['prohibited', 'high_risk', 'transparency', 'minimal']);
-    expect(catalogues.euAiAct.datesOfApplication.find((d) => d.provision.includes('Art. 5'))?.date).toBe('2025-02-02');
+    expect(catalogues.euAiAct.prohibitedPractices.find((p) => p.point === 'Art. 5(1)(a)')?.from).toBe('2025-02-02');
   });
 
-  it('maps every checklist item to controls that exist, five items in each of the four domains', async () => {
+  it('maps every checklist item to controls that exist: five items in each of the four framework domains, then Art. 50 and Art. 27', async () => {
     const p = await loadPolicySet(defaultPolicyDir());
     expect(p.complianceChecklist.domains.map((d) => [d.key, d.items.length])).toEqual([
       ['data_protection', 5],
       ['algorithmic_accountability', 5],
       ['security_requirements', 5],
       ['operational_governance', 5],
+      ['transparency_obligations', 4],
+      ['fundamental_rights_impact_assessment', 6],
     ]);
     const nist = new Set(p.catalogues.nistAiRmf.controls.map((c) => c.id));
     const iso = new Set(p.catalogues.iso42001.controls.map((c) => c.id));
@@ -155,6 +157,24 @@ describe('a broken policy folder is refused with a precise message', () => {
       'compliance-checklist.yaml',
       (t: string) => t.replace('nistAiRmf: [MANAGE 4.3, MANAGE 2.4]', 'nistAiRmf: [MANAGE 4.4, MANAGE 2.4]'),
       'policies/compliance-checklist.yaml: domains[2].items[4].controls.nistAiRmf[0]: unknown control ID "MANAGE 4.4"',
+    ],
+    [
+      'an amendment written over the original date instead of as a new version',
+      'catalogues/eu-ai-act.yaml',
+      (t: string) => t.replace("- { version: '2024.1', from: 2027-08-02, act: reg_2024_1689", "- { version: '2026.1', from: 2027-08-02, act: reg_2024_1689"),
+      'policies/catalogues/eu-ai-act.yaml: obligations[4].schedule[0].version: the first entry must be catalogue version "2024.1"',
+    ],
+    [
+      'a schedule citing a catalogue version that does not exist',
+      'catalogues/eu-ai-act.yaml',
+      (t: string) => t.replace("- { version: '2026.1', from: 2027-12-02, act: reg_2026_1744, source: \"Art. 113, third para, point (c), as amended by Art. 1(40)(b)\" }", "- { version: '2026.2', from: 2027-12-02, act: reg_2026_1744, source: x }"),
+      'policies/catalogues/eu-ai-act.yaml: obligations[3].schedule[1].version: unknown catalogue version "2026.2"',
+    ],
+    [
+      'a checklist item tied to an obligation the calendar lacks',
+      'compliance-checklist.yaml',
+      (t: string) => t.replace('obligation: transparency_deep_fake', 'obligation: transparency_deepfake'),
+      'policies/compliance-checklist.yaml: domains[4].items[3].obligation: unknown EU AI Act obligation "transparency_deepfake"',
     ],
     [
       'a bad duration',
@@ -246,7 +266,7 @@ describe('policy versions', () => {
 
     edit(dir, 'decision-criteria.yaml', (t) => t.replace('noClearWinnerMargin: 0.25', 'noClearWinnerMargin: 0.5'));
     const changed = await loadPolicySet(dir);
-    expect(changed.version.semver).toBe('1.0.0');
+    expect(changed.version.semver).toBe(original.version.semver);
     expect(changed.version.contentHash).not.toBe(original.version.contentHash);
     expect(changed.decisionCriteria.noClearWinnerMargin).toBe(0.5);
   });
