@@ -51,6 +51,7 @@ export const configSchema = z.object({
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(10),
   EMBEDDED_DB_PORT: port.default(54329),
+  MIGRATION_WAIT_SECONDS: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(120),
 
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),

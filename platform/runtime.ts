@@ -39,7 +39,11 @@ export async function openDatabase(config: Config, log: Logger, options: { allow
     log.info({ dataDir: config.DATA_DIR }, 'using the embedded database (PGlite); set DATABASE_URL to use PostgreSQL');
   }
   try {
-    const applied = await applyMigrations(url);
+    const applied = await applyMigrations(url, {
+      serialize: !stopEmbedded,
+      waitSeconds: config.MIGRATION_WAIT_SECONDS,
+      onWait: () => log.info({ waitSeconds: config.MIGRATION_WAIT_SECONDS }, 'another process is migrating the database; waiting for it'),
+    });
     if (applied.length) log.info({ applied }, 'database migrations applied');
   } catch (err) {
     await stopEmbedded?.();
