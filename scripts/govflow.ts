@@ -16,7 +16,8 @@ const USAGE = `usage: npm run govflow -- <command>
   show <process-path> <key>                                                       full state of a process
   vote architecture-reviews <key> --role R (--approve-all | --rulings c1=v,c2=v) [--justification T] [--conditions "a;b"]
   act <process-path> <key> <action> --file body.json                              any other action (resubmit, withdraw, delegate, ...)
-  audit verify | audit export                                                     check the hash chain | JSON Lines to stdout`;
+  audit verify | audit export                                                     check the hash chain | JSON Lines to stdout
+  record list | record retry <workflowId>                                         records the database refused | write one again after repairing the cause`;
 
 const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 
@@ -72,7 +73,7 @@ const { values, positionals } = parseArgs({
 });
 const [cmd, sub, a, b] = positionals;
 
-switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit' ? (sub ?? '') : ''}`.trim()) {
+switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit' || cmd === 'record' ? (sub ?? '') : ''}`.trim()) {
   case 'principal create':
     if (!a || !values.roles) fail(USAGE);
     printIssued(await call('POST', '/principals', { id: a, roles: values.roles.split(','), ...(values.name ? { name: values.name } : {}), ...(values.kind ? { kind: values.kind } : {}) }));
@@ -114,6 +115,13 @@ switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit
     break;
   case 'audit export':
     print(await call('GET', '/audit/export'));
+    break;
+  case 'record list':
+    print(await call('GET', '/records'));
+    break;
+  case 'record retry':
+    if (!a) fail(USAGE);
+    print(await call('POST', '/records/retry', { workflowId: a }));
     break;
   default:
     fail(USAGE);
