@@ -56,6 +56,7 @@ export const configSchema = z.object({
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(10),
   WORKER_METRICS_ADDRESS: z
     .string()
     .regex(/^[\w.:[\]-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
