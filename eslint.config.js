@@ -60,4 +60,14 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // Every string the API accepts goes through the one schema that refuses what PostgreSQL, JSON or a terminal cannot carry.
+    files: ['api/**/*.ts', 'domain/engines/inputs.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='z'][callee.property.name='string']", message: 'Use safeString() from api/schemas/common.ts (domain/text.ts).' },
+      ],
+    },
+  },
 );

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/database.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
 import { deliverPendingNotifications } from './notifications.js';
+import { classifyingDbErrors } from './db-errors.js';
+import type { RecordStatus } from '../workflows/contracts/common.js';
 import { runRecordedEvaluation, type EvaluationRequest } from './evaluations.js';
 import { reportingActivities } from './reports.js';
 import { storeRoadmapPackage } from './roadmap-package.js';
@@ -19,10 +21,15 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     async recordProcess(snapshot: ProcessSnapshot): Promise<void> {
-      await recordProcessSnapshot(deps.db, snapshot);
+      await classifyingDbErrors(() => recordProcessSnapshot(deps.db, snapshot));
     },
     async deliverNotifications(input: { workflowId: string }): Promise<{ delivered: number; failed: number }> {
-      return deliverPendingNotifications(deps.db, input.workflowId, deps.notificationWebhookUrl);
+      return classifyingDbErrors(() => deliverPendingNotifications(deps.db, input.workflowId, deps.notificationWebhookUrl));
+    },
+    /** Keeps a process's record status beside it in the database, for operators (GET /records). */
+    async noteRecordStatus(input: { workflowId: string } & RecordStatus): Promise<void> {
+      const row = { status: input.status, error: input.error ?? null, since: input.since ? new Date(input.since) : null };
+      await deps.db.recordStatus.upsert({ where: { workflowId: input.workflowId }, create: { workflowId: input.workflowId, ...row }, update: row });
     },
     async runEvaluation(req: EvaluationRequest): Promise<unknown> {
       return runRecordedEvaluation(deps.db, req);

@@ -23,6 +23,7 @@ import { registerRoadmapEngagementRoutes } from './routes/roadmap-engagements.js
 import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
 import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
 import { registerReportRoutes } from './routes/reports.js';
+import { registerRecordRoutes } from './routes/records.js';
 
 export type { ApiDeps };
 
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerCtoEngagementRoutes(registry, deps);
   registerRetrospectiveRoutes(registry, deps);
   registerReportRoutes(registry, deps);
+  registerRecordRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');

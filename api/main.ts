@@ -2,9 +2,11 @@
 import { Client } from '@temporalio/client';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { onShutdown, openDatabase, runMain } from '../platform/runtime.js';
+import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes } from '../platform/temporal.js';
 import { startApi } from './server.js';
+
+const CLOSE_MS = 5_000;
 
 runMain(async () => {
   const config = loadConfig();
@@ -13,9 +15,15 @@ runMain(async () => {
   await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   const database = await openDatabase(config, log, { allowEmbedded: false });
   const api = await startApi(config, database.db, new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), log);
-  onShutdown(log, async () => {
-    await api.close();
-    await database.close();
-    await connection.close();
-  });
+  // Requests in flight get the grace period, then their connections are closed.
+  const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+  onShutdown(
+    log,
+    async () => {
+      await withDeadline('requests in flight', api.close(), graceMs, log);
+      api.server.closeAllConnections();
+      await withDeadline('connections', Promise.all([database.close(), connection.close()]), CLOSE_MS, log);
+    },
+    graceMs + CLOSE_MS + 1000,
+  );
 });

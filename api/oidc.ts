@@ -3,6 +3,7 @@ import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTPayload, type
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
+import { safeString } from '../domain/text.js';
 import type { Db } from '../platform/database.js';
 import { StartupError } from '../platform/runtime.js';
 import type { Actor } from '../workflows/contracts/common.js';
@@ -19,7 +20,7 @@ export type RoleMapping = ReadonlyMap<string, readonly string[]>;
 // Small: the provider's and the API's clocks are both NTP-synchronised; this only absorbs request latency.
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-const mappingFile = z.record(z.string().min(1), z.array(z.string().min(1)), { error: 'expected a map of claim value → list of govflow roles' });
+const mappingFile = z.record(safeString().min(1), z.array(safeString().min(1)), { error: 'expected a map of claim value → list of govflow roles' });
 
 /** Reads the mapping file; a role the policy set does not declare stops the start-up, naming the file, value and role. */
 export function loadRoleMapping(file: string, policyRoles: readonly string[]): RoleMapping {

@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger.js';
 import {
   delegateUpdate,
   extendDeadlineUpdate,
+  recordStatusQuery,
   stateQuery,
   withdrawUpdate,
   workflowIdFor,
@@ -159,7 +160,10 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     roles: [],
     handler: async ({ params }) => {
       try {
-        return await handleFor(params.key!).query(stateQuery);
+        const handle = handleFor(params.key!);
+        const [state, record] = await Promise.all([handle.query(stateQuery), handle.query(recordStatusQuery)]);
+        // Whether the database has this state yet: ok, lagging (retrying) or failed (waiting for `govflow record retry`).
+        return { ...state, record };
       } catch (err) {
         // Past Temporal's retention the database projection is the record.
         if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -51,6 +51,7 @@ export const configSchema = z.object({
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(10),
   EMBEDDED_DB_PORT: port.default(54329),
+  MIGRATION_WAIT_SECONDS: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(120),
 
   /** OpenID issuer whose JWT access tokens the API accepts beside its own tokens (exactly the tokens' `iss`). */
   OIDC_ISSUER_URL: z.url({ error: 'expected the issuer URL, e.g. https://idp.example.com/realms/govflow' }).optional(),
@@ -65,6 +66,7 @@ export const configSchema = z.object({
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'expected a positive integer' }).int().positive('expected a positive integer').default(10),
   WORKER_METRICS_ADDRESS: z
     .string()
     .regex(/^[\w.:[\]-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')

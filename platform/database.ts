@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../prisma/generated/client.js';
 import type { Config } from './config.js';
+import { assertPortFree } from './startup.js';
 
 export type Db = PrismaClient;
 
@@ -25,6 +26,7 @@ export async function startEmbeddedDatabase(config: Config): Promise<EmbeddedDat
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dataDir = path.resolve(config.DATA_DIR, 'pglite');
   mkdirSync(dataDir, { recursive: true });
+  await assertPortFree(config.EMBEDDED_DB_PORT, '127.0.0.1', 'the embedded database', 'EMBEDDED_DB_PORT');
   const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: config.EMBEDDED_DB_PORT, maxConnections: 4 });
   await server.start();

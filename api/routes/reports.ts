@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ADMIN_ROLE, holdsAny, permittedRoles } from '../../domain/policy/access.js';
+import { safeString } from '../schemas/common.js';
 import { GovflowError } from '../../domain/errors.js';
 import type { Actor } from '../../workflows/contracts/common.js';
 import { actorOf } from '../auth.js';
@@ -8,8 +9,8 @@ import type { RouteRegistry } from '../route-registry.js';
 
 const reportsQuery = z
   .object({
-    scope: z.string().max(300).optional().describe('Workflow ID of the engagement, e.g. cto-engagement/CTO-1'),
-    kind: z.string().max(64).optional().describe('Reporting key, e.g. executive_updates'),
+    scope: safeString().max(300).optional().describe('Workflow ID of the engagement, e.g. cto-engagement/CTO-1'),
+    kind: safeString().max(64).optional().describe('Reporting key, e.g. executive_updates'),
     before: z.iso.datetime().optional().describe('Only reports whose period ended before this time (paging: the last periodEnd)'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })

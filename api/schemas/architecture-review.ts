@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessKey, evidence, text } from './common.js';
+import { businessKey, evidence, text, safeString } from './common.js';
 
 const verdict = z.enum(['approve', 'approve_with_conditions', 'request_changes', 'reject']);
 
@@ -7,27 +7,27 @@ export const startArchitectureReviewBody = z
   .object({
     businessKey,
     title: text(300),
-    trigger: z.string().min(1).describe('One of the policy review triggers, e.g. new_system_design'),
+    trigger: safeString().min(1).describe('One of the policy review triggers, e.g. new_system_design'),
     systemDescription: text(20_000),
     evidence,
     selfAssessment: z
       .record(
-        z.string(),
-        z.object({ status: z.enum(['compliant', 'partial', 'non_compliant']), notes: z.string().max(4000).optional() }).strict(),
+        safeString(),
+        z.object({ status: z.enum(['compliant', 'partial', 'non_compliant']), notes: safeString().max(4000).optional() }).strict(),
       )
       .default({})
       .describe('Self-assessment per architectural principle of the policy'),
-    assignees: z.record(z.string(), z.string().min(1)).optional().describe('Named reviewer (principal ID) per role'),
+    assignees: z.record(safeString(), safeString().min(1)).optional().describe('Named reviewer (principal ID) per role'),
     urgent: z.boolean().default(false),
   })
   .strict();
 
 export const reviewVoteBody = z
   .object({
-    role: z.string().min(1).describe('The reviewer role you vote as; you must hold it'),
-    rulings: z.record(z.string(), verdict).describe('A verdict per approval criterion of the policy'),
-    justification: z.string().max(10_000).optional(),
-    conditions: z.array(z.string().trim().min(1).max(2000)).max(50).optional(),
+    role: safeString().min(1).describe('The reviewer role you vote as; you must hold it'),
+    rulings: z.record(safeString(), verdict).describe('A verdict per approval criterion of the policy'),
+    justification: safeString().max(10_000).optional(),
+    conditions: z.array(safeString().trim().min(1).max(2000)).max(50).optional(),
     evidence: evidence.optional(),
     revise: z.boolean().optional().describe('Replace your earlier vote in this round'),
   })

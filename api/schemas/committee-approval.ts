@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { businessKey, text } from './common.js';
+import { businessKey, text, safeString } from './common.js';
 
 export const startCommitteeApprovalBody = z
   .object({
     businessKey,
     title: text(300),
     summary: text(20_000).describe('What the committee is asked to approve'),
-    recommendation: z.string().trim().max(2000).optional().describe('The outcome the requester proposes'),
+    recommendation: safeString().trim().max(2000).optional().describe('The outcome the requester proposes'),
     urgent: z.boolean().default(false).describe('Decide out of cycle instead of at the next monthly meeting'),
-    urgencyReason: z.string().trim().min(1).max(2000).optional(),
+    urgencyReason: safeString().trim().min(1).max(2000).optional(),
   })
   .strict()
   .refine((b) => !b.urgent || b.urgencyReason, { path: ['urgencyReason'], message: 'required when urgent is true' });
@@ -16,8 +16,8 @@ export const startCommitteeApprovalBody = z
 export const committeeVoteBody = z
   .object({
     ballot: z.enum(['approve', 'reject', 'abstain']),
-    justification: z.string().max(10_000).optional().describe('Required with reject'),
-    conditions: z.array(z.string().trim().min(1).max(2000)).max(50).optional().describe('Conditions attached to an approval'),
+    justification: safeString().max(10_000).optional().describe('Required with reject'),
+    conditions: z.array(safeString().trim().min(1).max(2000)).max(50).optional().describe('Conditions attached to an approval'),
     revise: z.boolean().optional().describe('Replace your earlier ballot'),
   })
   .strict();

@@ -1,18 +1,19 @@
 import { z } from 'zod';
+import { safeString } from '../../domain/text.js';
+
+export { safeString };
 
 /** Business keys become part of workflow IDs and URLs: keep them short and URL-safe. */
-export const businessKey = z
-  .string()
+export const businessKey = safeString()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected 1-100 letters, digits, dots, dashes or underscores, starting with a letter or digit')
   .describe('Your identifier for the process, e.g. ARCH-2026-042; one process per key and kind');
 
 /** A principal's ID, as issued by `POST /principals`. */
-export const principalId = z.string().trim().min(1, 'required').max(200).describe('A principal ID');
+export const principalId = safeString().trim().min(1, 'required').max(200).describe('A principal ID');
 
 // A missing field says "required", not zod's "expected string, received undefined".
 const text = (max: number) =>
-  z
-    .string({ error: (issue) => (issue.input === undefined ? 'required' : 'expected text') })
+  safeString({ error: (issue) => (issue.input === undefined ? 'required' : 'expected text') })
     .trim()
     .min(1, 'required')
     .max(max, `at most ${max} characters`);
@@ -28,22 +29,22 @@ export const extendDeadlineBody = z
 
 export const delegateBody = z
   .object({
-    role: z.string().min(1).describe('The reviewer role being delegated'),
-    to: z.string().min(1).describe('Principal ID of the delegate, who must hold the same role'),
-    reason: z.string().max(2000).optional(),
+    role: safeString().min(1).describe('The reviewer role being delegated'),
+    to: safeString().min(1).describe('Principal ID of the delegate, who must hold the same role'),
+    reason: safeString().max(2000).optional(),
   })
   .strict();
 
 export const listQuery = z
   .object({
-    stage: z.string().max(64).optional(),
-    outcome: z.string().max(64).optional(),
-    pendingRole: z.string().max(64).optional().describe('Only processes waiting on this role'),
-    requester: z.string().max(200).optional(),
+    stage: safeString().max(64).optional(),
+    outcome: safeString().max(64).optional(),
+    pendingRole: safeString().max(64).optional().describe('Only processes waiting on this role'),
+    requester: safeString().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(300).optional().describe('The nextCursor of the previous page'),
+    cursor: safeString().max(300).optional().describe('The nextCursor of the previous page'),
   })
   .strict();
 
-export const evidence = z.array(z.string().trim().min(1).max(2000)).max(50).default([]);
+export const evidence = z.array(safeString().trim().min(1).max(2000)).max(50).default([]);
 export { text };

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { businessKey, principalId, text } from './common.js';
+import { businessKey, principalId, text, safeString } from './common.js';
 
 export const startCtoEngagementBody = z
   .object({
     businessKey,
     title: text(300),
     clientOrg: text(300).describe('The client organisation'),
-    engagementType: z.string().min(1).max(64).describe('One of the policy engagement types, e.g. project_cto'),
+    engagementType: safeString().min(1).max(64).describe('One of the policy engagement types, e.g. project_cto'),
     startDate: z.iso.date().optional().describe('First day of the term (YYYY-MM-DD); defaults to today'),
     termMonths: z.number().int('expected a whole number of months').min(1).max(120).optional().describe('Term in months, within the type’s duration; omit for an open-ended advisory engagement'),
     engagementLead: principalId.describe('Principal ID of the engagement lead'),
@@ -17,10 +17,10 @@ export const startCtoEngagementBody = z
 
 export const deliverBody = z
   .object({
-    deliverable: z.string().min(1).max(64).describe('A deliverable of the engagement type, e.g. technical_decisions'),
+    deliverable: safeString().min(1).max(64).describe('A deliverable of the engagement type, e.g. technical_decisions'),
     documentRef: text(2000).describe('Where the deliverable lives (URL or document ID)'),
-    summary: z.string().max(10_000).optional(),
-    contentHash: z.string().regex(/^[a-f0-9]{64}$/, 'expected a sha256 hex digest').optional(),
+    summary: safeString().max(10_000).optional(),
+    contentHash: safeString().regex(/^[a-f0-9]{64}$/, 'expected a sha256 hex digest').optional(),
   })
   .strict();
 

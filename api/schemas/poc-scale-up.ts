@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { businessKey, evidence, text } from './common.js';
+import { businessKey, evidence, text, safeString } from './common.js';
 
-const metricName = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected 1-100 letters, digits, dots, dashes or underscores');
+const metricName = safeString().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected 1-100 letters, digits, dots, dashes or underscores');
 
 export const startPocScaleUpBody = z
   .object({
@@ -18,25 +18,25 @@ export const startPocScaleUpBody = z
                 name: metricName,
                 target: z.number().finite(),
                 direction: z.enum(['at_least', 'at_most']).default('at_least').describe('at_most for lower-is-better metrics such as latency or cost'),
-                unit: z.string().trim().max(50).optional(),
+                unit: safeString().trim().max(50).optional(),
               })
               .strict(),
           )
           .min(1, 'at least one success metric with a target')
           .max(20)
           .refine((ms) => new Set(ms.map((m) => m.name)).size === ms.length, 'metric names must be unique'),
-        businessSponsor: z.string().trim().min(1, 'a named business sponsor is required').max(200).describe('Principal ID of the business sponsor (holds business_sponsor)'),
+        businessSponsor: safeString().trim().min(1, 'a named business sponsor is required').max(200).describe('Principal ID of the business sponsor (holds business_sponsor)'),
         bucket: z.enum(['core', 'adjacent', 'transformational']).describe('Portfolio bucket'),
         riskLevel: z.enum(['low', 'medium', 'high']),
         budget: z.number().finite().nonnegative().optional(),
       })
       .strict(),
     selfAssessment: z
-      .record(z.string(), z.object({ met: z.boolean(), notes: z.string().max(4000).optional() }).strict())
+      .record(safeString(), z.object({ met: z.boolean(), notes: safeString().max(4000).optional() }).strict())
       .default({})
       .describe('Your own view of each PoC selection criterion of the policy'),
     urgent: z.boolean().default(false).describe('Ask the committee to decide the scale-up out of cycle'),
-    urgencyReason: z.string().trim().min(1).max(2000).optional(),
+    urgencyReason: safeString().trim().min(1).max(2000).optional(),
   })
   .strict()
   .refine((b) => !b.urgent || b.urgencyReason, { path: ['urgencyReason'], message: 'required when urgent is true' });
@@ -44,14 +44,14 @@ export const startPocScaleUpBody = z
 export const gateReviewBody = z
   .object({
     criteria: z
-      .record(z.string(), z.object({ met: z.boolean(), note: z.string().trim().max(4000).optional() }).strict())
+      .record(safeString(), z.object({ met: z.boolean(), note: safeString().trim().max(4000).optional() }).strict())
       .describe('A ruling per PoC selection criterion of the policy; an unmet criterion needs a note'),
   })
   .strict();
 
 export const completeStageBody = z
   .object({
-    stage: z.string().min(1).describe('The current development stage, e.g. hypothesis_formation'),
+    stage: safeString().min(1).describe('The current development stage, e.g. hypothesis_formation'),
     summary: text(20_000),
     evidence,
     metricResults: z

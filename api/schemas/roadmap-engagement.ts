@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { businessKey, evidence, principalId, text } from './common.js';
+import { businessKey, evidence, principalId, text, safeString } from './common.js';
 
-const policyKey = z.string().trim().min(1, 'required').max(100);
+const policyKey = safeString().trim().min(1, 'required').max(100);
 
 export const startRoadmapEngagementBody = z
   .object({
@@ -18,7 +18,7 @@ export const submitDeliverableBody = z
     deliverable: policyKey.describe("One of the current phase's deliverables, e.g. gap_analysis_summary"),
     title: text(300),
     documentRef: text(2000).describe('Where the document lives, e.g. a URL or DMS reference'),
-    contentHash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 digest, 64 lowercase hex digits'),
+    contentHash: safeString().regex(/^[0-9a-f]{64}$/, 'expected a sha256 digest, 64 lowercase hex digits'),
     author: text(200),
   })
   .strict();
@@ -27,7 +27,7 @@ export const reviewDeliverableBody = z
   .object({
     deliverable: policyKey,
     decision: z.enum(['accept', 'send_back']),
-    note: z.string().max(10_000).optional().describe('Required when sending back'),
+    note: safeString().max(10_000).optional().describe('Required when sending back'),
   })
   .strict();
 
@@ -39,7 +39,7 @@ export const signOffBody = z
   .object({
     role: policyKey.describe("The sign-off role you act as (one of the phase's signOffRoles); you must hold it"),
     decision: z.enum(['approve', 'reject']),
-    justification: z.string().max(10_000).optional().describe('Required for a rejection'),
+    justification: safeString().max(10_000).optional().describe('Required for a rejection'),
     reopen: z.array(policyKey).max(50).optional().describe('On rejection: deliverables to send back for rework'),
   })
   .strict();
@@ -51,11 +51,11 @@ const architectureReviewChild = z
     title: text(300),
     input: z
       .object({
-        trigger: z.string().min(1),
+        trigger: safeString().min(1),
         systemDescription: text(20_000),
         evidence,
-        selfAssessment: z.record(z.string(), z.object({ status: z.enum(['compliant', 'partial', 'non_compliant']), notes: z.string().max(4000).optional() }).strict()).default({}),
-        assignees: z.record(z.string(), z.string().min(1)).optional(),
+        selfAssessment: z.record(safeString(), z.object({ status: z.enum(['compliant', 'partial', 'non_compliant']), notes: safeString().max(4000).optional() }).strict()).default({}),
+        assignees: z.record(safeString(), safeString().min(1)).optional(),
         urgent: z.boolean().default(false),
       })
       .strict(),
@@ -67,7 +67,7 @@ const evaluationChild = z
     kind: z.enum(['technology_proposal_evaluation', 'strategic_initiative_evaluation']),
     businessKey,
     title: text(300),
-    input: z.record(z.string(), z.unknown()).describe("The engine's input, as for POST /evaluations/…"),
+    input: z.record(safeString(), z.unknown()).describe("The engine's input, as for POST /evaluations/…"),
   })
   .strict();
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEPLOYER_TYPES, OPERATOR_ROLES } from '../policy/schema.js';
+import { safeString } from '../text.js';
 
 /** Dimension scores of the technology-proposal and strategic-initiative engines are on this fixed scale. */
 export const DIMENSION_SCALE = { min: 0, max: 10 } as const;
@@ -24,13 +25,12 @@ const money = (description: string) =>
   z.number({ error: 'expected an amount of money' }).min(0, { error: 'expected an amount of at least 0' }).describe(description);
 
 const text = (max: number, description: string) =>
-  z.string({ error: 'expected a text' }).trim().min(1, { error: 'must not be empty' }).max(max, { error: `at most ${max} characters` }).describe(description);
+  safeString({ error: 'expected a text' }).trim().min(1, { error: 'must not be empty' }).max(max, { error: `at most ${max} characters` }).describe(description);
 
 const key = (description: string) =>
-  z.string({ error: 'expected a key' }).min(1, { error: 'must not be empty' }).max(100, { error: 'at most 100 characters' }).describe(description);
+  safeString({ error: 'expected a key' }).min(1, { error: 'must not be empty' }).max(100, { error: 'at most 100 characters' }).describe(description);
 
-const currency = z
-  .string({ error: 'expected an ISO 4217 currency code' })
+const currency = safeString({ error: 'expected an ISO 4217 currency code' })
   .regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 currency code such as EUR' })
   .describe('ISO 4217 currency code of every amount in this input');
 
@@ -50,9 +50,9 @@ function uniqueBy<T>(items: readonly T[], keyOf: (item: T) => string, ctx: z.Ref
 export const decisionOptionSchema = z
   .object({
     name: text(200, 'Option name, unique within the decision; ties in the ranking are broken by name'),
-    description: z.string().max(4000).optional().describe('What the option is, for the record'),
+    description: safeString().max(4000).optional().describe('What the option is, for the record'),
     scores: z
-      .record(z.string(), number('Factor score on the policy scale'))
+      .record(safeString(), number('Factor score on the policy scale'))
       .describe('Score per factor of every criterion in the decision-criteria policy, on its scale (decisionCriteria.scale)'),
   })
   .strict()
@@ -104,9 +104,9 @@ export const technologyCostsSchema = z
 export const technologyProposalInputSchema = z
   .object({
     technology: text(200, 'Technology proposed, e.g. "PostgreSQL pgvector"'),
-    category: z.string().max(200).optional().describe('Kind of technology (database, framework, platform, ...)'),
+    category: safeString().max(200).optional().describe('Kind of technology (database, framework, platform, ...)'),
     strategicFit: z
-      .record(z.string(), onDimensionScale('Strategic-fit factor score'))
+      .record(safeString(), onDimensionScale('Strategic-fit factor score'))
       .describe('Score per strategic-fit factor of the policy (technologyProposal.strategicFitFactors)'),
     enterpriseIntegration: onDimensionScale('How well it integrates with enterprise infrastructure, identity, data and APIs'),
     securityCompliance: onDimensionScale('How well it meets security and compliance requirements'),
@@ -125,7 +125,7 @@ export const strategicInitiativeInputSchema = z
   .object({
     initiative: text(200, 'Initiative name'),
     strategicValue: z
-      .record(z.string(), onDimensionScale('Strategic-value factor score'))
+      .record(safeString(), onDimensionScale('Strategic-value factor score'))
       .describe('Score per strategic-value factor of the policy (strategicInitiative.strategicValueFactors)'),
     technicalFeasibility: onDimensionScale('Technical feasibility with the current platform and skills'),
     marketOpportunity: onDimensionScale('Size and timing of the market opportunity'),
@@ -155,10 +155,10 @@ export const criterionLevelSchema = z
 export const performanceAssessmentInputSchema = z
   .object({
     subject: text(200, 'The person assessed (principal id or name)'),
-    role: z.string().max(200).optional().describe('Role the expectations (targets) are taken from'),
+    role: safeString().max(200).optional().describe('Role the expectations (targets) are taken from'),
     period: text(100, 'Assessment period, e.g. "2025-H1"'),
     levels: z
-      .record(z.string(), z.record(z.string(), criterionLevelSchema))
+      .record(safeString(), z.record(safeString(), criterionLevelSchema))
       .describe('Per dimension of the policy, per criterion: current and target level'),
   })
   .strict();
@@ -186,7 +186,7 @@ export const aiIntakeSchema = z
     generatesSyntheticContent: flag('Generates or manipulates synthetic audio, image, video or text (Art. 50(2), 50(4))'),
     emotionRecognitionOrBiometricCategorisation: flag('Emotion recognition or biometric categorisation system: an Annex III point 1 use case, with Art. 50(3) duties'),
     annexIIIPoints: z
-      .array(z.string().regex(/^[1-8]\([a-z]\)$/, { error: 'expected an Annex III point such as 5(b)' }))
+      .array(safeString().regex(/^[1-8]\([a-z]\)$/, { error: 'expected an Annex III point such as 5(b)' }))
       .default([])
       .describe('Annex III points within the areas, e.g. 5(b) creditworthiness, 5(c) life and health insurance (Art. 27(1) scope)'),
     operatorRoles: z
@@ -224,14 +224,14 @@ export const evidenceSchema = z
       .max(50)
       .default([])
       .describe('Evidence references; an implemented item without references is only partially compliant'),
-    note: z.string().max(2000).optional().describe('Free-text remark'),
+    note: safeString().max(2000).optional().describe('Free-text remark'),
   })
   .strict();
 
 export const aiComplianceInputSchema = z
   .object({
     system: text(200, 'AI system assessed'),
-    deploymentContext: z.string().max(2000).optional().describe('Where and how the system is deployed'),
+    deploymentContext: safeString().max(2000).optional().describe('Where and how the system is deployed'),
     assessmentDate: z.iso
       .date({ error: 'expected a calendar date YYYY-MM-DD' })
       .describe('Date of the assessment (YYYY-MM-DD); remediation deadlines are counted from it'),
@@ -244,7 +244,7 @@ export const aiComplianceInputSchema = z
     owners: z
       .object({
         default: text(200, 'Owner of remediation actions when no domain owner is named'),
-        byDomain: z.record(z.string(), text(200, 'Owner')).default({}).describe('Owner of remediation actions per checklist domain'),
+        byDomain: z.record(safeString(), text(200, 'Owner')).default({}).describe('Owner of remediation actions per checklist domain'),
       })
       .strict(),
   })

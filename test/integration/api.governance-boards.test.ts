@@ -90,6 +90,24 @@ describe('ethical review board and governance committee through the API', () => 
     expect((await stack.api.call('GET', `/ethical-reviews/${key}`, { token: requester })).status).toBe(404);
   });
 
+  it('refuses text PostgreSQL cannot store with a 400 naming the field, and records any text it admits', async () => {
+    const requester = await stack.api.tokenFor('rita', 'requester');
+    const key = `NUL-${randomUUID().slice(0, 8)}`;
+    const nul = await stack.api.call('POST', '/committee-approvals', { token: requester, body: { businessKey: key, title: 'poisoned\u0000title', summary: 'half a pair \ud800' } });
+    expect(nul.status).toBe(400);
+    expect(nul.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['summary', 'title']);
+    const filter = await stack.api.call('GET', '/committee-approvals?stage=%00', { token: requester });
+    expect(filter.status).toBe(400);
+    expect(filter.body.errors).toEqual([expect.objectContaining({ path: 'stage' })]);
+    expect((await stack.api.call('GET', `/committee-approvals/${key}`, { token: requester })).status).toBe(404);
+
+    const admitted = 'Tabs\tand\r\nnewlines, accents é, CJK 漢字, emoji 😀, U+FFFE \ufffe, RTL \u202e';
+    const started = await stack.api.call('POST', '/committee-approvals', { token: requester, body: { businessKey: key, title: admitted, summary: admitted } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const row = await waitFor('the record', () => stack.db.process.findUnique({ where: { workflowId: `committee-approval/${key}` } }));
+    expect(row.title).toBe(admitted);
+  });
+
   it('accepts the README’s ethical review example as written', async () => {
     const readme = readFileSync('README.md', 'utf8');
     const example = /curl -s localhost:3000\/ethical-reviews .*? -d '([^']+)'/s.exec(readme);

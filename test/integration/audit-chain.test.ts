@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../../activities/audit-log.js';
+import { describeDbError, isPermanentDbError } from '../../activities/db-errors.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from '../../activities/process-projection.js';
+import { safeString } from '../../domain/text.js';
 import type { Db } from '../../platform/database.js';
 import { privateDb } from '../support/db.js';
 
@@ -53,6 +56,36 @@ describe('process projection', () => {
     expect(await db.decision.count({ where: { workflowId: id } })).toBe(3);
     expect(await db.auditEntry.count({ where: { workflowId: id } })).toBe(3);
     expect(await db.notification.count({ where: { workflowId: id } })).toBe(3);
+  });
+
+  it('classifies a NUL byte (as processes started before the API refused it hold) as permanent, naming the SQLSTATE', async () => {
+    const s = snapshot(`nul/${randomUUID()}`, 1, [1]);
+    s.events[0]!.details = { note: 'poisoned\u0000' };
+    const err = await recordProcessSnapshot(db, s).then(() => null, (e: unknown) => e);
+    expect(isPermanentDbError(err)).toBe(true);
+    expect(describeDbError(err)).toMatch(/^22(021|P05): /);
+    expect(await db.process.count({ where: { workflowId: s.workflowId } })).toBe(0); // one transaction: nothing half-written
+  });
+
+  it('records every string the API schema admits, in each column and in JSON', async () => {
+    const admitted = fc.string({ unit: 'binary', maxLength: 60 }).filter((t) => safeString().safeParse(t).success);
+    await fc.assert(
+      fc.asyncProperty(admitted, async (text) => {
+        const wf = `safe-text/${randomUUID()}`;
+        const s = snapshot(wf, 1, [1]);
+        s.state.title = text;
+        s.events[0]!.details = { [text]: text };
+        s.decisions[0]!.justification = text;
+        s.notices[0]!.message = text;
+        await recordProcessSnapshot(db, s);
+        const row = await db.process.findUniqueOrThrow({ where: { workflowId: wf } });
+        expect(row.title).toBe(text);
+        expect((await db.auditEntry.findFirstOrThrow({ where: { workflowId: wf } })).details).toEqual({ [text]: text });
+        expect((await db.decision.findFirstOrThrow({ where: { workflowId: wf } })).justification).toBe(text);
+      }),
+      { numRuns: 40 },
+    );
+    expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 });
 

@@ -130,4 +130,45 @@ describe('the govflow CLI', () => {
     expect(report.evaluations.find((e) => e.workflowId === workflowId)?.changes).toContainEqual(expect.objectContaining({ kind: 'obligation_date', subject: 'annex_iii_high_risk', after: '2027-12-02' }));
     expect((await govflow(chair, 'policy', 'impact')).code).toBe(2);
   });
+
+  it('keeps deciding when the database refuses a record, shows the failure, and writes it again on `record retry`', async () => {
+    const title = `REFUSED-${randomUUID().slice(0, 8)}`;
+    // A constraint the data breaks (as a NUL byte did before the API refused it): permanent, so never retried alone.
+    const fn = `refuse_${title.slice(8).replace(/-/g, '')}`;
+    await stack.db.$executeRawUnsafe(`CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN IF NEW.title = '${title}' THEN RAISE EXCEPTION 'title refused' USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await stack.db.$executeRawUnsafe(`CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON "Process" FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    try {
+      const requester = await stack.api.tokenFor('cli-rita', 'requester');
+      const started = await stack.api.call('POST', '/committee-approvals', { token: requester, body: { businessKey: title, title, summary: 'x', urgent: true, urgencyReason: 'now' } });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      const workflowId = started.body.workflowId as string;
+      const failed = await waitFor('the failed record', async () => {
+        const s = await stack.api.call('GET', `/committee-approvals/${title}`, { token: requester });
+        return s.body.record?.status === 'failed' ? s.body.record : null;
+      });
+      expect(failed.error).toMatch(/^23514: title refused/);
+      // The process keeps deciding while its record waits.
+      const member = await stack.api.tokenFor('cli-cleo', 'committee_member');
+      const voted = await stack.api.call('POST', `/committee-approvals/${title}/votes`, { token: member, body: { ballot: 'approve' } });
+      expect(voted.status, JSON.stringify(voted.body)).toBe(200);
+      const listed = await waitFor('the record list', async () => {
+        const out = await govflow(adminToken, 'record', 'list');
+        return (JSON.parse(out.stdout) as { items: { workflowId: string; error: string }[] }).items.find((i) => i.workflowId === workflowId);
+      });
+      expect(listed.error).toMatch(/23514/);
+      expect(await stack.db.process.findUnique({ where: { workflowId } })).toBeNull();
+
+      await stack.db.$executeRawUnsafe(`DROP TRIGGER ${fn} ON "Process"`);
+      const retried = await govflow(adminToken, 'record', 'retry', workflowId);
+      expect(retried.code, retried.stderr).toBe(0);
+      await waitFor('the record to catch up', async () => (await stack.db.recordStatus.findUnique({ where: { workflowId } }))?.status === 'ok');
+      const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId } });
+      expect(row.title).toBe(title);
+      expect((await stack.api.call('GET', `/committee-approvals/${title}`, { token: requester })).body.record).toEqual({ status: 'ok' });
+      expect(await stack.db.decision.count({ where: { workflowId } })).toBe(1);
+    } finally {
+      await stack.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${fn} ON "Process"`);
+      await stack.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS ${fn}()`);
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import { loadConfig } from '../../platform/config.js';
 import { createDb, type Db } from '../../platform/database.js';
+import { createScratchDatabase } from '../support/db.js';
 import { issueToken } from '../../platform/principals.js';
 import { registerSearchAttributes, startDevServer, type DevServer } from '../../platform/temporal.js';
 import { reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
@@ -189,6 +190,24 @@ describe('faults', () => {
       await api.kill('SIGTERM');
     }
   }, 600_000);
+
+  it('brings up three workers started at once on a fresh database: one migrates, the others wait for it', async () => {
+    const fresh = await createScratchDatabase('govflow_fresh', undefined, { migrate: false });
+    try {
+      const started = Array.from({ length: 3 }, () => spawnEntry('worker/main.ts', { ...childEnv, DATABASE_URL: fresh.url, LOG_LEVEL: 'info' }));
+      children.push(...started);
+      const anExit = Promise.race(started.map((w) => w.exited.then(() => Promise.reject(new Error(`a worker exited:\n${w.output()}`)))));
+      anExit.catch(() => {}); // they are stopped at the end
+      await Promise.race([waitFor('three workers running', async () => started.every((w) => w.output().includes('worker running')), 120_000, 250), anExit]);
+      const migrated = createDb(fresh.url, 1);
+      const applied = await migrated.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL`;
+      await migrated.$disconnect();
+      expect(Number(applied[0]!.n)).toBeGreaterThan(0);
+      await Promise.all(started.map((w) => w.kill('SIGTERM')));
+    } finally {
+      await fresh.drop();
+    }
+  }, 180_000);
 
   it('answers 503 while the database is away, keeps deciding, and catches the record up once it returns', async () => {
     const token = await issueToken(db, { id: 'rita', roles: ['requester'] }, 'faults');

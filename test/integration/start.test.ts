@@ -1,8 +1,14 @@
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnEntry, stablePorts, type Child } from '../support/processes.js';
+import { Client, Connection } from '@temporalio/client';
+import { withdrawUpdate } from '../../workflows/contracts/common.js';
+import { createScratchDatabase } from '../support/db.js';
+import { CuttableProxy, freePort, spawnEntry, stablePorts, waitFor, type Child } from '../support/processes.js';
 
 /** `npm start` as a user runs it: embedded Temporal dev server and PGlite, persisted under DATA_DIR. */
 
@@ -76,6 +82,111 @@ describe('npm start (embedded defaults)', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 240_000);
+
+  it('comes up on its own after kill -9: stops the dev server it left running, recovers the database, and counts every retried vote once', async () => {
+    const [port, devPort, uiPort, dbPort] = await stablePorts(4);
+    const crashDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-crash-'));
+    const env = { DATA_DIR: crashDir, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort), EMBEDDED_DB_PORT: String(dbPort), API_RATE_LIMIT_PER_MINUTE: '100000' };
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const first = run('scripts/start.ts', env);
+      await waitReady(url, first.output);
+      const admin = readFileSync(path.join(crashDir, 'admin-token'), 'utf8').trim();
+      const post = (p: string, token: string, body: unknown, key?: string) =>
+        fetch(`${url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body) });
+      const tokenOf = async (id: string, role: string) => ((await (await post('/principals', admin, { id, roles: [role] })).json()) as { token: string }).token;
+      const rita = await tokenOf('rita', 'requester');
+      const roles = ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert'];
+      const voters = await Promise.all(roles.map((role) => tokenOf(role.replace(/_/g, '-'), role)));
+      expect((await post('/architecture-reviews', rita, { businessKey: 'ARCH-CRASH-1', title: 'Survives kill -9', trigger: 'new_system_design', systemDescription: 'x' })).status).toBe(201);
+      const { current } = (await (await fetch(`${url}/policies`, { headers: { authorization: `Bearer ${rita}` } })).json()) as { current: { architectureReview: { approvalCriteria: string[] } } };
+      const rulings = Object.fromEntries(current.architectureReview.approvalCriteria.map((k) => [k, 'approve']));
+      const vote = (i: number) => post('/architecture-reviews/ARCH-CRASH-1/votes', voters[i]!, { role: roles[i], rulings }, `crash-vote-${i}`);
+      // Half the votes are in, then the whole of `npm start` is killed at once (the dev server, in its own group, survives).
+      for (const i of [0, 1]) expect((await vote(i)).status).toBe(200);
+      await first.kill('SIGKILL');
+      const leftover = JSON.parse(readFileSync(path.join(crashDir, 'temporal-dev.pid'), 'utf8')) as { pid: number };
+      expect(() => process.kill(leftover.pid, 0)).not.toThrow();
+
+      const second = run('scripts/start.ts', env);
+      await waitReady(url, second.output);
+      expect(second.output()).toContain(`earlier govflow left running (pid ${leftover.pid})`);
+      // Every vote again with its Idempotency-Key: the two counted before the crash are answered, not counted twice.
+      for (const i of [0, 1, 2, 3]) expect((await vote(i)).status).toBe(200);
+      const state = await waitFor('the decision', async () => {
+        const s = (await (await fetch(`${url}/architecture-reviews/ARCH-CRASH-1`, { headers: { authorization: `Bearer ${rita}` } })).json()) as { outcome: string | null; votes: unknown[] };
+        return s.outcome ? s : null;
+      });
+      expect(state.outcome).toBe('approved');
+      expect(state.votes).toHaveLength(4);
+      const verified = (await (await fetch(`${url}/audit/verify`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { ok: boolean };
+      expect(verified.ok).toBe(true);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    } finally {
+      rmSync(crashDir, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it('stops on one Ctrl-C, within its grace period, with a failing webhook and a database outage in progress', async () => {
+    const [port, devPort, uiPort] = await stablePorts(3);
+    const scratch = await createScratchDatabase('govflow_shutdown');
+    const target = new URL(scratch.url);
+    const proxy = new CuttableProxy(await freePort(), { host: target.hostname, port: Number(target.port || 5432) });
+    await proxy.up();
+    const proxied = new URL(scratch.url);
+    proxied.port = String(proxy.port);
+    const webhook = createHttpServer((_req, res) => void res.writeHead(500).end()).listen(0, '127.0.0.1');
+    await once(webhook, 'listening');
+    const shutdownDir = mkdtempSync(path.join(os.tmpdir(), 'govflow-shutdown-'));
+    const admin = 'shutdown-test-admin-token-0123456789';
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const r = run('scripts/start.ts', {
+        DATA_DIR: shutdownDir, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort),
+        DATABASE_URL: proxied.toString(), NOTIFICATION_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as { port: number }).port}/hook`,
+        SHUTDOWN_GRACE_SECONDS: '2', GOVFLOW_BOOTSTRAP_TOKEN: admin,
+      });
+      await waitReady(url, r.output);
+      const post = (p: string, token: string, body: unknown) =>
+        fetch(`${url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const rita = ((await (await post('/principals', admin, { id: 'rita', roles: ['requester'] })).json()) as { token: string }).token;
+      for (const key of ['SHUT-1', 'SHUT-2']) {
+        expect((await post('/architecture-reviews', rita, { businessKey: key, title: 'Stops in time', trigger: 'new_system_design', systemDescription: 'x' })).status).toBe(201);
+      }
+      // Notices of a withdrawal go to a webhook that answers 500.
+      expect((await post('/architecture-reviews/SHUT-1/withdraw', rita, { reason: 'testing shutdown' })).status).toBe(200);
+      // Then the database goes away while a process changes: its record write is being retried.
+      await proxy.cut();
+      const temporal = await Connection.connect({ address: `127.0.0.1:${devPort}` });
+      await new Client({ connection: temporal }).workflow.getHandle('architecture-review/SHUT-2').executeUpdate(withdrawUpdate, { args: [{ actor: { id: 'rita', kind: 'person', roles: ['requester'] }, reason: 'db is away' }] });
+      await temporal.close();
+
+      r.child.kill('SIGINT');
+      setTimeout(() => r.child.kill('SIGINT'), 30); // relayed once more, as a terminal does
+      expect(await r.exited, r.output()).toBe(0);
+      expect(r.output()).toMatch(/"msg":"stopped/);
+    } finally {
+      webhook.close();
+      await proxy.cut();
+      await scratch.drop();
+      rmSync(shutdownDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('stops with one clear line when another process holds a port it needs', async () => {
+    const [devPort, uiPort] = await stablePorts(2);
+    const holder = createServer().listen(devPort, '127.0.0.1');
+    await once(holder, 'listening');
+    try {
+      const r = run('scripts/start.ts', { DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort) });
+      expect(await r.exited).toBe(1);
+      expect(r.output()).toMatch(new RegExp(`govflow: Port ${devPort} on 127\\.0\\.0\\.1 \\(the Temporal dev server\\) is in use by another process; stop it, or set TEMPORAL_DEV_PORT`));
+      expect(r.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
 
   it.each([
     ['a malformed variable', { PORT: 'eighty', TEMPORAL_TLS: 'maybe' }, /Invalid configuration:\n {2}PORT="eighty": expected a TCP port number\n {2}TEMPORAL_TLS="maybe"/],

@@ -6,10 +6,10 @@ import { applyMigrations } from '../../platform/migrations.js';
 export const DEFAULT_SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /**
- * Creates a database with the committed migrations applied on the server of `serverUrl`, for one test run,
- * recording or benchmark; `drop()` removes it again.
+ * Creates a database with the committed migrations applied (unless `migrate: false`) on the server of `serverUrl`,
+ * for one test run, recording or benchmark; `drop()` removes it again.
  */
-export async function createScratchDatabase(prefix: string, serverUrl = DEFAULT_SERVER_URL): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(prefix: string, serverUrl = DEFAULT_SERVER_URL, options: { migrate?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   try {
     await admin.connect();
@@ -23,7 +23,7 @@ export async function createScratchDatabase(prefix: string, serverUrl = DEFAULT_
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  await applyMigrations(url.toString());
+  if (options.migrate !== false) await applyMigrations(url.toString());
   return {
     url: url.toString(),
     async drop() {

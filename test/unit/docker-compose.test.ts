@@ -5,21 +5,48 @@ import { configSchema } from '../../platform/config.js';
 
 // No Docker engine runs here: the stack's wiring is checked statically.
 const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
-  services: Record<string, { image?: string; build?: string; command?: string[]; ports?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }> | string[] }>;
+  services: Record<
+    string,
+    { image?: string; build?: string; command?: string[]; ports?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }> | string[]; restart?: string }
+  >;
   volumes?: Record<string, unknown>;
 };
 const s = compose.services;
 
 describe('docker-compose.yml', () => {
-  it('has PostgreSQL, Temporal on PostgreSQL, the Temporal UI, a worker and the API', () => {
-    expect(Object.keys(s).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-ui', 'worker']);
+  it('has PostgreSQL, Temporal on PostgreSQL, the Temporal UI, a migration, a worker and the API', () => {
+    expect(Object.keys(s).sort()).toEqual(['api', 'migrate', 'postgresql', 'temporal', 'temporal-namespace', 'temporal-schema', 'temporal-ui', 'worker']);
     expect(s.postgresql!.image).toMatch(/^postgres:\d+/);
-    expect(s.temporal!.image).toMatch(/^temporalio\/auto-setup:/);
-    expect(s.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
-    expect(s['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
     expect(s.worker!.build).toBe('.');
     expect(s.api!.build).toBe('.');
     expect(readFileSync('Dockerfile', 'utf8')).toMatch(/build-workflow-bundle/);
+  });
+
+  it('runs Temporal on its supported images, pinned, with admin-tools setting up schema and namespace first', () => {
+    const images = Object.values(s).map((svc) => svc.image).filter((i): i is string => Boolean(i));
+    expect(images.filter((i) => i.startsWith('temporalio/auto-setup'))).toEqual([]);
+    for (const image of images) expect(image, 'a pinned version, not latest').toMatch(/:\d+(\.\d+)+$|^postgres:\d+$/);
+    expect(s.temporal!.image).toMatch(/^temporalio\/server:/);
+    expect(s.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+    expect(s['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
+    const schemaScript = s['temporal-schema']!.command!.join('\n');
+    expect(schemaScript).toMatch(/temporal_visibility/);
+    expect(schemaScript).toMatch(/temporal-sql-tool[\s\S]*setup-schema[\s\S]*update-schema/);
+    expect(s.temporal!.depends_on).toMatchObject({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    expect(s['temporal-namespace']!.depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
+    expect(s['temporal-namespace']!.command!.join('\n')).toMatch(/namespace create -n default/);
+    expect(s['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
+  });
+
+  it('migrates once, in a one-shot service that workers and the API wait for', () => {
+    expect(s.migrate!.build).toBe('.');
+    expect(s.migrate!.command).toEqual(['npx', 'tsx', 'scripts/migrate.ts']);
+    expect(s.migrate!.restart).not.toMatch(/always|unless-stopped/);
+    expect(s.migrate!.environment!.DATABASE_URL).toBe(s.worker!.environment!.DATABASE_URL);
+    expect(configSchema.safeParse(s.migrate!.environment).success).toBe(true);
+    for (const name of ['worker', 'api'] as const) {
+      expect(s[name]!.depends_on).toMatchObject({ migrate: { condition: 'service_completed_successfully' }, 'temporal-namespace': { condition: 'service_completed_successfully' } });
+    }
   });
 
   it('exposes the API on 3000 and the UI on 8233', () => {
@@ -36,7 +63,6 @@ describe('docker-compose.yml', () => {
       expect(env.NODE_ENV).toBe('production');
       const { GOVFLOW_BOOTSTRAP_TOKEN: _interpolated, ...literal } = env;
       expect(configSchema.safeParse(literal).success).toBe(true);
-      expect(s[name]!.depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' }, temporal: { condition: 'service_healthy' } });
     }
     expect(s.worker!.command).toEqual(['npx', 'tsx', 'worker/main.ts']);
     expect(s.api!.command).toEqual(['npx', 'tsx', 'api/main.ts']);

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /**
  * Types and message definitions shared by every govflow process. Importable from the API and the worker
@@ -101,3 +101,21 @@ export const stateQuery = defineQuery<ProcessStateBase>('state');
 export const withdrawUpdate = defineUpdate<ProcessStateBase, [WithdrawRequest]>('withdraw');
 export const extendDeadlineUpdate = defineUpdate<ProcessStateBase, [ExtendDeadlineRequest]>('extendDeadline');
 export const delegateUpdate = defineUpdate<ProcessStateBase, [DelegateRequest]>('delegate');
+
+/**
+ * Whether a process's record (projection, audit entries, notifications) has reached the database: `lagging` while a
+ * retryable error (connection, timeout) is being retried, `failed` on a permanent one (bad data, a constraint), which
+ * waits for an operator to repair the cause and send `recordRetrySignal` (`govflow record retry <workflowId>`).
+ */
+export interface RecordStatus {
+  status: 'ok' | 'lagging' | 'failed';
+  error?: string;
+  /** ISO timestamp at which the current failure began. */
+  since?: string;
+}
+
+/** The error type of a database write that no retry can fix (ApplicationFailure type, non-retryable). */
+export const RECORD_DATA_ERROR = 'RecordDataError';
+
+export const recordStatusQuery = defineQuery<RecordStatus>('govflow.recordStatus');
+export const recordRetrySignal = defineSignal('govflow.recordRetry');

@@ -1,13 +1,38 @@
-import { condition, proxyActivities, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities, DecisionRecord } from '../../activities/index.js';
-import type { Actor, Notice, ProcessEvent, ProcessStateBase } from '../contracts/common.js';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  metricMeter,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, DecisionRecord, ProcessSnapshot } from '../../activities/index.js';
+import { recordRetrySignal, recordStatusQuery, type Actor, type Notice, type ProcessEvent, type ProcessStateBase, type RecordStatus } from '../contracts/common.js';
 import { SA } from '../contracts/search-attributes.js';
 
-// The projection is a local activity: it runs in the worker that runs the workflow, without a round trip
-// through the server per write, and retries until the database is back (a decision must reach the record).
-const { recordProcess } = proxyLocalActivities<Activities>({
+// Runs started before the patch below keep this: a local activity retried until the database took the write, each
+// attempt inside the workflow task (bad data was retried forever).
+const { recordProcess: recordUnbounded } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+const BOUNDED_RECORD_WRITES = 'bounded-record-writes';
+// The projection is a local activity: it runs in the worker that runs the workflow, without a round trip through the
+// server per write. Bounded: after 20 s of retryable errors (the database is away) a regular activity takes over and
+// retries with backoff outside any workflow task; a permanent error (bad data, a constraint) is not retried at all.
+const { recordProcess: recordLocal } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
+});
+const { recordProcess: recordRemote, noteRecordStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 // Webhook delivery may be slow or down: a regular activity, so it never holds up a workflow task.
 const { deliverNotifications } = proxyActivities<Activities>({
@@ -37,6 +62,13 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   /** Webhook deliveries run one after another, beside the projection, so a slow webhook never holds it up. */
   private deliveries: Promise<void> = Promise.resolve();
   private deliveriesInFlight = 0;
+  private record: RecordStatus = { status: 'ok' };
+  /** Operators' retries (recordRetrySignal) of a failed record. */
+  private retriesAsked = 0;
+  /** Record-status rows written one after another; `failureNoted` once a failure reached the database. */
+  private notes: Promise<void> = Promise.resolve();
+  private notesInFlight = 0;
+  private failureNoted = false;
 
   private readonly pendingActors?: (state: S) => string[];
   private readonly openRoles: (state: S) => string[];
@@ -74,7 +106,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
 
   /** Waits until every change so far has reached the database, leaving the process open (before continue-as-new). */
   async flushed(): Promise<void> {
-    await condition(() => this.version === this.flushedVersion && this.deliveriesInFlight === 0);
+    await condition(() => this.version === this.flushedVersion && this.deliveriesInFlight === 0 && this.notesInFlight === 0);
   }
 
   start(): void {
@@ -85,6 +117,8 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       { key: SA.businessKey, value: s.businessKey },
       { key: SA.policyVersion, value: s.policyVersion },
     ]);
+    setHandler(recordStatusQuery, () => this.record);
+    setHandler(recordRetrySignal, () => void this.retriesAsked++);
     this.pump = this.runPump();
     this.changed();
   }
@@ -135,7 +169,15 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       { key: SA.slaDueAt, value: s.slaDueAt ? new Date(s.slaDueAt) : null },
       ...(s.riskTier ? [{ key: SA.riskTier, value: s.riskTier }] : []),
     ]);
-    setCurrentDetails(this.describe(s));
+    setCurrentDetails(this.details());
+  }
+
+  /** The UI's current details: what the process waits on, and a record that has not reached the database. */
+  private details(): string {
+    const r = this.record;
+    if (r.status === 'ok') return this.describe(this.state);
+    const next = r.status === 'failed' ? `after repairing the cause: govflow record retry ${workflowInfo().workflowId}` : 'retrying with backoff';
+    return `${this.describe(this.state)}\n\nRecord ${r.status} since ${r.since}: ${r.error} (${next})`;
   }
 
   /** Marks the process finished and waits until everything has reached the database. */
@@ -146,7 +188,9 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   }
 
   private async runPump(): Promise<void> {
-    const settled = () => this.closed && this.version === this.flushedVersion && this.deliveriesInFlight === 0;
+    // Replays of runs started before bounded writes take the unbounded path they recorded.
+    const bounded = patched(BOUNDED_RECORD_WRITES);
+    const settled = () => this.closed && this.version === this.flushedVersion && this.deliveriesInFlight === 0 && this.notesInFlight === 0;
     for (;;) {
       await condition(() => this.version !== this.flushedVersion || settled());
       if (settled()) return;
@@ -154,9 +198,52 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       const events = this.events.splice(0);
       const decisions = this.decisions.splice(0);
       const notices = this.notices.splice(0);
-      await recordProcess({ workflowId: workflowInfo().workflowId, state: this.state, completed: this.closed, stateVersion: version, events, decisions, notices });
+      const snapshot = { workflowId: workflowInfo().workflowId, state: this.state, completed: this.closed, stateVersion: version, events, decisions, notices };
+      await (bounded ? this.write(snapshot) : recordUnbounded(snapshot));
       this.flushedVersion = version;
       if (notices.length > 0) this.deliver(notices);
+    }
+  }
+
+  /**
+   * Writes one snapshot: directly while the database takes it, through the regular activity while it is away
+   * (`lagging`), and after an operator's retry when bad data or a constraint refused it (`failed`). The process keeps
+   * deciding meanwhile; only its completion waits for the record.
+   */
+  private async write(snapshot: ProcessSnapshot): Promise<void> {
+    for (;;) {
+      try {
+        await (this.record.status === 'ok' ? recordLocal(snapshot) : recordRemote(snapshot));
+        if (this.record.status !== 'ok') this.setRecord({ status: 'ok' });
+        return;
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        const permanent = cause instanceof ApplicationFailure && cause.nonRetryable;
+        const since = this.record.since ?? new Date().toISOString();
+        this.setRecord({ status: permanent ? 'failed' : 'lagging', error: (cause as Error | undefined)?.message ?? String(err), since });
+        if (permanent) {
+          const asked = this.retriesAsked;
+          await condition(() => this.retriesAsked !== asked);
+        }
+      }
+    }
+  }
+
+  private setRecord(next: RecordStatus): void {
+    this.record = next;
+    setCurrentDetails(this.details());
+    if (next.status !== 'ok') metricMeter.createCounter('govflow_record_failures', 'writes', 'Process record writes that failed, by status').add(1, { status: next.status, kind: this.state.kind });
+    // A failure is kept beside the process for operators (while lagging the database is what is missing), and
+    // cleared once the record catches up.
+    if (next.status === 'failed' || (next.status === 'ok' && this.failureNoted)) {
+      this.failureNoted = next.status === 'failed';
+      this.notesInFlight++;
+      this.notes = this.notes
+        .then(() => noteRecordStatus({ workflowId: workflowInfo().workflowId, ...next }))
+        .catch(() => undefined)
+        .finally(() => {
+          this.notesInFlight--;
+        });
     }
   }
 
