@@ -66,8 +66,10 @@ describe('the shared safe-text schema', () => {
     expect(leaves.length).toBeGreaterThan(100);
     const withInput = registry.routes.filter((r) => r.body || r.query).map((r) => `${r.method} ${r.path}`);
     const covered = new Set(leaves.map((l) => l.path.split(' ').slice(0, 2).join(' ')));
-    // the inbox and the records list take only a limit and enums, close-capture an empty body
-    expect(withInput.filter((r) => !covered.has(r))).toEqual(['get /inbox', 'post /retrospectives/:key/close-capture', 'get /records']);
+    // the inbox and the records list take only a limit and enums; close-capture and the principal lifecycle an empty body
+    expect(withInput.filter((r) => !covered.has(r)).sort()).toEqual(
+      ['get /inbox', 'get /records', 'post /principals/:id/deactivate', 'post /principals/:id/reactivate', 'post /principals/:id/tokens/:tokenId/revoke', 'post /retrospectives/:key/close-capture'],
+    );
   });
 
   it.each(leaves.map((l) => [l.path, l.schema] as const))('%s refuses NUL, controls and unpaired surrogates', (_path, schema) => {
