@@ -38,7 +38,7 @@ function operation(route: RouteSpec) {
       [status]: { description: status === '204' ? 'Done' : 'Success', ...(status === '204' ? {} : { content: { 'application/json': { schema: {} } } }) },
       ...(route.body || route.query ? { 400: problem } : {}),
       ...(route.roles === 'public' ? {} : { 401: problem, 403: problem }),
-      ...(route.path.includes(':') ? { 404: problem } : {}),
+      ...(route.path.includes(':') || route.notFound ? { 404: problem } : {}),
       ...(route.method === 'post' ? { 409: problem, 422: problem } : {}),
       503: problem,
     },

@@ -16,6 +16,8 @@ export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefin
   query?: Q;
   /** Documented success status. */
   status?: number;
+  /** Answers 404 when its body names something unknown (routes with path parameters always may). */
+  notFound?: boolean;
   /** Accepts `Idempotency-Key` (POSTs that create an effect). */
   idempotent?: boolean;
   handler: (

@@ -37,6 +37,7 @@ export function registerRecordRoutes(registry: RouteRegistry, { db, temporal }: 
     roles: ['admin'],
     body: retryBody,
     status: 202,
+    notFound: true,
     handler: async ({ body }) => {
       try {
         await temporal.workflow.getHandle(body.workflowId).signal(recordRetrySignal);
