@@ -21,9 +21,14 @@ export function authenticate(db: Db): RequestHandler {
     if (!match) return next(new GovflowError('Unauthenticated', 'send an API token as `Authorization: Bearer <token>`'));
     const principal = await findPrincipalByToken(db, match[1]!);
     if (!principal) return next(new GovflowError('Unauthenticated', 'the API token is unknown, revoked or expired'));
-    res.locals.actor = { id: principal.id, kind: principal.kind === 'agent' ? 'agent' : 'person', roles: principal.roles };
+    res.locals.actor = actorFor(principal);
     next();
   };
+}
+
+/** The one mapping from a principal to the actor the workflows check and the audit trail records (tokens and web sessions alike). */
+export function actorFor(principal: { id: string; kind: string; roles: string[] }): Actor {
+  return { id: principal.id, kind: principal.kind === 'agent' ? 'agent' : 'person', roles: principal.roles };
 }
 
 /** The authenticated caller; only valid behind `authenticate`. */

@@ -13,6 +13,7 @@ import { issueToken, newToken } from '../platform/principals.js';
 import { onShutdown, openDatabase, runMain } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes, startDevServer, type DevServer } from '../platform/temporal.js';
 import { createWorker, installWorkerRuntime } from '../worker/worker.js';
+import { issueLoginLink } from '../web/sessions.js';
 
 runMain(async () => {
   const config = loadConfig();
@@ -43,6 +44,9 @@ runMain(async () => {
       { api: api.url, temporalUi: dev?.uiUrl ?? '(your cluster)', adminTokenFile: config.GOVFLOW_BOOTSTRAP_TOKEN ? '(GOVFLOW_BOOTSTRAP_TOKEN)' : tokenFile },
       'govflow is up: press Ctrl-C to stop',
     );
+    // A newcomer is in at once: the admin's one-time sign-in link (others: `npm run govflow -- login-link <id>`).
+    const link = await issueLoginLink(database.db, 'admin', 'govflow');
+    process.stdout.write(`\n  Open the web app: ${api.url}/app/\n  Sign in as admin (once, within 15 minutes): ${api.url}${link.path}\n  Links for others: npm run govflow -- login-link <principal id>\n\n`);
 
     onShutdown(log, async () => {
       await api.close();

@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchBrowser, scrollsSideways, seriousViolations } from '../support/browser.js';
+import { waitFor } from '../support/processes.js';
+import { useApiStack } from '../support/stack.js';
+
+const stack = useApiStack('web-approver');
+const PHONE = { width: 375, height: 740 };
+const DESKTOP = { width: 1280, height: 900 };
+const CRITERIA = ['architectural_principle_compliance', 'scalability_validation', 'security_assessment_approval', 'maintainability_review_pass'];
+let browser: Browser;
+let admin: string;
+const suffix = randomUUID().slice(0, 6);
+const id = (name: string) => `${name}-${suffix}`;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await launchBrowser();
+  admin = await stack.api.tokenFor(id('admin'), 'admin');
+});
+afterAll(async () => browser?.close());
+
+/** Signs a principal in through a one-time link, as a newcomer does, in a fresh browser context. */
+async function signIn(principal: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+  const link = await stack.api.call('POST', `/principals/${principal}/login-links`, { token: admin, body: {} });
+  expect(link.status).toBe(201);
+  const context = await browser.newContext({ viewport, baseURL: stack.api.url });
+  const page = await context.newPage();
+  await page.goto(link.body.path);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/app/');
+  return { context, page };
+}
+
+/** Every page passes axe-core (no serious or critical violations) and, on a phone, never scrolls sideways. */
+async function checkPage(page: Page, name: string, viewport: { width: number }): Promise<void> {
+  expect(await seriousViolations(page), name).toEqual([]);
+  if (viewport.width <= 375) expect(await scrollsSideways(page), `${name} scrolls sideways`).toBe(false);
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+describe('the approvers’ web app, in a real browser on the real stack', () => {
+  it('a reviewer approves with conditions on a phone; the review completes; the requester sees it; a wrong role sees no action', async () => {
+    const { api } = stack;
+    const tokens = {
+      rita: await api.tokenFor(id('rita'), 'requester'),
+      tom: await api.tokenFor(id('tom'), 'technical_lead'),
+      erin: await api.tokenFor(id('erin'), 'enterprise_architect'),
+      sam: await api.tokenFor(id('sam'), 'security_architect'),
+      dora: await api.tokenFor(id('dora'), 'domain_expert'),
+      cora: await api.tokenFor(id('cora'), 'committee_member'),
+    };
+    const key = `WEB-${suffix}`;
+    // A hostile title shows as text.
+    const title = '<script>alert(1)</script> Payments redesign';
+    const started = await api.call('POST', '/architecture-reviews', {
+      token: tokens.rita,
+      body: { businessKey: key, title, trigger: 'new_system_design', systemDescription: 'Event-sourced payments core', evidence: ['https://wiki.example.com/adr/42'] },
+    });
+    expect(started.status).toBe(201);
+    for (const [who, role] of [['sam', 'security_architect'], ['erin', 'enterprise_architect'], ['dora', 'domain_expert']] as const) {
+      const voted = await api.call('POST', `/architecture-reviews/${key}/votes`, { token: tokens[who], body: { role, rulings: Object.fromEntries(CRITERIA.map((c) => [c, 'approve'])) } });
+      expect(voted.status, JSON.stringify(voted.body)).toBe(200);
+    }
+
+    // Tom, on a phone: the inbox lists the review, with the tab title counting it.
+    const tom = await signIn(id('tom'), PHONE);
+    const inbox = tom.page;
+    await expect(inbox.title()).resolves.toMatch(/^\(1\) Inbox/);
+    const item = inbox.getByRole('link', { name: title });
+    await expect(item.count()).resolves.toBe(1);
+    expect(await inbox.locator('script', { hasText: 'alert(1)' }).count()).toBe(0);
+    await checkPage(inbox, 'inbox-phone', PHONE);
+
+    await item.click();
+    await inbox.waitForURL(`**/app/processes/architecture-review/${key}`);
+    const form = inbox.locator('#action-votes form');
+    await checkPage(inbox, 'review-phone', PHONE);
+
+    // An approval with conditions but none listed: the workflow's validator refuses, beside the field.
+    for (const c of CRITERIA) await form.getByRole('group', { name: c.replace(/_/g, ' ') }).getByLabel(c === 'scalability_validation' ? 'approve with conditions' : 'approve', { exact: true }).check();
+    await form.getByLabel('justification').fill('capacity plan needed');
+    const navigations: string[] = [];
+    inbox.on('framenavigated', (f) => f === inbox.mainFrame() && navigations.push(f.url()));
+    await form.getByRole('button').click();
+    await inbox.locator('#action-votes-conditions-error').waitFor();
+    expect(await inbox.locator('#action-votes-conditions-error').textContent()).toContain('at least one condition');
+    await checkPage(inbox, 'review-error-phone', PHONE);
+
+    // The values survive; add the condition and vote again: accepted, updated in place (no navigation).
+    expect(await form.getByLabel('justification').inputValue()).toBe('capacity plan needed');
+    await inbox.locator('#action-votes form').getByRole('textbox', { name: /^conditions/ }).fill('load test at 10x before go-live');
+    await inbox.locator('#action-votes form').getByRole('button').click();
+    await inbox.getByRole('status').waitFor();
+    expect(navigations).toEqual([]);
+    const review = await waitFor('the review to complete', async () => {
+      const r = await api.call('GET', `/architecture-reviews/${key}`, { token: tokens.rita });
+      return r.body.outcome ? r.body : null;
+    });
+    expect(review.outcome).toBe('approved_with_conditions');
+    await tom.context.close();
+
+    // Rita, the requester, on a desktop: sees the outcome, the conditions and the timeline; no action on a closed review.
+    const rita = await signIn(id('rita'), DESKTOP);
+    await rita.page.goto(`/app/processes/architecture-review/${key}`);
+    const facts = await rita.page.locator('dl.facts').textContent();
+    expect(facts).toContain('approved with conditions');
+    expect(await rita.page.getByText('load test at 10x before go-live').count()).toBeGreaterThan(0);
+    expect(await rita.page.locator('form[hx-post]').count()).toBe(0);
+    await checkPage(rita.page, 'review-outcome-desktop', DESKTOP);
+    await rita.context.close();
+
+    // A committee member has no seat on an architecture review: no action is offered.
+    const other = await api.call('POST', '/architecture-reviews', {
+      token: tokens.rita,
+      body: { businessKey: `${key}-2`, title: 'Another review', trigger: 'new_system_design', systemDescription: 'x', evidence: [] },
+    });
+    expect(other.status).toBe(201);
+    const cora = await signIn(id('cora'), PHONE);
+    await expect(cora.page.title()).resolves.toMatch(/^\(0\) Inbox/);
+    await cora.page.goto(`/app/processes/architecture-review/${key}-2`);
+    expect(await cora.page.locator('h1').textContent()).toBe('Another review');
+    expect(await cora.page.locator('form[hx-post]').count()).toBe(0);
+    await checkPage(cora.page, 'review-no-action-phone', PHONE);
+    await cora.context.close();
+  });
+});
