@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnEntry, stablePorts, type Child } from '../support/processes.js';
+import { spawnEntry, stablePorts, waitFor, type Child } from '../support/processes.js';
 
 /** `npm start` as a user runs it: embedded Temporal dev server and PGlite, persisted under DATA_DIR. */
 
@@ -44,6 +44,13 @@ describe('npm start (embedded defaults)', () => {
     const first = run('scripts/start.ts', env);
     await waitReady(url, first.output);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200); // the Temporal Web UI
+
+    // It prints where to open the web app and a one-time sign-in link that works.
+    const link = await waitFor('the sign-in link', async () => /Sign in as admin[^:]*: (\S+)/.exec(first.output())?.[1]);
+    expect(first.output()).toContain(`Open the web app: ${url}/app/`);
+    expect((await fetch(`${url}/app/`)).headers.get('content-type')).toMatch(/^text\/html/);
+    const signIn = await fetch(`${url}/app/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${link.split('/').pop()}` });
+    expect(signIn.status).toBe(303);
 
     const admin = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     const post = (p: string, token: string, body: unknown) =>
