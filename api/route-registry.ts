@@ -32,7 +32,7 @@ export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefin
 export class RouteRegistry {
   readonly routes: RouteSpec[] = [];
   /** Each kind of process's collection path and action bodies, for the web app's pages and forms. */
-  readonly processes = new Map<string, { path: string; actions: { name: string; summary: string; body: z.ZodType }[] }>();
+  readonly processes = new Map<string, { path: string; startBody: z.ZodType; actions: { name: string; summary: string; body: z.ZodType }[] }>();
 
   add<B extends z.ZodType | undefined, Q extends z.ZodType | undefined>(spec: RouteSpec<B, Q>): void {
     this.routes.push(spec as unknown as RouteSpec);

@@ -24,6 +24,8 @@ export interface FormContext {
   recordKeys: Record<string, string[]>;
   /** Choices for a `role` field: the seats I may take. */
   roles: string[];
+  /** Choices the policy gives a free-text field (e.g. an architecture review's `trigger`). */
+  choices?: Record<string, string[]>;
 }
 
 type Field =
@@ -40,7 +42,7 @@ function jsonSchemaOf(body: z.ZodType): JsonSchema {
 
 const typeOf = (s: JsonSchema) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type);
 
-export function fieldsOf(body: z.ZodType, ctx: FormContext): Field[] {
+export function fieldsOf(body: z.ZodType, ctx: FormContext): Field[] | null {
   const schema = jsonSchemaOf(body);
   const required = new Set(schema.required ?? []);
   const fields: Field[] = [];
@@ -48,6 +50,7 @@ export function fieldsOf(body: z.ZodType, ctx: FormContext): Field[] {
     const base = { name, description: s.description, required: required.has(name) };
     const type = typeOf(s);
     if (name === 'role' && ctx.roles.length) fields.push({ ...base, kind: 'choice', options: ctx.roles });
+    else if (ctx.choices?.[name]) fields.push({ ...base, kind: 'choice', options: ctx.choices[name]! });
     else if (s.enum) fields.push({ ...base, kind: 'choice', options: s.enum.map(String) });
     else if (type === 'object' && typeof s.additionalProperties === 'object' && s.additionalProperties.enum && ctx.recordKeys[name]) {
       fields.push({ ...base, kind: 'record', keys: ctx.recordKeys[name]!, options: s.additionalProperties.enum.map(String) });
@@ -55,8 +58,9 @@ export function fieldsOf(body: z.ZodType, ctx: FormContext): Field[] {
     else if (type === 'string') fields.push({ ...base, kind: 'text' });
     else if (type === 'integer' || type === 'number') fields.push({ ...base, kind: 'number' });
     else if (type === 'boolean') fields.push({ ...base, kind: 'boolean' });
-    // Anything richer (nested objects) has no generic control: such actions are left to the JSON API.
-    else return [];
+    // Anything richer (nested objects) has no generic control: optional ones are left out, and a form that
+    // needs one is left to the JSON API.
+    else if (base.required) return null;
   }
   return fields;
 }
@@ -65,7 +69,7 @@ export function fieldsOf(body: z.ZodType, ctx: FormContext): Field[] {
 export function bodyFromForm(body: z.ZodType, ctx: FormContext, form: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-  for (const f of fieldsOf(body, ctx)) {
+  for (const f of fieldsOf(body, ctx) ?? []) {
     const v = str(form[f.name]);
     if (f.kind === 'record') {
       const entries = f.keys.map((k) => [k, str(form[`${f.name}.${k}`])] as const).filter(([, x]) => x);
@@ -98,9 +102,11 @@ export function renderForm(opts: {
   values?: Record<string, unknown>;
   errors?: { detail: string; fields: ErrorField[] };
   open?: boolean;
+  /** Update the process section in place (htmx); start forms post the plain way and land on the new process. */
+  inPlace?: boolean;
 }): Html | null {
   const fields = fieldsOf(opts.body, opts.ctx);
-  if (!fields.length && Object.keys(jsonSchemaOf(opts.body).properties ?? {}).length) return null;
+  if (!fields) return null;
   const values = opts.values ?? {};
   const fieldErrors = opts.errors?.fields ?? [];
   const known = new Set(fields.map((f) => f.name));
@@ -143,7 +149,7 @@ export function renderForm(opts: {
 
   return html`<details class="card" id="${opts.id}"${opts.open || opts.errors ? html` open` : ''}>
   <summary><h3>${opts.title}</h3></summary>
-  <form method="post" action="${opts.action}" hx-post="${opts.action}" hx-target="#process" hx-swap="outerHTML" novalidate>
+  <form method="post" action="${opts.action}"${opts.inPlace === false ? '' : html` hx-post="${opts.action}" hx-target="#process" hx-swap="outerHTML"`} novalidate>
     <input type="hidden" name="_csrf" value="${opts.csrf}">
     ${opts.errors ? html`<div class="errors" role="alert"><p>${opts.errors.detail}</p>${general.length ? html`<ul>${general.map((e) => html`<li>${e.path}: ${e.message}</li>`)}</ul>` : ''}</div>` : ''}
     ${fields.map(control)}

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { GovflowError, ERROR_CODES } from '../domain/errors.js';
+import { GovflowError, ERROR_CODES, type ErrorField } from '../domain/errors.js';
+import { holdsAny, permittedRoles } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import { toGovflowError } from '../api/problem.js';
 import type { ApiDeps } from '../api/process-routes.js';
@@ -13,7 +14,7 @@ import { myOpenRoles, offeredActions } from './access.js';
 import { bodyFromForm, renderForm, type FormContext } from './forms.js';
 import { html, humanize, type Html } from './html.js';
 import { errorPage, page } from './layout.js';
-import { actionHref, kindOfSegment } from './links.js';
+import { actionHref, kindOfSegment, processHref } from './links.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
 import { csrfMatches, endSession, redeemLoginLink, resolveSession, SESSION_TTL_MS, type WebSession } from './sessions.js';
@@ -142,6 +143,45 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
       .filter((f): f is Html => f !== null);
     return processSection({ state, forms, notice: extra.notice });
   }
+
+  // Start forms: every kind whose start body has generic controls and that the current policy lets me start.
+  const startable = (actor: WebSession['actor']) =>
+    [...registry.processes.entries()].filter(([kind]) => holdsAny(actor, permittedRoles(deps.policies.current, kind, 'start')));
+  const startForm = (kind: string, csrf: string, errors?: { detail: string; fields: ErrorField[]; values: Record<string, unknown> }) => {
+    const spec = registry.processes.get(kind)!;
+    const ctx: FormContext = { recordKeys: {}, roles: [], choices: kind === 'architecture_review' ? { trigger: deps.policies.current.architectureReview.triggers } : {} };
+    return { ctx, spec, form: renderForm({ id: `start-${kind}`, title: `Start ${humanize(kind)}`, action: `/app/start/${kind.replace(/_/g, '-')}`, csrf, body: spec.startBody, ctx, values: errors?.values, errors, open: true, inPlace: false }) };
+  };
+
+  router.get('/start', (_req, res) => {
+    const session = sessionOf(res)!;
+    const kinds = startable(session.actor).filter(([kind]) => startForm(kind, session.csrfToken).form);
+    send(res, page({ title: 'Start a process', session, body: html`<h1>Start a process</h1>${kinds.length
+      ? html`<ul class="items">${kinds.map(([kind]) => html`<li class="card"><a class="title" href="/app/start/${kind.replace(/_/g, '-')}">${humanize(kind)}</a></li>`)}</ul>`
+      : html`<p class="card">The policy lets you start no process here.</p>`}` }));
+  });
+
+  router.get('/start/:kind', (req, res) => {
+    const session = sessionOf(res)!;
+    const { form } = startForm(processOf(req.params.kind).kind, session.csrfToken);
+    if (!form) throw new GovflowError('NotFound', `${humanize(req.params.kind)} has no start form yet: start it with the JSON API`);
+    send(res, page({ title: `Start ${humanize(req.params.kind)}`, session, body: form }));
+  });
+
+  router.post('/start/:kind', async (req, res) => {
+    const session = sessionOf(res)!;
+    const { kind } = processOf(req.params.kind);
+    const { ctx, spec } = startForm(kind, session.csrfToken);
+    const values = req.body as Record<string, unknown>;
+    try {
+      const started = (await registry.invoke(registry.find('post', spec.path), { body: bodyFromForm(spec.startBody, ctx, values), params: {} }, req, res)) as { workflowId: string };
+      res.redirect(303, processHref(started.workflowId));
+    } catch (err) {
+      const known = toGovflowError(err);
+      if (!known || ERROR_CODES[known.code] >= 500) throw err;
+      send(res, page({ title: `Start ${humanize(kind)}`, session, body: startForm(kind, session.csrfToken, { detail: known.message, fields: known.fields, values }).form! }), 422);
+    }
+  });
 
   router.get('/processes/:kind/:key', async (req, res) => {
     const section = await renderProcess(req, res, req.params.kind, req.params.key);

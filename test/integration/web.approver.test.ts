@@ -56,11 +56,23 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
     const key = `WEB-${suffix}`;
     // A hostile title shows as text.
     const title = '<script>alert(1)</script> Payments redesign';
-    const started = await api.call('POST', '/architecture-reviews', {
-      token: tokens.rita,
-      body: { businessKey: key, title, trigger: 'new_system_design', systemDescription: 'Event-sourced payments core', evidence: ['https://wiki.example.com/adr/42'] },
-    });
-    expect(started.status).toBe(201);
+    // Rita starts it from the start form on her phone; a field left empty is named beside it.
+    const start = await signIn(id('rita'), PHONE);
+    await start.page.getByRole('link', { name: 'Start' }).click();
+    await start.page.getByRole('link', { name: 'architecture review' }).click();
+    await checkPage(start.page, 'start-phone', PHONE);
+    const startForm = start.page.locator('#start-architecture_review form');
+    await startForm.getByRole('button').click();
+    expect(await start.page.locator('#start-architecture_review-title-error').textContent()).toContain('required');
+    await start.page.locator('#start-architecture_review form').getByLabel('business key').fill(key);
+    await start.page.locator('#start-architecture_review form').getByLabel('title').fill(title);
+    await start.page.locator('#start-architecture_review form').getByLabel('new system design').check();
+    await start.page.locator('#start-architecture_review form').getByLabel('system description').fill('Event-sourced payments core');
+    await start.page.locator('#start-architecture_review form').getByRole('textbox', { name: /^evidence/ }).fill('https://wiki.example.com/adr/42');
+    await start.page.locator('#start-architecture_review form').getByRole('button').click();
+    await start.page.waitForURL(`**/app/processes/architecture-review/${key}`);
+    expect(await start.page.locator('h1').textContent()).toBe(title);
+    await start.context.close();
     for (const [who, role] of [['sam', 'security_architect'], ['erin', 'enterprise_architect'], ['dora', 'domain_expert']] as const) {
       const voted = await api.call('POST', `/architecture-reviews/${key}/votes`, { token: tokens[who], body: { role, rulings: Object.fromEntries(CRITERIA.map((c) => [c, 'approve'])) } });
       expect(voted.status, JSON.stringify(voted.body)).toBe(200);
