@@ -38,10 +38,7 @@ export function actorOf(res: { locals: { actor?: Actor } }): Actor {
 }
 
 /** Requires at least one of `roles` (admins pass every check). The workflow checks the role again. */
-export function requireRole(...roles: string[]): RequestHandler {
-  return (_req, res, next) => {
-    const actor = actorOf(res);
-    if (actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r))) return next();
-    next(new GovflowError('Forbidden', `this action needs one of the roles: ${roles.join(', ')}`));
-  };
+export function checkRole(actor: Actor, roles: string[]): void {
+  if (actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r))) return;
+  throw new GovflowError('Forbidden', `this action needs one of the roles: ${roles.join(', ')}`);
 }

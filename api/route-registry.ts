@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
-import { requireRole } from './auth.js';
+import { actorOf, checkRole } from './auth.js';
 
 export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined> {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -52,7 +52,7 @@ export class RouteRegistry {
         }
       };
       if (spec.roles === 'public') publicRouter[spec.method](spec.path, handle);
-      else privateRouter[spec.method](spec.path, ...(spec.roles.length ? [requireRole(...spec.roles)] : []), handle);
+      else privateRouter[spec.method](spec.path, handle);
     }
   }
 
@@ -64,10 +64,11 @@ export class RouteRegistry {
   }
 
   /**
-   * Parses the input with the route's schemas and runs its handler: the JSON API and the web app take the same
-   * path (the caller has authenticated; the handler and the process check the actor).
+   * Checks the caller's roles, parses the input with the route's schemas and runs its handler: the JSON API and
+   * the web app take the same path (the caller has authenticated; the handler and the process check the actor).
    */
   async invoke(spec: RouteSpec, input: { body?: unknown; query?: unknown; params: Record<string, string> }, req: Request, res: Response): Promise<unknown> {
+    if (spec.roles !== 'public' && spec.roles.length) checkRole(actorOf(res), spec.roles);
     const body = spec.body ? spec.body.parse(input.body ?? {}) : undefined;
     const query = spec.query ? spec.query.parse(input.query ?? {}) : undefined;
     return spec.handler({ body, query, params: input.params } as never, req, res);

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { GovflowError, ERROR_CODES, type ErrorField } from '../domain/errors.js';
 import { holdsAny, permittedRoles } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
+import { checkRole } from '../api/auth.js';
 import { toGovflowError } from '../api/problem.js';
 import type { ApiDeps } from '../api/process-routes.js';
 import type { RouteRegistry } from '../api/route-registry.js';
@@ -163,7 +164,9 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
 
   router.get('/start/:kind', (req, res) => {
     const session = sessionOf(res)!;
-    const { form } = startForm(processOf(req.params.kind).kind, session.csrfToken);
+    const { kind } = processOf(req.params.kind);
+    checkRole(session.actor, permittedRoles(deps.policies.current, kind, 'start'));
+    const { form } = startForm(kind, session.csrfToken);
     if (!form) throw new GovflowError('NotFound', `${humanize(req.params.kind)} has no start form yet: start it with the JSON API`);
     send(res, page({ title: `Start ${humanize(req.params.kind)}`, session, body: form }));
   });
@@ -178,7 +181,8 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
       res.redirect(303, processHref(started.workflowId));
     } catch (err) {
       const known = toGovflowError(err);
-      if (!known || ERROR_CODES[known.code] >= 500) throw err;
+      // Not allowed to start is a page of its own; a refused input is shown beside its field.
+      if (!known || ERROR_CODES[known.code] >= 500 || known.code === 'Forbidden') throw err;
       send(res, page({ title: `Start ${humanize(kind)}`, session, body: startForm(kind, session.csrfToken, { detail: known.message, fields: known.fields, values }).form! }), 422);
     }
   });

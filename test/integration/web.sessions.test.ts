@@ -93,6 +93,11 @@ describe('web sign-in and sessions', () => {
     const { body, ...type } = form({ _csrf: csrf });
     expect((await fetch(action, { method: 'POST', headers: { ...type, cookie }, body })).status).toBe(404);
 
+    // The web app runs the API's own routes, role checks included: a domain expert may not start a review.
+    expect((await fetch(`${stack.api.url}/app/start/architecture-review`, { headers: { cookie } })).status).toBe(403);
+    const start = form({ _csrf: csrf, businessKey: `WEB-${suffix}`, title: 't', trigger: 'new_system_design', systemDescription: 'x' });
+    expect((await fetch(`${stack.api.url}/app/start/architecture-review`, { method: 'POST', headers: { 'content-type': start['content-type'], cookie }, body: start.body })).status).toBe(403);
+
     const signedOut = await fetch(`${stack.api.url}/app/logout`, { method: 'POST', headers: { ...type, cookie }, body });
     expect(signedOut.status).toBe(200);
     expect((await fetch(`${stack.api.url}/app/`, { headers: { cookie } })).status).toBe(401);
