@@ -10,12 +10,15 @@ import { checkRole } from '../api/auth.js';
 import { toGovflowError } from '../api/problem.js';
 import type { ApiDeps } from '../api/process-routes.js';
 import type { RouteRegistry } from '../api/route-registry.js';
+import type { CommitteeApprovalState } from '../workflows/contracts/committee-approval.js';
 import { workflowIdFor, type ProcessKind, type ProcessStateBase } from '../workflows/contracts/common.js';
 import { myOpenRoles, offeredActions } from './access.js';
 import { bodyFromForm, renderForm, type FormContext } from './forms.js';
 import { html, humanize, type Html } from './html.js';
 import { errorPage, page } from './layout.js';
 import { actionHref, kindOfSegment, processHref } from './links.js';
+import { auditBody, type AuditRow, type ChainCheck } from './pages/audit.js';
+import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
 import { csrfMatches, endSession, redeemLoginLink, resolveSession, SESSION_TTL_MS, type WebSession } from './sessions.js';
@@ -142,7 +145,9 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
         return renderForm({ id: `action-${a.name}`, title: a.summary, action: actionHref(workflowId, a.name), csrf: session.csrfToken, body: a.body, ctx, values: errors?.values, errors, open: offered.length === 1 });
       })
       .filter((f): f is Html => f !== null);
-    return processSection({ state, forms, notice: extra.notice });
+    const auditReaders = registry.find('get', '/audit').roles;
+    const mayAudit = auditReaders === 'public' || holdsAny(session.actor, auditReaders);
+    return processSection({ state, forms, notice: extra.notice, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
   }
 
   // Start forms: every kind whose start body has generic controls and that the current policy lets me start.
@@ -185,6 +190,19 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
       if (!known || ERROR_CODES[known.code] >= 500 || known.code === 'Forbidden') throw err;
       send(res, page({ title: `Start ${humanize(kind)}`, session, body: startForm(kind, session.csrfToken, { detail: known.message, fields: known.fields, values }).form! }), 422);
     }
+  });
+
+  router.get('/committee', async (_req, res) => {
+    const rows = await deps.db.process.findMany({ where: { kind: 'committee_approval', completedAt: null, outcome: null }, select: { state: true } });
+    const open = rows.map((r) => r.state as unknown as CommitteeApprovalState);
+    send(res, page({ title: 'Committee', session: sessionOf(res), body: committeeBody(open, deps.policies.current.aiGovernance.committee.voting.quorum) }));
+  });
+
+  router.get('/processes/:kind/:key/audit', async (req, res) => {
+    const workflowId = workflowIdFor(processOf(req.params.kind).kind, req.params.key);
+    const { items } = (await registry.invoke(registry.find('get', '/audit'), { query: { workflowId, limit: '1000' }, params: {} }, req, res)) as { items: AuditRow[] };
+    const chain = (await registry.invoke(registry.find('get', '/audit/verify'), { params: {} }, req, res)) as ChainCheck;
+    send(res, page({ title: 'Audit trail', session: sessionOf(res), body: auditBody(workflowId, items, chain) }));
   });
 
   router.get('/processes/:kind/:key', async (req, res) => {

@@ -52,13 +52,14 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
       sam: await api.tokenFor(id('sam'), 'security_architect'),
       dora: await api.tokenFor(id('dora'), 'domain_expert'),
       cora: await api.tokenFor(id('cora'), 'committee_member'),
+      cleo: await api.tokenFor(id('cleo'), 'committee_chair'),
     };
     const key = `WEB-${suffix}`;
     // A hostile title shows as text.
     const title = '<script>alert(1)</script> Payments redesign';
     // Rita starts it from the start form on her phone; a field left empty is named beside it.
     const start = await signIn(id('rita'), PHONE);
-    await start.page.getByRole('link', { name: 'Start' }).click();
+    await start.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Start' }).click();
     await start.page.getByRole('link', { name: 'architecture review' }).click();
     await checkPage(start.page, 'start-phone', PHONE);
     const startForm = start.page.locator('#start-architecture_review form');
@@ -125,6 +126,22 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
     await checkPage(rita.page, 'review-outcome-desktop', DESKTOP);
     await rita.context.close();
 
+    // The committee chair: the next meeting's agenda with its papers and quorum, and the review's audit trail.
+    const committeeItem = await api.call('POST', '/committee-approvals', { token: tokens.rita, body: { businessKey: `CA-${suffix}`, title: 'Vendor consolidation', summary: 'Retire two of three CRMs' } });
+    expect(committeeItem.status).toBe(201);
+    await waitFor('the committee item on record', () => stack.db.process.findUnique({ where: { workflowId: `committee-approval/CA-${suffix}` } }));
+    const cleo = await signIn(id('cleo'), PHONE);
+    await cleo.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Committee' }).click();
+    const agenda = cleo.page.locator('li.card', { hasText: 'Vendor consolidation' });
+    expect(await agenda.textContent()).toMatch(/Ballots 0 of \d+ · quorum \d+ not yet met/);
+    await checkPage(cleo.page, 'committee-phone', PHONE);
+    await cleo.page.goto(`/app/processes/architecture-review/${key}`);
+    await cleo.page.getByRole('link', { name: /Audit trail/ }).click();
+    expect(await cleo.page.getByRole('status').textContent()).toMatch(/The hash chain verifies: \d+ entries/);
+    expect(await cleo.page.locator('ol.timeline li', { hasText: 'voted' }).count()).toBe(4);
+    await checkPage(cleo.page, 'audit-phone', PHONE);
+    await cleo.context.close();
+
     // A committee member has no seat on an architecture review: no action is offered.
     const other = await api.call('POST', '/architecture-reviews', {
       token: tokens.rita,
@@ -132,7 +149,10 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
     });
     expect(other.status).toBe(201);
     const cora = await signIn(id('cora'), PHONE);
-    await expect(cora.page.title()).resolves.toMatch(/^\(0\) Inbox/);
+    // Her inbox holds the committee item, not the review.
+    await expect(cora.page.title()).resolves.toMatch(/^\(1\) Inbox/);
+    expect(await cora.page.getByRole('link', { name: 'Vendor consolidation' }).count()).toBe(1);
+    expect(await cora.page.getByRole('link', { name: 'Another review' }).count()).toBe(0);
     await cora.page.goto(`/app/processes/architecture-review/${key}-2`);
     expect(await cora.page.locator('h1').textContent()).toBe('Another review');
     expect(await cora.page.locator('form[hx-post]').count()).toBe(0);

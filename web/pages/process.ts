@@ -55,7 +55,7 @@ function children(state: Record<string, unknown>): Html {
 
 const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt']);
 
-export function processSection(opts: { state: ProcessStateBase; forms: Html[]; notice?: string; now?: Date }): Html {
+export function processSection(opts: { state: ProcessStateBase; forms: Html[]; notice?: string; auditHref?: string; now?: Date }): Html {
   const s = opts.state;
   const rec = s as unknown as Record<string, unknown>;
   const overdue = s.slaDueAt && !s.outcome && new Date(s.slaDueAt) < (opts.now ?? new Date());
@@ -82,6 +82,7 @@ ${children(rec)}
 ${s.notices.length ? html`<h2>Reminders and escalations</h2><ul>${s.notices.map((n) => html`<li><span class="badge">${n.kind}</span> ${n.message} (to ${n.recipients.join(', ')})</li>`)}</ul>` : ''}
 <h2>Timeline</h2>
 ${timeline(s.events)}
+${opts.auditHref ? html`<p><a href="${opts.auditHref}">Audit trail and chain verification</a></p>` : ''}
 <details class="card"><summary>All details</summary><pre>${JSON.stringify(rest, null, 2)}</pre></details>
 </div>`;
 }
