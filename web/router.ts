@@ -230,9 +230,13 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
     await respond({ notice: `${action.summary}: accepted.` }, 200);
   });
 
-  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  // The JSON API's error vocabulary, rendered as a page.
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const known = toGovflowError(err);
-    if (!known) return next(err);
+    if (!known) {
+      deps.log.error({ requestId: res.locals.requestId, err }, 'unhandled error');
+      return send(res, errorPage(500, `an unexpected error occurred; it has been logged with request id ${res.locals.requestId}`, sessionOf(res)), 500);
+    }
     const status = ERROR_CODES[known.code];
     send(res, errorPage(status, known.message, sessionOf(res)), status);
   });
