@@ -65,8 +65,11 @@ describe('roadmap engagement through the API', () => {
     expect((await stack.api.call('POST', `${base}/deliverable-reviews`, { token: sofia, body: { deliverable: phase.deliverables[0], decision: 'accept' } })).status).toBe(403);
     expect((await stack.api.call('POST', `${base}/sign-offs`, { token: rita, body: { role: 'executive_sponsor', decision: 'approve' } })).status).toBe(403);
 
+    // The lead reviews what the requester submitted; the sponsor what the lead submitted (an author never rules on it).
+    expect((await stack.api.call('POST', `${base}/deliverable-reviews`, { token: leo, body: { deliverable: phase.deliverables[1], decision: 'accept' } })).status).toBe(403);
     for (const deliverable of phase.deliverables) {
-      const reviewed = await stack.api.call('POST', `${base}/deliverable-reviews`, { token: leo, body: { deliverable, decision: 'accept' } });
+      const reviewer = deliverable === phase.deliverables[0] ? leo : sofia;
+      const reviewed = await stack.api.call('POST', `${base}/deliverable-reviews`, { token: reviewer, body: { deliverable, decision: 'accept' } });
       expect(reviewed.status, JSON.stringify(reviewed.body)).toBe(200);
     }
     expect((await stack.api.call('POST', `${base}/sign-offs`, { token: leo, body: { role: 'engagement_lead', decision: 'approve' } })).status).toBe(200);
