@@ -24,6 +24,8 @@ import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
 import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
+import { registerLoginLinkRoutes } from '../web/login-link-route.js';
+import { webApp } from '../web/router.js';
 
 export type { ApiDeps };
 
@@ -45,6 +47,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerRetrospectiveRoutes(registry, deps);
   registerReportRoutes(registry, deps);
   registerRecordRoutes(registry, deps);
+  registerLoginLinkRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');
@@ -54,6 +57,8 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   app.use(requestId, requestLog(deps.log), metrics.middleware, securityHeaders, cors(deps.config.CORS_ORIGINS));
   app.get('/metrics', metrics.handler);
   app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
+  // The web app (its own CSP, session cookies and form bodies) runs before the JSON-only body parser.
+  app.use('/app', webApp(deps, registry));
   app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));
 
   mountDocs(app, registry);

@@ -31,9 +31,14 @@ export function authenticate(db: Db, oidc?: (token: string) => Promise<Actor>): 
     }
     const principal = await findPrincipalByToken(db, match[1]!);
     if (!principal) return next(new GovflowError('Unauthenticated', 'the API token is unknown, revoked or expired'));
-    res.locals.actor = { id: principal.id, kind: principal.kind === 'agent' ? 'agent' : 'person', roles: principal.roles };
+    res.locals.actor = actorFor(principal);
     next();
   };
+}
+
+/** The one mapping from a principal to the actor the workflows check and the audit trail records (tokens and web sessions alike). */
+export function actorFor(principal: { id: string; kind: string; roles: string[] }): Actor {
+  return { id: principal.id, kind: principal.kind === 'agent' ? 'agent' : 'person', roles: principal.roles };
 }
 
 /** The authenticated caller; only valid behind `authenticate`. */
@@ -43,10 +48,7 @@ export function actorOf(res: { locals: { actor?: Actor } }): Actor {
 }
 
 /** Requires at least one of `roles` (admins pass every check). The workflow checks the role again. */
-export function requireRole(...roles: string[]): RequestHandler {
-  return (_req, res, next) => {
-    const actor = actorOf(res);
-    if (actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r))) return next();
-    next(new GovflowError('Forbidden', `this action needs one of the roles: ${roles.join(', ')}`));
-  };
+export function checkRole(actor: Actor, roles: string[]): void {
+  if (actor.roles.includes('admin') || roles.some((r) => actor.roles.includes(r))) return;
+  throw new GovflowError('Forbidden', `this action needs one of the roles: ${roles.join(', ')}`);
 }

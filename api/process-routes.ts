@@ -200,6 +200,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       : []),
   ];
 
+  registry.processes.set(spec.kind, { path: spec.path, startBody: spec.startBody, actions: [...spec.actions, ...common] });
   for (const action of [...spec.actions, ...common]) {
     registry.add({
       method: 'post',

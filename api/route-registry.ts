@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
-import { requireRole } from './auth.js';
+import { actorOf, checkRole } from './auth.js';
 
 export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined> {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -33,6 +33,8 @@ export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefin
  */
 export class RouteRegistry {
   readonly routes: RouteSpec[] = [];
+  /** Each kind of process's collection path and action bodies, for the web app's pages and forms. */
+  readonly processes = new Map<string, { path: string; startBody: z.ZodType; actions: { name: string; summary: string; body: z.ZodType }[] }>();
 
   add<B extends z.ZodType | undefined, Q extends z.ZodType | undefined>(spec: RouteSpec<B, Q>): void {
     this.routes.push(spec as unknown as RouteSpec);
@@ -42,9 +44,7 @@ export class RouteRegistry {
     for (const spec of this.routes) {
       const handle: RequestHandler = async (req, res, next) => {
         try {
-          const body = spec.body ? spec.body.parse(req.body ?? {}) : undefined;
-          const query = spec.query ? spec.query.parse(req.query) : undefined;
-          const result = await spec.handler({ body, query, params: req.params as Record<string, string> } as never, req, res);
+          const result = await this.invoke(spec, { body: req.body, query: req.query, params: req.params as Record<string, string> }, req, res);
           if (!res.headersSent) {
             if (result === undefined) res.status(spec.status ?? 204).end();
             else res.status(spec.status ?? 200).json(result);
@@ -54,7 +54,25 @@ export class RouteRegistry {
         }
       };
       if (spec.roles === 'public') publicRouter[spec.method](spec.path, handle);
-      else privateRouter[spec.method](spec.path, ...(spec.roles.length ? [requireRole(...spec.roles)] : []), handle);
+      else privateRouter[spec.method](spec.path, handle);
     }
+  }
+
+  /** The route declared for `method path` (e.g. `post /architecture-reviews/:key/votes`). */
+  find(method: RouteSpec['method'], path: string): RouteSpec {
+    const spec = this.routes.find((r) => r.method === method && r.path === path);
+    if (!spec) throw new Error(`no route ${method} ${path}`);
+    return spec;
+  }
+
+  /**
+   * Checks the caller's roles, parses the input with the route's schemas and runs its handler: the JSON API and
+   * the web app take the same path (the caller has authenticated; the handler and the process check the actor).
+   */
+  async invoke(spec: RouteSpec, input: { body?: unknown; query?: unknown; params: Record<string, string> }, req: Request, res: Response): Promise<unknown> {
+    if (spec.roles !== 'public' && spec.roles.length) checkRole(actorOf(res), spec.roles);
+    const body = spec.body ? spec.body.parse(input.body ?? {}) : undefined;
+    const query = spec.query ? spec.query.parse(input.query ?? {}) : undefined;
+    return spec.handler({ body, query, params: input.params } as never, req, res);
   }
 }

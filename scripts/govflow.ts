@@ -13,6 +13,7 @@ const USAGE = `usage: npm run govflow -- <command>
   principal list | principal deactivate <id> | principal reactivate <id>          offboarding: a deactivated principal's tokens are refused at once
   token create <id> [--label L]                                                   issue another token
       (--print-token on either: print the bare token, e.g. RITA=$(npm run -s govflow -- principal create rita --roles requester --print-token))
+  login-link <id>                                                                 a one-time web sign-in link (15 minutes) for a principal
   token list <id> | token revoke <id> <tokenId>                                   a principal's tokens (never the secret) | revoke one
   roles                                                                           the roles of the current policy, and who may start each process
   inbox                                                                           what waits on me
@@ -101,6 +102,12 @@ switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit
     if (!a || !b) fail(USAGE);
     print(await call('POST', `/principals/${encodeURIComponent(a)}/tokens/${encodeURIComponent(b)}/revoke`, {}));
     break;
+  case 'login-link': {
+    if (!sub) fail(USAGE);
+    const link = (await call('POST', `/principals/${encodeURIComponent(sub)}/login-links`, {})) as { path: string; expiresAt: string };
+    print(`${base}${link.path}\n`);
+    break;
+  }
   case 'roles':
     print(await call('GET', '/policies/current/roles'));
     break;

@@ -14,6 +14,7 @@ import { issueToken, newToken } from '../platform/principals.js';
 import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes, startDevServer, type DevServer } from '../platform/temporal.js';
 import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from '../worker/worker.js';
+import { issueLoginLink } from '../web/sessions.js';
 
 /** Bounds for shutdown steps that should take moments (closing connections, stopping the dev server). */
 const STEP_MS = 5_000;
@@ -48,6 +49,9 @@ runMain(async () => {
       { api: api.url, temporalUi: dev?.uiUrl ?? '(your cluster)', adminTokenFile: config.GOVFLOW_BOOTSTRAP_TOKEN ? '(GOVFLOW_BOOTSTRAP_TOKEN)' : tokenFile },
       'govflow is up: press Ctrl-C to stop',
     );
+    // A newcomer is in at once: the admin's one-time sign-in link (others: `npm run govflow -- login-link <id>`).
+    const link = await issueLoginLink(database.db, 'admin', 'govflow');
+    process.stdout.write(`\n  Open the web app: ${api.url}/app/\n  Sign in as admin (once, within 15 minutes): ${api.url}${link.path}\n  Links for others: npm run govflow -- login-link <principal id>\n\n`);
 
     // Each step is bounded: requests in flight, the worker's drain (SHUTDOWN_GRACE_SECONDS), the database, the dev server.
     const apiMs = Math.min(config.SHUTDOWN_GRACE_SECONDS, 5) * 1000;

@@ -51,6 +51,13 @@ describe('npm start (embedded defaults)', () => {
     await waitReady(url, first.output);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200); // the Temporal Web UI
 
+    // It prints where to open the web app and a one-time sign-in link that works.
+    const link = await waitFor('the sign-in link', async () => /Sign in as admin[^:]*: (\S+)/.exec(first.output())?.[1]);
+    expect(first.output()).toContain(`Open the web app: ${url}/app/`);
+    expect((await fetch(`${url}/app/`)).headers.get('content-type')).toMatch(/^text\/html/);
+    const signIn = await fetch(`${url}/app/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${link.split('/').pop()}` });
+    expect(signIn.status).toBe(303);
+
     const admin = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     const post = (p: string, token: string, body: unknown) =>
       fetch(`${url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -7,10 +7,11 @@ import { defaultPolicy } from '../support/policy.js';
 // Building the app touches no dependency; handlers (not called here) would.
 const { app, registry } = createApp({ config: loadConfig({}), db: {}, temporal: {}, policies: { current: await defaultPolicy() }, log: {} } as unknown as ApiDeps);
 
-type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: string };
 
+// The web app's HTML pages under /app are not part of the JSON API's document.
 function mountedRoutes(stack: Layer[]): string[] {
-  return stack.flatMap((layer) => {
+  return stack.filter((layer) => layer.rawPath !== '/app').flatMap((layer) => {
     if (layer.route) return Object.keys(layer.route.methods).map((m) => `${m} ${layer.route!.path}`);
     return layer.handle?.stack ? mountedRoutes(layer.handle.stack) : [];
   });

@@ -1,0 +1,90 @@
+import type { ErrorField } from '../../domain/errors.js';
+import type { ProcessEvent, ProcessStateBase } from '../../workflows/contracts/common.js';
+import { formatDate, html, humanize, type Html } from '../html.js';
+import { processHref } from '../links.js';
+
+/** Only http(s) evidence becomes a link; anything else (e.g. `javascript:`) stays text. */
+const link = (ref: string) => (/^https?:\/\//i.test(ref) ? html`<a href="${ref}" rel="noopener noreferrer">${ref}</a>` : html`${ref}`);
+
+const list = (items: unknown) => (Array.isArray(items) && items.length ? html`<ul>${items.map((c) => html`<li>${String(c)}</li>`)}</ul>` : '');
+
+function eventDetails(details: Record<string, unknown>): Html {
+  const { justification, conditions, evidence, ...rest } = details;
+  const other = Object.entries(rest).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && !v.length));
+  return html`${justification ? html`<p><strong>Justification:</strong> ${String(justification)}</p>` : ''}
+    ${Array.isArray(conditions) && conditions.length ? html`<p><strong>Conditions:</strong></p>${list(conditions)}` : ''}
+    ${Array.isArray(evidence) && evidence.length ? html`<p><strong>Evidence:</strong></p><ul>${evidence.map((e) => html`<li>${link(String(e))}</li>`)}</ul>` : ''}
+    ${other.length ? html`<p class="meta">${other.map(([k, v]) => `${humanize(k)}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}</p>` : ''}`;
+}
+
+function timeline(events: ProcessEvent[]): Html {
+  return html`<ol class="timeline">${[...events].reverse().map(
+    (e) => html`<li><strong>${humanize(e.action)}</strong> by ${e.actor}${e.role ? html` as ${humanize(e.role)}` : ''} <span class="badge">${e.actorKind}</span>
+      <span class="meta">${formatDate(e.at)}</span>${eventDetails(e.details)}</li>`,
+  )}</ol>`;
+}
+
+interface Vote { actor: string; actorKind?: string; role?: string; verdict?: string; ballot?: string; justification?: string; conditions?: string[]; at: string; round?: number }
+
+function votes(state: Record<string, unknown>): Html {
+  const rows = ((state.votes ?? state.ballots) as Vote[] | undefined) ?? [];
+  const tally = state.tally as Record<string, unknown> | null | undefined;
+  if (!rows.length && !tally) return html``;
+  return html`<h2>Votes</h2>
+  ${tally ? html`<p class="card">Quorum and tally: ${Object.entries(tally).map(([k, v]) => `${humanize(k)} ${String(v)}`).join(' · ')}</p>` : ''}
+  ${rows.length
+    ? html`<ul class="items">${rows.map(
+        (v) => html`<li class="card"><strong>${v.actor}</strong>${v.role ? html` as ${humanize(v.role)}` : ''}: <strong>${humanize(v.verdict ?? v.ballot ?? '')}</strong>
+          <span class="badge">${v.actorKind ?? 'person'}</span> <span class="meta">${formatDate(v.at)}</span>
+          ${v.justification ? html`<p>${v.justification}</p>` : ''}${list(v.conditions)}</li>`,
+      )}</ul>`
+    : ''}`;
+}
+
+/** Child processes: committee items, reviews a roadmap launched, retrospectives. */
+function children(state: Record<string, unknown>): Html {
+  const linked = Object.entries(state)
+    .filter(([k, v]) => k.endsWith('WorkflowId') && k !== 'workflowId' && typeof v === 'string' && v)
+    .map(([k, v]) => ({ label: humanize(k.replace(/WorkflowId$/, '')), workflowId: v as string }));
+  for (const c of (state.children as { workflowId?: string; kind?: string; title?: string }[] | undefined) ?? []) {
+    if (c.workflowId) linked.push({ label: c.title ?? humanize(c.kind ?? 'child'), workflowId: c.workflowId });
+  }
+  if (!linked.length) return html``;
+  return html`<h2>Related processes</h2><ul>${linked.map((l) => html`<li><a href="${processHref(l.workflowId)}">${l.label}: ${l.workflowId}</a></li>`)}</ul>`;
+}
+
+const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt']);
+
+export function processSection(opts: { state: ProcessStateBase; forms: Html[]; notice?: string; auditHref?: string; now?: Date }): Html {
+  const s = opts.state;
+  const rec = s as unknown as Record<string, unknown>;
+  const overdue = s.slaDueAt && !s.outcome && new Date(s.slaDueAt) < (opts.now ?? new Date());
+  const rest = Object.fromEntries(Object.entries(rec).filter(([k]) => !SHOWN.has(k) && !k.endsWith('WorkflowId')));
+  const conditions = (rec.conditions as string[] | undefined) ?? [];
+  return html`<div id="process">
+<h1>${s.title}</h1>
+${opts.notice ? html`<p class="card ok" role="status">${opts.notice}</p>` : ''}
+<dl class="facts card">
+  <dt>Process</dt><dd>${humanize(s.kind)} · ${s.businessKey}</dd>
+  <dt>Stage</dt><dd>${humanize(s.stage)}</dd>
+  <dt>Outcome</dt><dd>${s.outcome ? html`<strong>${humanize(s.outcome)}</strong>` : 'open'}</dd>
+  <dt>Requester</dt><dd>${s.requester}</dd>
+  ${!s.outcome ? html`<dt>Waiting on</dt><dd>${[...s.pendingRoles.map(humanize), ...(s.pendingActors ?? [])].join(', ') || 'nobody'}</dd>` : ''}
+  ${s.slaDueAt && !s.outcome ? html`<dt>Deadline</dt><dd>${overdue ? html`<span class="overdue">Overdue</span> · ` : ''}${formatDate(s.slaDueAt)}</dd>` : ''}
+  ${rec.meetingAt ? html`<dt>Meeting</dt><dd>${formatDate(rec.meetingAt as string)}</dd>` : ''}
+  ${s.riskTier ? html`<dt>Risk tier</dt><dd>${humanize(s.riskTier)}</dd>` : ''}
+  <dt>Policy</dt><dd>${s.policyVersion}</dd>
+</dl>
+${opts.forms.length ? html`<h2>What you can do now</h2>${opts.forms}` : ''}
+${conditions.length ? html`<h2>Conditions</h2>${list(conditions)}` : ''}
+${votes(rec)}
+${children(rec)}
+${s.notices.length ? html`<h2>Reminders and escalations</h2><ul>${s.notices.map((n) => html`<li><span class="badge">${n.kind}</span> ${n.message} (to ${n.recipients.join(', ')})</li>`)}</ul>` : ''}
+<h2>Timeline</h2>
+${timeline(s.events)}
+${opts.auditHref ? html`<p><a href="${opts.auditHref}">Audit trail and chain verification</a></p>` : ''}
+<details class="card"><summary>All details</summary><pre>${JSON.stringify(rest, null, 2)}</pre></details>
+</div>`;
+}
+
+export type FormErrors = { action: string; detail: string; fields: ErrorField[]; values: Record<string, unknown> };
