@@ -72,7 +72,8 @@ describe('a report is about its own engagement', () => {
     const committee = `committee-approval/architecture-review.RM-${key}-ARCH`;
     const unrelated = await overdueReviewFixture();
     const row = (workflowId: string, kind: string, title: string, state: object = {}) =>
-      db.process.create({ data: { workflowId, kind, businessKey: workflowId.split('/')[1]!, title, requester: 'rita', stage: 'closed', policyVersion: 'fixture', pendingRoles: [], state } });
+      // Closed, so that no other test file's view of open processes meets these partial states.
+      db.process.create({ data: { workflowId, kind, businessKey: workflowId.split('/')[1]!, title, requester: 'rita', stage: 'closed', outcome: 'approved', completedAt: new Date(), policyVersion: 'fixture', pendingRoles: [], state } });
     await row(engagement, 'roadmap_engagement', 'Roadmap 2027', { children: [{ workflowId: child }] });
     await row(child, 'architecture_review', 'Data platform review');
     await row(committee, 'committee_approval', 'Committee: data platform');
