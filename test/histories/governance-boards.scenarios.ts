@@ -1,4 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { PolicySet } from '../../domain/policy/types.js';
 import type { Scenario } from './scenario.js';
 import { accessFor } from '../../domain/policy/access.js';
 import { reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
@@ -26,21 +27,25 @@ async function committeeVotes(env: TestWorkflowEnvironment, workflowId: string, 
   }
 }
 
+/** A committee item put to the committee directly (no parent process), waiting for the next meeting. */
+function directItem(policy: PolicySet, businessKey: string, title: string): CommitteeApprovalInput {
+  return {
+    businessKey,
+    title,
+    subject: { kind: 'committee_approval', workflowId: null, summary: 'recorded scenario' },
+    requester,
+    urgent: false,
+    policyVersion: policy.version.id,
+    policy: policy.aiGovernance.committee,
+  };
+}
+
 export const governanceBoardScenarios: Scenario[] = [
   {
     // Access pinned at start: every voter role pending and the meeting date due while the item waits.
     name: 'committee-approval/seats-visible-then-approved',
     async run(env, taskQueue, policy) {
-      const input: CommitteeApprovalInput = {
-        businessKey: 'REC-GC-2',
-        title: 'Recorded committee item with pinned access',
-        subject: { kind: 'committee_approval', workflowId: null, summary: 'recorded scenario' },
-        requester,
-        urgent: false,
-        policyVersion: policy.version.id,
-        policy: policy.aiGovernance.committee,
-        access: accessFor(policy, 'committee_approval'),
-      };
+      const input = { ...directItem(policy, 'REC-GC-2', 'Recorded committee item with pinned access'), access: accessFor(policy, 'committee_approval') };
       const h = await env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: 'committee-approval/REC-GC-2', args: [input] });
       await env.sleep('32 days');
       await committeeVotes(env, h.workflowId, ['approve', 'approve', 'approve']);
@@ -51,15 +56,7 @@ export const governanceBoardScenarios: Scenario[] = [
   {
     name: 'committee-approval/monthly-meeting-casting-vote',
     async run(env, taskQueue, policy) {
-      const input: CommitteeApprovalInput = {
-        businessKey: 'REC-GC-1',
-        title: 'Recorded committee item',
-        subject: { kind: 'committee_approval', workflowId: null, summary: 'recorded scenario' },
-        requester,
-        urgent: false,
-        policyVersion: policy.version.id,
-        policy: policy.aiGovernance.committee,
-      };
+      const input = directItem(policy, 'REC-GC-1', 'Recorded committee item');
       const h = await env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: 'committee-approval/REC-GC-1', args: [input] });
       await env.sleep('32 days'); // past the next monthly meeting
       await committeeVotes(env, h.workflowId, ['approve', 'approve', 'reject', 'reject']);
