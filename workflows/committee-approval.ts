@@ -130,7 +130,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   function validateVote(vote: CommitteeVote): void {
     if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
     if (state.stage === 'awaiting_meeting') refuse('Conflict', `voting opens when the committee meets on ${state.meetingAt?.slice(0, 10)}`);
-    if (!vote.actor.roles.some((r) => voterRoles.includes(r))) requireRoleFor(input.access, 'votes', LEGACY_VOTER_ROLES, vote.actor, 'vote as a member of the governance committee');
+    requireRoleFor(input.access, 'votes', LEGACY_VOTER_ROLES, vote.actor, 'vote as a member of the governance committee');
     requireMayDecide(input.access, vote.actor);
     requireDuties(input.access, { actor: vote.actor, role: 'committee_member', requester: state.requester }, []);
     validateBallot(board(), vote);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADMIN_ROLE, holdsAny, permittedRoles } from '../../domain/policy/access.js';
+import { holdsAny, permittedRoles } from '../../domain/policy/access.js';
 import { safeString } from '../schemas/common.js';
 import { GovflowError } from '../../domain/errors.js';
 import type { Actor } from '../../workflows/contracts/common.js';
@@ -21,7 +21,7 @@ const summary = { id: true, kind: true, scope: true, periodStart: true, periodEn
 export function registerReportRoutes(registry: RouteRegistry, { db, policies }: ApiDeps): void {
   // Holders of these roles read every engagement's reports; anyone else only those of engagements naming them.
   const readers = permittedRoles(policies.current, 'reports', 'read');
-  const readsAll = (actor: Actor) => holdsAny(actor, [ADMIN_ROLE, ...readers]);
+  const readsAll = (actor: Actor) => holdsAny(actor, readers);
   const namedIn = (actor: Actor) => ({
     OR: [{ requester: actor.id }, { state: { path: ['sponsor'], equals: actor.id } }, { state: { path: ['engagementLead'], equals: actor.id } }],
   });
