@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import { loadConfig } from '../../platform/config.js';
@@ -239,4 +240,62 @@ describe('faults', () => {
     await expectComplete(handles.map((h) => h.workflowId));
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
   }, 600_000);
+});
+
+describe('record status', () => {
+  // Fails today, on two defects of the recorder (workflows/support/process-recorder.ts, being refactored): the local
+  // write's 20 s schedule-to-close is not enforced when each attempt fails at once (connection refused), so the
+  // record never shows `lagging` and the workflow task stays open for the whole outage (TMPRL1104 every 8 s);
+  // bounding it by attempts instead (retry.maximumAttempts: 6) shows `lagging` after ~20 s, but that history then
+  // fails to replay ("Activity machine does not handle this event: WorkflowExecutionUpdateCompleted").
+  // Drop `.fails` with the fix.
+  it.fails('is lagging, with the error, while the worker cannot reach the database; ok once it returns, with nothing lost', async () => {
+    // The worker alone loses the database (its own proxy); the API keeps it, so it can show what the worker cannot write.
+    const lagQueue = `lagging-${randomUUID()}`;
+    const dbUrl = new URL(inject('databaseUrl'));
+    const workerProxy = new CuttableProxy(await freePort(), { host: dbUrl.hostname, port: Number(dbUrl.port || 5432) });
+    await workerProxy.up();
+    const viaProxy = new URL(dbUrl);
+    viaProxy.port = String(workerProxy.port);
+    try {
+      const env = { ...childEnv, TEMPORAL_TASK_QUEUE: lagQueue };
+      children.push(spawnEntry('worker/main.ts', { ...env, DATABASE_URL: viaProxy.toString() }));
+      const port = await freePort();
+      const apiChild = spawnEntry('api/main.ts', { ...env, DATABASE_URL: dbUrl.toString(), PORT: String(port) });
+      children.push(apiChild);
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor('the API', async () => (await fetch(`${url}/readyz`)).ok, 60_000);
+      const rita = await issueToken(db, { id: 'rita', roles: ['requester'] }, 'faults');
+      const admin = await issueToken(db, { id: 'lag-admin', roles: ['admin'] }, 'faults');
+      const get = async (p: string, token: string) => (await fetch(`${url}${p}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<Record<string, unknown>>;
+
+      const key = `LAG-${randomUUID().slice(0, 6)}`;
+      const handle = await client.workflow.start('architectureReview', { taskQueue: lagQueue, workflowId: `architecture-review/${key}`, args: [input(key)] });
+      await waitFor('the first record', async () => (await db.process.findUnique({ where: { workflowId: handle.workflowId } })) !== null, 60_000);
+      await workerProxy.cut();
+
+      // The process keeps deciding; its record falls behind, and says why.
+      for (const role of Object.keys(reviewers)) await voteUntilAccepted(handle, role);
+      const lagging = await waitFor('the record to lag', async () => {
+        const s = await get(`/architecture-reviews/${key}`, rita);
+        return (s.record as { status: string }).status === 'lagging' ? s : null;
+      }, 60_000, 500);
+      expect(lagging.outcome).toBe('approved');
+      expect(lagging.record).toEqual({ status: 'lagging', error: expect.stringMatching(/\S/), since: expect.any(String) });
+      expect((await handle.describe()).status.name).toBe('RUNNING'); // it completes once its record is written
+      expect(await db.process.findUniqueOrThrow({ where: { workflowId: handle.workflowId } })).toMatchObject({ outcome: null, completedAt: null });
+      // Lagging catches up on its own: it is not among the records that wait for an operator.
+      const failed = (await get('/records?status=failed', admin)).items as { workflowId: string }[];
+      expect(failed.map((r) => r.workflowId)).not.toContain(handle.workflowId);
+
+      await workerProxy.up();
+      await expectComplete([handle.workflowId]);
+      // Its history replays (a worker restart or cache eviction must not break a process that lagged).
+      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), handle.workflowId);
+      const after = await get(`/architecture-reviews/${key}`, rita);
+      expect(after.record, apiChild.output().slice(-3000)).toEqual({ status: 'ok' });
+    } finally {
+      await workerProxy.cut();
+    }
+  }, 300_000);
 });
