@@ -10,8 +10,10 @@ import { outcomeOf, scoreOf } from '../engines/outcome.js';
 import { ENGINES, runEngine, type EngineName } from '../engines/registry.js';
 import { DAY_MS } from '../engines/calendar.js';
 import { GovflowError } from '../errors.js';
+import { roundOutcome } from '../review/architecture-outcome.js';
+import { overallVerdict } from '../review/verdicts.js';
 import { tally, type Ballot } from '../review/voting.js';
-import type { EscalationPolicy, PolicySet, VotingRule } from './types.js';
+import type { ArchitectureReviewPolicy, EscalationPolicy, PolicySet, Verdict, VotingRule } from './types.js';
 
 export interface RecordedEvaluation {
   workflowId: string;
@@ -152,11 +154,60 @@ function ownersOf(input: unknown): string[] {
   return [...new Set(all)];
 }
 
-/** The escalation timings, the voting rule and the other decision rules of a process kind, where the kind has them. */
-const RULES: Record<string, { escalation: (p: PolicySet) => EscalationPolicy; voting?: (p: PolicySet) => VotingRule; decision?: (p: PolicySet) => Record<string, unknown> }> = {
-  architecture_review: { escalation: (p) => p.architectureReview.escalation, decision: (p) => ({ ...p.architectureReview.outcome }) },
-  ethical_review: { escalation: (p) => p.aiGovernance.ethicalReviewBoard.escalation, voting: (p) => p.aiGovernance.ethicalReviewBoard.voting },
-  committee_approval: { escalation: (p) => p.aiGovernance.committee.escalation, voting: (p) => p.aiGovernance.committee.voting },
+/** An architecture review's recorded votes, as its state keeps them (the current round's and earlier rounds'). */
+interface RecordedReviewVotes {
+  votes?: { role: string; round: number; rulings: Record<string, Verdict> }[];
+  history?: { role: string; round: number; rulings: Record<string, Verdict> }[];
+}
+
+/**
+ * What a review round's recorded rulings decide under a policy (the rule the workflow applies, roundOutcome): only the
+ * policy's criteria count, and a vote with no ruling on one of them is not cast (the reviewer would be asked again).
+ */
+function reviewRoundUnder(policy: ArchitectureReviewPolicy, round: number, votes: { role: string; rulings: Record<string, Verdict> }[]): string {
+  const cast = votes.flatMap((v) => (policy.approvalCriteria.every((c) => c in v.rulings) ? [{ role: v.role, verdict: overallVerdict(Object.fromEntries(policy.approvalCriteria.map((c) => [c, v.rulings[c]!]))) }] : []));
+  const outcome = roundOutcome(policy.outcome, policy.participants.filter((p) => p.required).map((p) => p.role), cast);
+  if (outcome.kind === 'pending') return `pending on ${outcome.pendingRoles.join(', ')}`;
+  if (outcome.kind === 'changes_requested') return round >= policy.outcome.maxRounds ? 'rejected' : 'changes_requested';
+  if (outcome.kind === 'approved') return outcome.withConditions ? 'approved_with_conditions' : 'approved';
+  return 'rejected';
+}
+
+/** The first round whose recorded votes the draft's criteria, participants or outcome rule would decide differently. */
+function architectureOutcomeChanges(was: PolicySet, is: PolicySet, state: unknown): Change[] {
+  const { votes = [], history = [] } = (state ?? {}) as RecordedReviewVotes;
+  const all = [...history, ...votes];
+  for (const round of [...new Set(all.map((v) => v.round))].sort((a, b) => a - b)) {
+    const inRound = all.filter((v) => v.round === round);
+    const [before, after] = [reviewRoundUnder(was.architectureReview, round, inRound), reviewRoundUnder(is.architectureReview, round, inRound)];
+    if (before !== after) return [change('review_outcome', `round.${round}`, before, after, `the recorded votes of round ${round} would be ${after.replace(/_/g, ' ')} instead of ${before.replace(/_/g, ' ')} under the draft's criteria and outcome rule`)];
+  }
+  return [];
+}
+
+/** The recorded ballots of a board or committee, re-tallied under the draft's voting rule when it changed. */
+function ballotChanges(was: VotingRule, is: VotingRule, p: RecordedProcess): Change[] {
+  const fields = (['quorum', 'majority', 'chairCastingVote'] as const).filter((f) => was[f] !== is[f]);
+  const changes = fields.map((f) => change('review_rule', `voting.${f}`, was[f], is[f], `voting rule ${f}: ${String(was[f])} → ${String(is[f])}`));
+  const state = p.state as { members?: number; ballots?: { ballot: Ballot; isChair?: boolean }[] } | null;
+  if (fields.length && state?.members && state.ballots?.length) {
+    const ballots = state.ballots.map((b) => ({ ballot: b.ballot, isChair: b.isChair ?? false }));
+    const final = p.outcome !== null;
+    const [rb, ra] = [tally(was, state.members, ballots, final).result, tally(is, state.members, ballots, final).result];
+    if (rb !== ra) changes.push(change('review_outcome', 'tally.result', rb, ra, `the recorded ballots would tally ${ra} instead of ${rb} under the draft's voting rule`));
+  }
+  return changes;
+}
+
+/** The escalation timings, the decision rules and the re-decided outcome of a process kind, where the kind has them. */
+const RULES: Record<string, { escalation: (p: PolicySet) => EscalationPolicy; decision?: (p: PolicySet) => Record<string, unknown>; outcomes?: (was: PolicySet, is: PolicySet, p: RecordedProcess) => Change[] }> = {
+  architecture_review: {
+    escalation: (p) => p.architectureReview.escalation,
+    decision: (p) => ({ ...p.architectureReview.outcome, approvalCriteria: p.architectureReview.approvalCriteria }),
+    outcomes: (was, is, p) => architectureOutcomeChanges(was, is, p.state),
+  },
+  ethical_review: { escalation: (p) => p.aiGovernance.ethicalReviewBoard.escalation, outcomes: (was, is, p) => ballotChanges(was.aiGovernance.ethicalReviewBoard.voting, is.aiGovernance.ethicalReviewBoard.voting, p) },
+  committee_approval: { escalation: (p) => p.aiGovernance.committee.escalation, outcomes: (was, is, p) => ballotChanges(was.aiGovernance.committee.voting, is.aiGovernance.committee.voting, p) },
   roadmap_engagement: { escalation: (p) => p.roadmap.escalation },
 };
 
@@ -179,18 +230,7 @@ function processImpact(draft: PolicySet, p: RecordedProcess, pinned: PolicySet |
       if (JSON.stringify(was[f]) !== JSON.stringify(v)) changes.push(change('review_rule', `outcome.${f}`, was[f] ?? null, v, `decision rule ${f}: ${JSON.stringify(was[f])} → ${JSON.stringify(v)}`));
     }
   }
-  if (rules.voting) {
-    const [was, is] = [rules.voting(pinned), rules.voting(draft)];
-    const fields = (['quorum', 'majority', 'chairCastingVote'] as const).filter((f) => was[f] !== is[f]);
-    for (const f of fields) changes.push(change('review_rule', `voting.${f}`, was[f], is[f], `voting rule ${f}: ${String(was[f])} → ${String(is[f])}`));
-    const state = p.state as { members?: number; ballots?: { ballot: Ballot; isChair?: boolean }[] } | null;
-    if (fields.length && state?.members && state.ballots?.length) {
-      const ballots = state.ballots.map((b) => ({ ballot: b.ballot, isChair: b.isChair ?? false }));
-      const final = p.outcome !== null;
-      const [rb, ra] = [tally(was, state.members, ballots, final).result, tally(is, state.members, ballots, final).result];
-      if (rb !== ra) changes.push(change('review_outcome', 'tally.result', rb, ra, `the recorded ballots would tally ${ra} instead of ${rb} under the draft's voting rule`));
-    }
-  }
+  if (rules.outcomes) changes.push(...rules.outcomes(pinned, draft, p));
   return changes.length ? { workflowId: p.workflowId, what: p.kind, title: p.title, owners: [p.requester], policyVersion: p.policyVersion, changes } : null;
 }
 

@@ -33,3 +33,55 @@ describe('policy impact replay (pure)', () => {
     expect(report.flagged).toBe(1);
   });
 });
+
+describe('policy impact replay of architecture reviews', () => {
+  const rulings = (policy: PolicySet, overrides: Record<string, string> = {}) => ({ ...Object.fromEntries(policy.architectureReview.approvalCriteria.map((c) => [c, 'approve'])), ...overrides });
+  const vote = (role: string, r: Record<string, string>, round = 1) => ({ role, round, rulings: r });
+  const review = (id: string, policyVersion: string, outcome: string | null, votes: unknown[], history: unknown[] = []): RecordedProcess => ({
+    workflowId: `architecture-review/${id}`, kind: 'architecture_review', title: id, requester: 'rita', policyVersion, outcome, slaDueAt: outcome ? null : new Date('2026-12-20T10:00:00Z'), state: { votes, history },
+  });
+
+  it('re-decides recorded votes under a draft outcome rule, criteria and participants, and moves the timers of open reviews', async () => {
+    const current = await loadPolicySet(defaultPolicyDir());
+    const v = current.version.id;
+    // Under unanimity the domain expert's rejection of scalability rejects; three approvals of four carry without it.
+    const rejectedByOne = review('ONE-REJECTS', v, 'rejected', [
+      vote('technical_lead', rulings(current)), vote('enterprise_architect', rulings(current)), vote('security_architect', rulings(current)),
+      vote('domain_expert', rulings(current, { scalability_validation: 'reject' })),
+    ]);
+    // A blocking role's rejection rejects under either rule.
+    const blocked = review('BLOCKED', v, 'rejected', [vote('security_architect', rulings(current, { security_assessment_approval: 'reject' }))]);
+    // Round 1 asked for changes; round 2 approved.
+    const secondRound = review('ROUND-2', v, 'approved', ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert'].map((r) => vote(r, rulings(current), 2)), [
+      ...['technical_lead', 'enterprise_architect', 'security_architect'].map((r) => vote(r, rulings(current))),
+      vote('domain_expert', rulings(current, { maintainability_review_pass: 'request_changes' })),
+    ]);
+    const open = review('OPEN', v, null, [vote('technical_lead', rulings(current))]);
+
+    const byMajority: PolicySet = structuredClone(current);
+    byMajority.architectureReview.outcome.unanimousRequired = false;
+    byMajority.architectureReview.escalation.slaBreachAfterDays += 7;
+    const report = policyImpact(byMajority, { evaluations: [], processes: [rejectedByOne, blocked, secondRound, open] }, () => current, '2026-12-01');
+    const changes = Object.fromEntries(report.processes.map((p) => [p.title, p.changes.map((c) => [c.kind, c.subject, c.before, c.after, c.flagged])]));
+    expect(changes).toEqual({
+      'ONE-REJECTS': [['review_rule', 'outcome.unanimousRequired', true, false, false], ['review_outcome', 'round.1', 'rejected', 'approved', true]],
+      BLOCKED: [['review_rule', 'outcome.unanimousRequired', true, false, false]],
+      'ROUND-2': [['review_rule', 'outcome.unanimousRequired', true, false, false]],
+      OPEN: [
+        ['timer', 'escalation.slaBreachAfterDays', '2026-12-20T10:00:00.000Z', '2026-12-27T10:00:00.000Z', true],
+        ['review_rule', 'outcome.unanimousRequired', true, false, false],
+      ],
+    });
+    expect(report.processes.find((p) => p.title === 'ONE-REJECTS')!.changes[1]!.detail).toBe("the recorded votes of round 1 would be approved instead of rejected under the draft's criteria and outcome rule");
+
+    // Without the maintainability criterion, round 1 of ROUND-2 approves; a new required role leaves every round pending.
+    const fewerCriteria: PolicySet = structuredClone(current);
+    fewerCriteria.architectureReview.approvalCriteria = current.architectureReview.approvalCriteria.filter((c) => c !== 'maintainability_review_pass');
+    const flips = policyImpact(fewerCriteria, { evaluations: [], processes: [secondRound] }, () => current, '2026-12-01').processes[0]!.changes.filter((c) => c.kind === 'review_outcome');
+    expect(flips.map((c) => [c.subject, c.before, c.after])).toEqual([['round.1', 'changes_requested', 'approved']]);
+    const moreRoles: PolicySet = structuredClone(current);
+    moreRoles.architectureReview.participants = [...current.architectureReview.participants, { role: 'data_protection_officer', required: true }];
+    const pending = policyImpact(moreRoles, { evaluations: [], processes: [rejectedByOne] }, () => current, '2026-12-01').processes[0]!.changes;
+    expect(pending.map((c) => [c.kind, c.before, c.after])).toEqual([['review_outcome', 'rejected', 'pending on data_protection_officer']]);
+  });
+});
