@@ -6,6 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { COMMITTEE_SUMMARY_MAX } from '../api/schemas/committee-approval.js';
+import type { ImpactReport } from '../domain/policy/impact.js';
+import { impactMarkdown } from '../domain/policy/impact-markdown.js';
 import { POLICY_FILES } from '../domain/policy/schema.js';
 
 const USAGE = `usage: npm run govflow -- <command>
@@ -22,8 +25,10 @@ const USAGE = `usage: npm run govflow -- <command>
   vote architecture-reviews <key> --role R (--approve-all | --rulings c1=v,c2=v) [--justification T] [--conditions "a;b"]
   act <process-path> <key> <action> --file body.json                              any other action (resubmit, withdraw, delegate, ...)
   audit verify | audit export                                                     check the hash chain | JSON Lines to stdout
-  policy impact --dir <draft> [--as-of YYYY-MM-DD]                                what the draft policy folder would change in the record;
-                                                                                  exits 1 when a flagged change appears (for a policy repository's CI)
+  policy impact --dir <draft> [--as-of YYYY-MM-DD] [--format json|markdown]        what the draft policy folder would change in the record;
+        [--committee <businessKey> --title T]                                     exits 1 when a flagged change appears (for a policy repository's CI);
+                                                                                  --committee starts the committee item that approves the change,
+                                                                                  with the report (Markdown) as its papers
   record list | record retry <workflowId>                                         records the database refused | write one again after repairing the cause`;
 
 const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
@@ -75,7 +80,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     roles: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, label: { type: 'string' }, file: { type: 'string' },
-    dir: { type: 'string' }, 'as-of': { type: 'string' },
+    dir: { type: 'string' }, 'as-of': { type: 'string' }, format: { type: 'string' }, committee: { type: 'string' }, title: { type: 'string' },
     'print-token': { type: 'boolean' }, role: { type: 'string' }, rulings: { type: 'string' }, 'approve-all': { type: 'boolean' }, justification: { type: 'string' }, conditions: { type: 'string' },
   },
 });
@@ -153,8 +158,14 @@ switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit
     if (sub !== 'impact' || !values.dir) fail(USAGE);
     const dir = values.dir;
     const files = Object.fromEntries(Object.keys(POLICY_FILES).filter((f) => existsSync(path.join(dir, f))).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
-    const report = (await call('POST', '/policies/impact', { files, ...(values['as-of'] ? { asOf: values['as-of'] } : {}) })) as { flagged: number };
-    print(report);
+    if (values.format && values.format !== 'json' && values.format !== 'markdown') fail('--format is json or markdown');
+    if (values.committee && !values.title) fail('--committee needs --title: what the committee is asked to approve');
+    const report = (await call('POST', '/policies/impact', { files, ...(values['as-of'] ? { asOf: values['as-of'] } : {}) })) as ImpactReport;
+    print(values.format === 'markdown' ? impactMarkdown(report) : report);
+    if (values.committee) {
+      const item = (await call('POST', '/committee-approvals', { businessKey: values.committee, title: values.title, summary: impactMarkdown(report, COMMITTEE_SUMMARY_MAX) })) as { workflowId: string };
+      process.stderr.write(`govflow: committee item ${item.workflowId} started with the impact report as its papers\n`);
+    }
     if (report.flagged > 0) process.exitCode = 1;
     break;
   }

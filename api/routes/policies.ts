@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GovflowError } from '../../domain/errors.js';
 import { safeString } from '../../domain/text.js';
 import { accessFor, PERMISSION_SCOPES } from '../../domain/policy/access.js';
+import { impactMarkdown } from '../../domain/policy/impact-markdown.js';
 import { defaultPolicyDir, loadPolicySetFromFiles, PolicyValidationError } from '../../domain/policy/load.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import { impactOnRecord } from '../policy-impact.js';
@@ -15,6 +16,10 @@ const impactBody = z
       .describe('The draft: policy file contents by path (e.g. "catalogues/eu-ai-act.yaml"); files not given are the server\'s current ones'),
     asOf: z.iso.date({ error: 'expected a calendar date YYYY-MM-DD' }).optional().describe('Date the draft\'s law is applied as of (default today)'),
   })
+  .strict();
+
+const impactQuery = z
+  .object({ format: z.enum(['json', 'markdown']).optional().describe('markdown: the report for the committee to read (as with Accept: text/markdown)') })
   .strict();
 
 /** Who may see what a policy change would do to the record (it reads every evaluation and process). */
@@ -65,10 +70,12 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     method: 'post',
     path: '/policies/impact',
     summary: 'What a draft policy set would change: every stored evaluation and review re-run under it (changes nothing)',
+    description: 'JSON, or Markdown for the governance committee with `?format=markdown` or `Accept: text/markdown` (e.g. as the summary of the committee item that approves the change).',
     tag: 'Policies',
     roles: IMPACT_ROLES,
     body: impactBody,
-    handler: async ({ body }) => {
+    query: impactQuery,
+    handler: async ({ body, query }, req, res) => {
       let draft: PolicySet;
       try {
         draft = await loadPolicySetFromFiles(body.files, config.POLICY_DIR ?? defaultPolicyDir());
@@ -76,7 +83,10 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
         if (!(err instanceof PolicyValidationError)) throw err;
         throw new GovflowError('PolicyError', 'the draft policy set is invalid', err.issues.map((i) => ({ path: `files.${i.file.replace(/^draft\//, '')}${i.path ? `: ${i.path}` : ''}`, message: i.message })));
       }
-      return impactOnRecord(db, policies, draft, body.asOf ?? new Date().toISOString().slice(0, 10));
+      const report = await impactOnRecord(db, policies, draft, body.asOf ?? new Date().toISOString().slice(0, 10));
+      const markdown = query.format ? query.format === 'markdown' : req.accepts(['application/json', 'text/markdown']) === 'text/markdown';
+      if (!markdown) return report;
+      res.type('text/markdown; charset=utf-8').send(impactMarkdown(report));
     },
   });
 }

@@ -4,9 +4,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { notifyObligationChanges } from '../../api/policy-impact.js';
 import { PolicyRegistry } from '../../api/policy-registry.js';
+import { COMMITTEE_SUMMARY_MAX } from '../../api/schemas/committee-approval.js';
+import { impactMarkdown } from '../../domain/policy/impact-markdown.js';
 import { defaultPolicyDir } from '../../domain/policy/load.js';
 import { createLogger } from '../../platform/logger.js';
 import { defaultPolicy, recordUnderOriginalCatalogue } from '../support/policy.js';
+import { waitFor } from '../support/processes.js';
 import { useApiStack } from '../support/stack.js';
 
 const stack = useApiStack('evaluations');
@@ -172,6 +175,56 @@ describe('policy impact replay (POST /policies/impact)', () => {
       // 2 of 3 decisive ballots exceed a half, not 0.7.
       ['review_outcome', 'tally.result', 'approved', 'rejected'],
     ]);
+  });
+
+  it('re-decides a recorded architecture review under a draft outcome rule, in JSON and in Markdown for the committee item that approves it', async () => {
+    const policy = await defaultPolicy();
+    const key = `ARCH-IMPACT-${randomUUID().slice(0, 8)}`;
+    const rita = await stack.api.tokenFor('impact-rita', 'requester');
+    const started = await stack.api.call('POST', '/architecture-reviews', { token: rita, body: { businessKey: key, title: `Impact ${key}`, trigger: 'new_system_design', systemDescription: 'x' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const approve = Object.fromEntries(policy.architectureReview.approvalCriteria.map((c) => [c, 'approve']));
+    // Under the shipped unanimity rule one reviewer's rejection (not a blocking role's) rejects the review.
+    for (const role of ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert']) {
+      const rejects = role === 'domain_expert';
+      const body = { role, rulings: rejects ? { ...approve, scalability_validation: 'reject' } : approve, ...(rejects ? { justification: 'no load test' } : {}) };
+      const voted = await stack.api.call('POST', `/architecture-reviews/${key}/votes`, { token: await stack.api.tokenFor(`impact-${role}`, role), body });
+      expect(voted.status, JSON.stringify(voted.body)).toBe(200);
+    }
+    const workflowId = `architecture-review/${key}`;
+    await waitFor('the recorded outcome', async () => (await stack.db.process.findUnique({ where: { workflowId } }))?.completedAt);
+    expect((await stack.db.process.findUniqueOrThrow({ where: { workflowId } })).outcome).toBe('rejected');
+
+    const draft = shipped('architecture-review.yaml').replace('unanimousRequired: true', 'unanimousRequired: false');
+    expect(draft).not.toBe(shipped('architecture-review.yaml'));
+    const body = { files: { 'architecture-review.yaml': draft } };
+    const res = await stack.api.call('POST', '/policies/impact', { token: chair, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const entry = res.body.processes.find((p: { workflowId: string }) => p.workflowId === workflowId);
+    expect(entry.changes.map((c: { kind: string; subject: string; before: unknown; after: unknown; flagged: boolean }) => [c.kind, c.subject, c.before, c.after, c.flagged])).toEqual([
+      ['review_rule', 'outcome.unanimousRequired', true, false, false],
+      ['review_outcome', 'round.1', 'rejected', 'approved', true],
+    ]);
+
+    const markdown = await stack.api.call('POST', '/policies/impact', { token: chair, body, headers: { accept: 'text/markdown' } });
+    expect(markdown.status).toBe(200);
+    expect(markdown.headers.get('content-type')).toMatch(/^text\/markdown/);
+    expect(markdown.body).toMatch(/^# Policy impact of draft /);
+    expect(markdown.body).toContain(`### Impact ${key}\n\narchitecture review \`${workflowId}\``);
+    expect(markdown.body).toContain("- **flagged** · review outcome · `round.1`: the recorded votes of round 1 would be approved instead of rejected under the draft's criteria and outcome rule");
+    const byQuery = await stack.api.call('POST', '/policies/impact?format=markdown', { token: chair, body });
+    expect(byQuery.headers.get('content-type')).toMatch(/^text\/markdown/);
+    expect((await stack.api.call('POST', '/policies/impact?format=json', { token: chair, body, headers: { accept: 'text/markdown' } })).body.processes).toBeDefined();
+
+    // The report is the papers of the committee item that approves the change (as much as an item holds: other
+    // tests record into the same database), readable on the committee's page.
+    const papers = impactMarkdown(res.body, COMMITTEE_SUMMARY_MAX);
+    expect(byQuery.body.startsWith(papers.replace(/\n_\d+ more entr.*\n$/, ''))).toBe(true);
+    const itemKey = `POLICY-${randomUUID().slice(0, 8)}`;
+    const item = await stack.api.call('POST', '/committee-approvals', { token: rita, body: { businessKey: itemKey, title: 'Architecture reviews decided by majority', summary: papers } });
+    expect(item.status, JSON.stringify(item.body)).toBe(201);
+    const state = await stack.api.call('GET', `/committee-approvals/${itemKey}`, { token: chair });
+    expect(state.body.subject.summary).toBe(papers.trim());
   });
 
   it('refuses an invalid draft with the file and field, and callers outside the committee', async () => {

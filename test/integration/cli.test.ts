@@ -129,6 +129,21 @@ describe('the govflow CLI', () => {
     expect(report.asOf).toBe('2026-12-01');
     expect(report.evaluations.find((e) => e.workflowId === workflowId)?.changes).toContainEqual(expect.objectContaining({ kind: 'obligation_date', subject: 'annex_iii_high_risk', after: '2027-12-02' }));
     expect((await govflow(chair, 'policy', 'impact')).code).toBe(2);
+
+    // In Markdown, started as the papers of the committee item that approves the change.
+    const itemKey = `POLICY-CLI-${randomUUID().slice(0, 6)}`;
+    const member = await stack.api.tokenFor('cli-chair-requester', 'committee_chair', 'requester');
+    const md = await govflow(member, 'policy', 'impact', '--dir', draft, '--as-of', '2026-12-01', '--format', 'markdown', '--committee', itemKey, '--title', 'EU AI Act as amended');
+    expect(md.code, md.stderr).toBe(1);
+    expect(md.stdout).toMatch(/^# Policy impact of draft .+, as of 2026-12-01\n/);
+    expect(md.stdout).toContain('- **flagged** · obligation date · `annex_iii_high_risk`: ');
+    expect(md.stderr).toContain(`committee item committee-approval/${itemKey} started with the impact report as its papers`);
+    const item = await stack.api.call('GET', `/committee-approvals/${itemKey}`, { token: member });
+    // The papers are the printed report, or as much of it as a committee item holds (the database is shared).
+    const papers = item.body.subject.summary as string;
+    if (papers !== md.stdout.trim()) expect(papers).toMatch(/more entr(y|ies) left out here/);
+    expect(papers).toMatch(/^# Policy impact of draft .+, as of 2026-12-01\n/);
+    expect((await govflow(chair, 'policy', 'impact', '--dir', draft, '--format', 'yaml')).code).toBe(2);
   });
 
   it('keeps deciding when the database refuses a record, shows the failure, and writes it again on `record retry`', async () => {

@@ -8,7 +8,7 @@ export function committeeBody(open: CommitteeApprovalState[], quorum: number, no
   const inSession = open.filter((s) => s.urgent || !s.meetingAt || new Date(s.meetingAt) < now);
   const item = (s: CommitteeApprovalState) => html`<li class="card">
     <a class="title" href="${processHref(s.workflowId)}">${s.title}</a>
-    <p>${s.subject.summary}</p>
+    <p class="papers">${s.subject.summary}</p>
     ${s.subject.recommendation ? html`<p><strong>Recommendation:</strong> ${s.subject.recommendation}</p>` : ''}
     ${s.subject.workflowId ? html`<p>Papers: <a href="${processHref(s.subject.workflowId)}">${humanize(s.subject.kind)} ${s.subject.workflowId}</a></p>` : ''}
     <p class="meta">Ballots ${s.ballots.length} of ${s.members} · quorum ${Math.ceil(quorum * s.members)} ${s.tally?.quorumMet ? html`<span class="ok">met</span>` : 'not yet met'}${s.urgent ? ' · urgent' : ''}</p>

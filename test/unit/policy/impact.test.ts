@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { policyImpact, type RecordedProcess } from '../../../domain/policy/impact.js';
+import { policyImpact, type ImpactReport, type RecordedProcess } from '../../../domain/policy/impact.js';
+import { impactMarkdown } from '../../../domain/policy/impact-markdown.js';
 import { defaultPolicyDir, loadPolicySet } from '../../../domain/policy/load.js';
 import type { PolicySet } from '../../../domain/policy/types.js';
 
@@ -83,5 +84,59 @@ describe('policy impact replay of architecture reviews', () => {
     moreRoles.architectureReview.participants = [...current.architectureReview.participants, { role: 'data_protection_officer', required: true }];
     const pending = policyImpact(moreRoles, { evaluations: [], processes: [rejectedByOne] }, () => current, '2026-12-01').processes[0]!.changes;
     expect(pending.map((c) => [c.kind, c.before, c.after])).toEqual([['review_outcome', 'rejected', 'pending on data_protection_officer']]);
+  });
+});
+
+describe('the impact report in Markdown', () => {
+  const report: ImpactReport = {
+    draftVersion: '1.2.0+abc',
+    asOf: '2026-12-01',
+    examined: { evaluations: 3, processes: 1 },
+    evaluations: [
+      {
+        workflowId: 'ai-compliance-assessment/CV', what: 'ai_compliance', title: 'CV *screening* | v2', owners: ['hr@example.com'], policyVersion: '1.0.0+old',
+        changes: [
+          { kind: 'score', subject: 'score', before: 60, after: 62, detail: 'score 60 → 62', flagged: false },
+          { kind: 'obligation_date', subject: 'annex_iii_high_risk', before: '2026-08-02', after: '2027-12-02', detail: 'High-risk obligations: applies from 2027-12-02 instead of 2026-08-02 (Art. 113)', flagged: true },
+        ],
+      },
+    ],
+    processes: [],
+    flagged: 1,
+  };
+
+  it('says what is flagged first, for whom, under which pinned version, with recorded text escaped', () => {
+    expect(impactMarkdown(report)).toBe(
+      [
+        '# Policy impact of draft 1.2.0+abc, as of 2026-12-01',
+        '',
+        "**1 flagged change** for the committee's attention. Examined 3 recorded evaluations and 1 process; 1 evaluation and 0 processes would change.",
+        '',
+        '## Evaluations',
+        '',
+        '### CV \\*screening\\* \\| v2',
+        '',
+        'ai compliance `ai-compliance-assessment/CV` · pinned policy 1.0.0+old · owners: hr@example.com',
+        '',
+        '- **flagged** · obligation date · `annex_iii_high_risk`: High-risk obligations: applies from 2027-12-02 instead of 2026-08-02 (Art. 113)',
+        '- score · `score`: score 60 → 62',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('fits a bound, leaving out the entries past it and saying so', () => {
+    const many = { ...report, evaluations: Array.from({ length: 40 }, (_, i) => ({ ...report.evaluations[0]!, workflowId: `ai-compliance-assessment/CV-${i}` })) };
+    const full = impactMarkdown(many);
+    const bounded = impactMarkdown(many, 2000);
+    expect(full.length).toBeGreaterThan(2000);
+    expect(bounded.length).toBeLessThanOrEqual(2000);
+    const shown = bounded.split('\n### ').length - 1;
+    expect(shown).toBeGreaterThan(0);
+    expect(bounded).toContain(`_${40 - shown} more entries left out here: see the full report (\`govflow policy impact\`, JSON)._`);
+  });
+
+  it('says so when nothing would change', () => {
+    expect(impactMarkdown({ ...report, evaluations: [], flagged: 0 })).toContain('**0 flagged changes** for the committee\'s attention. Examined 3 recorded evaluations and 1 process; nothing recorded would change.');
   });
 });
