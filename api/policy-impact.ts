@@ -29,27 +29,43 @@ export async function impactOnRecord(db: Db, policies: PolicyRegistry, draft: Po
 /**
  * Tells the owners of every recorded system (and the requester of its process) whose obligations the current policy
  * set dates or scopes differently from its recorded assessment: a recorded notification on that process, delivered
- * like any other. Keyed by policy version and the EU AI Act catalogue version in force, so each change is told once
- * however often, and by however many API processes, this runs.
+ * like any other. While a process is open, whoever it waits on is told too (an ethical review's board), and so are the
+ * open processes deciding on it (the governance committee's item on that review). Keyed by policy version and the EU
+ * AI Act catalogue version in force, so each change is told once however often, and by however many API processes,
+ * this runs.
  */
 export async function notifyObligationChanges(db: Db, policies: PolicyRegistry, webhookUrl: string | undefined, today: string, log: Logger): Promise<number> {
   const current = policies.current;
   const report = await impactOnRecord(db, policies, current, today);
   const affected = report.evaluations.map((e) => ({ ...e, changes: e.changes.filter((c) => NOTIFIED.has(c.kind)) })).filter((e) => e.changes.length > 0);
   if (affected.length === 0) return 0;
-  const processes = await db.process.findMany({ where: { workflowId: { in: affected.map((e) => e.workflowId) } }, select: { workflowId: true, requester: true } });
-  const requester = new Map(processes.map((p) => [p.workflowId, p.requester]));
+  const ids = affected.map((e) => e.workflowId);
+  const select = { workflowId: true, requester: true, outcome: true, pendingActors: true, openRoles: true } as const;
+  const [own, deciding] = await Promise.all([
+    db.process.findMany({ where: { workflowId: { in: ids } }, select }),
+    db.process.findMany({ where: { outcome: null, OR: ids.map((id) => ({ state: { path: ['subject', 'workflowId'], equals: id } })) }, select: { ...select, state: true } }),
+  ]);
+  const processOf = new Map(own.map((p) => [p.workflowId, p]));
+  const waitingOn = (p: { outcome: string | null; pendingActors: string[]; openRoles: string[] }) => (p.outcome === null ? [...p.pendingActors, ...p.openRoles] : []);
   const catalogue = catalogueVersionAsOf(current.catalogues.euAiAct, today).version;
-  const notices = affected
-    .filter((e) => requester.has(e.workflowId))
-    .map((e) => ({
-      workflowId: e.workflowId,
-      eventKey: `policy:${current.version.id}:eu-ai-act:${catalogue}`,
-      kind: 'info',
-      recipients: [...new Set([...e.owners, requester.get(e.workflowId)!])],
-      message: `"${e.title}": the EU AI Act obligations changed under policy ${current.version.id}: ${e.changes.map((c) => c.detail).join('; ')}`,
-      payload: { policyVersion: current.version.id, catalogueVersion: catalogue, changes: e.changes } as object,
-    }));
+  const notice = (workflowId: string, recipients: string[], message: string, changes: unknown) => ({
+    workflowId,
+    eventKey: `policy:${current.version.id}:eu-ai-act:${catalogue}`,
+    kind: 'info',
+    recipients: [...new Set(recipients)],
+    message,
+    payload: { policyVersion: current.version.id, catalogueVersion: catalogue, changes } as object,
+  });
+  const notices = affected.flatMap((e) => {
+    const p = processOf.get(e.workflowId);
+    if (!p) return [];
+    const what = `the EU AI Act obligations changed under policy ${current.version.id}: ${e.changes.map((c) => c.detail).join('; ')}`;
+    const on = deciding.filter((d) => (d.state as { subject?: { workflowId?: string } }).subject?.workflowId === e.workflowId);
+    return [
+      notice(e.workflowId, [...e.owners, p.requester, ...waitingOn(p)], `"${e.title}": ${what}`, e.changes),
+      ...on.map((d) => notice(d.workflowId, [d.requester, ...waitingOn(d)], `"${e.title}", which this item decides on (${e.workflowId}): ${what}`, e.changes)),
+    ];
+  });
   const { count } = await db.notification.createMany({ data: notices, skipDuplicates: true });
   for (const n of notices) {
     // A failing webhook leaves the row undelivered with its error, as for any notification; start-up goes on.

@@ -252,4 +252,32 @@ describe('policy impact replay (POST /policies/impact)', () => {
     await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
     expect(await stack.db.notification.count({ where: { workflowId } })).toBe(1);
   });
+
+  it('tells the board of an open ethical review, and the open committee item deciding on it, when the catalogue moves the obligations it assessed', async () => {
+    const key = `ERB-NOTIFY-${randomUUID().slice(0, 8)}`;
+    const review = `ethical-review/${key}`;
+    // The review's assessment was recorded before the amendment; the board has yet to rule, the committee too.
+    const { policyVersion } = await recordUnderOriginalCatalogue(stack.db, 'Screening under review', review);
+    const open = { stage: 'board_review', policyVersion, pendingRoles: ['ethics_board_member'], openRoles: ['ethics_board_member'], pendingActors: ['bea'] };
+    await stack.db.process.create({ data: { workflowId: review, kind: 'ethical_review', businessKey: key, title: 'Screening under review', requester: 'rita', state: {}, ...open } });
+    const item = (k: string) => ({ workflowId: `committee-approval/${k}`, kind: 'committee_approval', businessKey: k, title: 'Committee on the screening', requester: 'govflow', state: { subject: { kind: 'ethical_review', workflowId: review, summary: 'x' } } });
+    const openItem = item(`ethical-review.${key}`);
+    await stack.db.process.create({ data: { ...openItem, stage: 'in_session', policyVersion, pendingRoles: ['committee_member'], openRoles: ['committee_member', 'committee_chair'] } });
+    const decided = item(`ethical-review.${key}.decided`);
+    await stack.db.process.create({ data: { ...decided, stage: 'closed', outcome: 'approved', policyVersion, pendingRoles: [] } });
+
+    const policies = new PolicyRegistry(stack.db, await defaultPolicy());
+    await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
+    const told = async (workflowId: string) => stack.db.notification.findMany({ where: { workflowId } });
+    const [onReview] = await told(review);
+    expect(onReview).toMatchObject({ kind: 'info', recipients: ['hr-systems@example.com', 'rita', 'bea', 'ethics_board_member'], deliveredAt: expect.any(Date) });
+    expect(onReview!.message).toContain('applies from 2027-12-02 instead of 2026-08-02');
+    const [onItem] = await told(openItem.workflowId);
+    expect(onItem).toMatchObject({ recipients: ['govflow', 'committee_member', 'committee_chair'], eventKey: onReview!.eventKey });
+    expect(onItem!.message).toContain(`which this item decides on (${review})`);
+    expect(await told(decided.workflowId)).toEqual([]);
+    // Once per policy and catalogue version.
+    await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
+    expect((await told(review)).length + (await told(openItem.workflowId)).length).toBe(2);
+  });
 });

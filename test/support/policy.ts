@@ -26,7 +26,7 @@ export function euAiActBeforeAmendment(): string {
 }
 
 /** A CV screener (Annex III area 4) assessed as of 2026-12-01, as a govflow on the original catalogue recorded it. */
-export async function recordUnderOriginalCatalogue(db: Db, subject = 'CV screening'): Promise<{ workflowId: string; result: AiComplianceResult; policyVersion: string }> {
+export async function recordUnderOriginalCatalogue(db: Db, subject = 'CV screening', workflowId = `ai-compliance-assessment/IMPACT-${randomUUID().slice(0, 8)}`): Promise<{ workflowId: string; result: AiComplianceResult; policyVersion: string }> {
   const original = await loadPolicySetFromFiles({ 'catalogues/eu-ai-act.yaml': euAiActBeforeAmendment() }, defaultPolicyDir());
   const input = {
     system: 'CV screening assistant',
@@ -37,7 +37,6 @@ export async function recordUnderOriginalCatalogue(db: Db, subject = 'CV screeni
     owners: { default: 'hr-systems@example.com' },
   };
   const result = runAiCompliance(input, aiCompliancePolicyOf(original));
-  const workflowId = `ai-compliance-assessment/IMPACT-${randomUUID().slice(0, 8)}`;
   await db.evaluation.create({ data: { id: workflowId, workflowId, engine: 'ai_compliance', subject, input, result: result as object, policyVersion: original.version.id } });
   return { workflowId, result, policyVersion: original.version.id };
 }
