@@ -244,8 +244,9 @@ describe('faults', () => {
 
 describe('record status', () => {
   // Fails today, on two defects of the recorder (workflows/support/process-recorder.ts, being refactored): the local
-  // write's 20 s schedule-to-close is not enforced when each attempt fails at once (connection refused), so the
-  // record never shows `lagging` and the workflow task stays open for the whole outage (TMPRL1104 every 8 s);
+  // write's 20 s schedule-to-close is not enforced when each attempt fails at once (connection refused: the SDK core's
+  // timer fires while the activity waits out its backoff between attempts, finds no attempt in flight and drops the
+  // timeout), so the record never shows `lagging` and the workflow task stays open for the whole outage (TMPRL1104);
   // bounding it by attempts instead (retry.maximumAttempts: 6) shows `lagging` after ~20 s, but that history then
   // fails to replay ("Activity machine does not handle this event: WorkflowExecutionUpdateCompleted").
   // Drop `.fails` with the fix.
