@@ -1,6 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { CtoEngagementTypePolicy, CtoServiceModelPolicy } from '../../domain/policy/types.js';
-import type { RecorderCheckpoint } from '../support/process-recorder.js';
+import type { RecorderCheckpoint } from '../kernel/process-recorder.js';
 import type { Actor, ProcessStateBase } from './common.js';
 import type { ReportingCadence } from './report.js';
 

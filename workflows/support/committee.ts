@@ -9,7 +9,7 @@ import { committeeKeyFor } from '../contracts/committee-approval.js';
 import { workflowIdFor, type Actor, type ProcessStateBase, type WithdrawRequest } from '../contracts/common.js';
 import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import type { ProcessRecorder } from './process-recorder.js';
+import type { ProcessRecorder } from '../kernel/process-recorder.js';
 
 /**
  * Asks the governance committee for final approval as a child process and waits for its decision. If the
