@@ -100,7 +100,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       // The reply describes the review after this vote: a vote that decides the round answers once the review
       // has moved on (changes requested, closed, or with the committee), not with the stage it had before.
       if (patched(REPLY_AFTER_OUTCOME)) await condition(() => state.stage !== 'in_review' || roundOutcome(policy.outcome, state.requiredRoles, state.votes).kind === 'pending');
-      return state;
+      return kernel.receipt();
     },
     { validator: validateVote },
   );
@@ -115,7 +115,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       state.stage = 'in_review';
       state.pendingRoles = [...state.requiredRoles];
       rec.event(req.actor, 'resubmitted', { round: state.round, changes: req.changes, evidence: req.evidence ?? [] }, 'requester');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: ResubmitRequest) => {
@@ -142,7 +142,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       state.assignees[req.role] = req.to.id;
       rec.event(req.actor, 'delegated', { role: req.role, from, to: req.to.id, reason: req.reason }, req.role);
       rec.notify('info', [req.to.id], `${req.actor.id} delegated the ${req.role} review of "${state.title}" to you`);
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: DelegateRequest) => {

@@ -85,7 +85,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
       const role = isChair ? 'committee_chair' : 'committee_member';
       const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', { ballot: vote.ballot, justification: vote.justification, conditions: vote.conditions, tally: state.tally }, role);
       rec.decision(event, { round: 1, role, verdict: vote.ballot, conditions: vote.conditions, justification: vote.justification });
-      return state;
+      return kernel.receipt();
     },
     { validator: validateVote },
   );

@@ -93,7 +93,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
       changes++;
       rec.event(req.actor, 'deliverable_delivered', { deliverable: req.deliverable, revision, documentRef: req.documentRef, contentHash: req.contentHash, summary: req.summary }, 'engagement_lead');
       rec.notify('info', [state.requester], `"${state.title}": ${req.deliverable.replace(/_/g, ' ')} delivered (${req.documentRef})`);
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: DeliverRequest) => {
@@ -115,7 +115,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
       state.termChanges.push({ kind: 'renewal', by: req.actor.id, at: new Date().toISOString(), months: req.months, reason: req.reason, termEndsAt: state.termEndsAt! });
       rec.event(req.actor, 'renewed', { months: req.months, reason: req.reason, termEndsAt: state.termEndsAt });
       rec.notify('info', [state.engagementLead, state.requester], `"${state.title}" renewed by ${req.months} months, now ending ${state.termEndsAt!.slice(0, 10)}`);
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: RenewRequest) => {
@@ -141,7 +141,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     (req) => {
       state.termination = { by: req.actor.id, reason: req.reason, at: new Date().toISOString() };
       end('terminated', req.reason, req.actor, 'terminated', {});
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: TerminateRequest) => {

@@ -68,7 +68,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
       const details = { ballot: vote.ballot, findings: vote.findings, justification: vote.justification, conditions: vote.conditions, tally: state.tally };
       const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', details, role);
       rec.decision(event, { round: 1, role, verdict: vote.ballot, criteria: vote.findings, conditions: vote.conditions, justification: vote.justification });
-      return state;
+      return kernel.receipt();
     },
     { validator: validateVote },
   );

@@ -108,7 +108,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
         state.pendingRoles = [...TEAM_ROLES];
         rec.changed();
       }
-      return state;
+      return kernel.receipt();
     },
     { validator: validateGateReview },
   );
@@ -139,7 +139,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
         state.pendingRoles = [];
       }
       rec.changed();
-      return state;
+      return kernel.receipt();
     },
     { validator: validateStageCompletion },
   );

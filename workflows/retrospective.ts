@@ -82,7 +82,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       const insight = { id: `I${state.insights.length + 1}`, author: req.actor.id, category: req.category ?? 'lesson', text: req.text.trim(), at: new Date().toISOString() };
       state.insights.push(insight);
       rec.event(req.actor, 'insight_added', { insightId: insight.id, category: insight.category, text: insight.text }, 'participant');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: AddInsightRequest) => {
@@ -101,7 +101,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     closeCaptureUpdate,
     (req) => {
       closeCapture(req.actor, 'closed by the facilitator');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req) => {
@@ -129,7 +129,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       state.stage = 'planning_dissemination';
       rec.event(req.actor, 'synthesised', { themes: state.themes, actions: state.actions.map(({ id, title, owner, dueDate }) => ({ id, title, owner, dueDate })) }, 'facilitator');
       for (const a of state.actions) rec.notify('info', [a.owner], `Retrospective "${state.title}": you own follow-up action ${a.id} "${a.title}", due ${a.dueDate}`);
-      return state;
+      return kernel.receipt();
     },
     { validator: validateSynthesis },
   );
@@ -142,7 +142,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       state.pendingRoles = ['action_owner'];
       state.slaDueAt = earliestOpenDue();
       rec.event(req.actor, 'dissemination_planned', { audiences: req.audiences, channels: req.channels, notes: req.notes }, 'facilitator');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: PlanDisseminationRequest) => {
@@ -167,7 +167,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       state.slaDueAt = earliestOpenDue();
       changes++;
       rec.event(req.actor, 'action_completed', { actionId: action.id, title: action.title, note: req.note }, 'action_owner');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: CompleteActionRequest) => {

@@ -182,7 +182,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       });
       if (req.actor.id !== state.engagementLead) rec.notify('info', [state.engagementLead], `"${state.title}": ${d.key} (v${version}) is waiting for your review`);
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: SubmitDeliverableRequest) => {
@@ -217,7 +217,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       rec.decision(event, { round: sub.version, role, verdict: req.decision, criteria: { phase: phase.key, deliverable: d.key, contentHash: sub.contentHash }, justification: sub.note ?? undefined });
       if (req.decision === 'send_back') rec.notify('info', [sub.submittedBy], `"${state.title}": ${d.key} was sent back — ${sub.note}`);
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: ReviewDeliverableRequest) => {
@@ -246,7 +246,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       phase.earlyClose = { by: req.actor.id, justification: req.justification.trim(), at: new Date().toISOString() };
       rec.event(req.actor, 'phase_closed_early', { phase: phase.key, justification: phase.earlyClose.justification, earliestCloseAt: phase.earliestCloseAt }, 'executive_sponsor');
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: ClosePhaseEarlyRequest) => {
@@ -286,7 +286,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         rec.notify('info', [state.engagementLead], `"${state.title}": ${req.role} rejected the ${phase.key} sign-off — ${signOff.justification}`);
       }
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: SignOffRequest) => {
@@ -360,7 +360,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
           refresh();
         },
       );
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: LaunchChildRequest) => {

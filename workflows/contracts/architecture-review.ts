@@ -1,7 +1,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, Verdict } from '../../domain/policy/types.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
 
 export interface ArchitectureReviewInput {
   businessKey: string;
@@ -71,5 +71,5 @@ export type ArchitectureReviewOutcome =
   | 'withdrawn'
   | 'sla_breached';
 
-export const reviewVoteUpdate = defineUpdate<ArchitectureReviewState, [ReviewVote]>('vote');
-export const resubmitUpdate = defineUpdate<ArchitectureReviewState, [ResubmitRequest]>('resubmit');
+export const reviewVoteUpdate = defineUpdate<ProcessReceipt, [ReviewVote]>('vote');
+export const resubmitUpdate = defineUpdate<ProcessReceipt, [ResubmitRequest]>('resubmit');

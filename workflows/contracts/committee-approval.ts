@@ -3,7 +3,7 @@ import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
 export type { RecordedBallot } from './ballots.js';
 import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest } from './common.js';
+import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest, type ProcessReceipt } from './common.js';
 
 /** Workflow type name, for parents that start the committee as a child and for the API. */
 export const COMMITTEE_APPROVAL_WORKFLOW = 'committeeApproval';
@@ -52,7 +52,7 @@ export interface CommitteeApprovalState extends ProcessStateBase {
   extensionDays: number;
 }
 
-export const committeeVoteUpdate = defineUpdate<CommitteeApprovalState, [CommitteeVote]>('committeeVote');
+export const committeeVoteUpdate = defineUpdate<ProcessReceipt, [CommitteeVote]>('committeeVote');
 /** Sent by a parent process that was withdrawn while its committee item was still open. */
 export const committeeWithdrawSignal = defineSignal<[WithdrawRequest]>('withdrawFromCommittee');
 

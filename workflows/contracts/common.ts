@@ -97,10 +97,24 @@ export interface DelegateRequest {
   reason?: string;
 }
 
+/** What an accepted action answers: where the process stands after it. The state query has the rest. */
+export interface ProcessReceipt {
+  workflowId: string;
+  kind: ProcessKind;
+  stage: string;
+  outcome: string | null;
+  pendingRoles: string[];
+  slaDueAt: string | null;
+  /** The state's version after the action; it only grows. */
+  version: number;
+  /** The sequence number of the last event on the process's record (the action's own, when it recorded one). */
+  event: number | null;
+}
+
 export const stateQuery = defineQuery<ProcessStateBase>('state');
-export const withdrawUpdate = defineUpdate<ProcessStateBase, [WithdrawRequest]>('withdraw');
-export const extendDeadlineUpdate = defineUpdate<ProcessStateBase, [ExtendDeadlineRequest]>('extendDeadline');
-export const delegateUpdate = defineUpdate<ProcessStateBase, [DelegateRequest]>('delegate');
+export const withdrawUpdate = defineUpdate<ProcessReceipt, [WithdrawRequest]>('withdraw');
+export const extendDeadlineUpdate = defineUpdate<ProcessReceipt, [ExtendDeadlineRequest]>('extendDeadline');
+export const delegateUpdate = defineUpdate<ProcessReceipt, [DelegateRequest]>('delegate');
 
 /**
  * Whether a process's record (projection, audit entries, notifications) has reached the database: `lagging` while a

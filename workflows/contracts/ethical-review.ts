@@ -2,7 +2,7 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { AiCompliancePolicy, RemediationAction } from '../../domain/engines/ai-compliance.js';
 import type { EthicalReviewBoardPolicy, EuAiActTier, GovernanceCommitteePolicy } from '../../domain/policy/types.js';
 import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 export const ETHICAL_REVIEW_WORKFLOW = 'ethicalReview';
@@ -74,4 +74,4 @@ export type EthicalReviewOutcome =
   | 'withdrawn'
   | 'sla_breached';
 
-export const boardVoteUpdate = defineUpdate<EthicalReviewState, [BoardVote]>('boardVote');
+export const boardVoteUpdate = defineUpdate<ProcessReceipt, [BoardVote]>('boardVote');

@@ -3,7 +3,7 @@ import type { MetricResult, ResultsAnalysis, SuccessMetric } from '../../domain/
 import type { PortfolioBucket, PortfolioCounts, ScaleUpProjection } from '../../domain/innovation/portfolio.js';
 import type { GovernanceCommitteePolicy, InnovationPolicy } from '../../domain/policy/types.js';
 import type { CommitteeOutcome } from './committee-approval.js';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 /** Workflow type name, for the API and tests. */
@@ -96,5 +96,5 @@ export interface PocScaleUpState extends ProcessStateBase {
   extensionDays: number;
 }
 
-export const gateReviewUpdate = defineUpdate<PocScaleUpState, [GateReview]>('gateReview');
-export const completeStageUpdate = defineUpdate<PocScaleUpState, [StageCompletion]>('completeStage');
+export const gateReviewUpdate = defineUpdate<ProcessReceipt, [GateReview]>('gateReview');
+export const completeStageUpdate = defineUpdate<ProcessReceipt, [StageCompletion]>('completeStage');

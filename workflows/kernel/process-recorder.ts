@@ -112,6 +112,11 @@ export class ProcessRecorder<S extends ProcessStateBase> {
     }
   }
 
+  /** Counts the process's changes: a newer state has a higher version (receipts and links carry it). */
+  get stateVersion(): number {
+    return this.version;
+  }
+
   /** What a continued-as-new run needs to resume this recorder (see the constructor). */
   checkpoint(): RecorderCheckpoint {
     return { seq: this.seq, version: this.version };

@@ -6,6 +6,7 @@ import {
   withdrawUpdate,
   type Actor,
   type ExtendDeadlineRequest,
+  type ProcessReceipt,
   type ProcessStateBase,
   type WithdrawRequest,
 } from '../contracts/common.js';
@@ -135,7 +136,7 @@ export class ProcessKernel<S extends ProcessStateBase> {
         if (opts.decide) opts.decide(req);
         else if (opts.decide === undefined) this.close('withdrawn', req.reason);
         opts.then?.(req);
-        return this.state;
+        return this.receipt();
       },
       {
         validator: (req: WithdrawRequest) => {
@@ -166,7 +167,7 @@ export class ProcessKernel<S extends ProcessStateBase> {
         const details = opts.apply(req);
         this.rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, ...details });
         opts.then?.();
-        return this.state;
+        return this.receipt();
       },
       {
         validator: (req: ExtendDeadlineRequest) => {
@@ -208,6 +209,24 @@ export class ProcessKernel<S extends ProcessStateBase> {
         return { ...opts.details?.(), totalExtensionDays: state.extensionDays };
       },
     });
+  }
+
+  /**
+   * What an accepted Update answers: where the process stands after it, not its whole state (which every Update
+   * result would otherwise copy into the history). The full state is the state query's.
+   */
+  receipt(): ProcessReceipt {
+    const s = this.state;
+    return {
+      workflowId: s.workflowId,
+      kind: s.kind,
+      stage: s.stage,
+      outcome: s.outcome,
+      pendingRoles: s.pendingRoles,
+      slaDueAt: s.slaDueAt,
+      version: this.rec.stateVersion,
+      event: s.events.at(-1)?.seq ?? null,
+    };
   }
 
   /** Waits for every Update to finish and the record to reach the database; the workflow's result. */
