@@ -10,7 +10,7 @@ import { checkRole } from '../api/auth.js';
 import { toGovflowError } from '../api/problem.js';
 import type { ApiDeps } from '../api/process-routes.js';
 import type { RouteRegistry } from '../api/route-registry.js';
-import type { CommitteeApprovalState } from '../workflows/contracts/committee-approval.js';
+import type { CommitteeApprovalState } from '../workflows/committee-approval/contract.js';
 import { workflowIdFor, type ProcessKind, type ProcessStateBase } from '../workflows/contracts/common.js';
 import { myOpenRoles, offeredActions } from './access.js';
 import { bodyFromForm, renderForm, type FormContext } from './forms.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { defaultPolicy } from '../support/policy.js';
 import { committeeMembers, requester as rita } from '../support/actors.js';
-import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { assessments } from '../support/ethical-reviews.js';
 import { waitFor } from '../support/processes.js';

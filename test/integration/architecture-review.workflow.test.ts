@@ -1,12 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { architectureReview } from '../../workflows/architecture-review.js';
+import type { architectureReview } from '../../workflows/architecture-review/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { ArchitectureReviewPolicy, Verdict } from '../../domain/policy/types.js';
 import { verifyAuditChain } from '../../activities/audit-log.js';
-import { resubmitUpdate, reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
+import { resubmitUpdate, reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { delegateUpdate, extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { person, requester, reviewers, securityArchitect, securityArchitect2, techLead, domainExpert, enterpriseArchitect, chair } from '../support/actors.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';

@@ -1,12 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { ctoEngagement } from '../../workflows/cto-engagement.js';
+import type { ctoEngagement } from '../../workflows/cto-engagement/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput, type CtoEngagementState } from '../../workflows/contracts/cto-engagement.js';
-import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
+import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput, type CtoEngagementState } from '../../workflows/cto-engagement/contract.js';
+import type { RetrospectiveState } from '../../workflows/retrospective/contract.js';
 import { admin, person } from '../support/actors.js';
 import { waitFor } from '../support/processes.js';
 import { useWorkflowStack } from '../support/stack.js';

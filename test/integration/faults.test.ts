@@ -11,7 +11,7 @@ import { createDb, type Db } from '../../platform/database.js';
 import { createScratchDatabase } from '../support/db.js';
 import { issueToken } from '../../platform/principals.js';
 import { registerSearchAttributes, startDevServer, type DevServer } from '../../platform/temporal.js';
-import { reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
+import { reviewVoteUpdate } from '../../workflows/architecture-review/contract.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { reviewers } from '../support/actors.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';

@@ -1,14 +1,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { pocScaleUp } from '../../workflows/poc-scale-up.js';
+import type { pocScaleUp } from '../../workflows/poc-scale-up/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { Ballot } from '../../domain/review/voting.js';
-import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
+import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput, type PocScaleUpState } from '../../workflows/contracts/poc-scale-up.js';
+import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput, type PocScaleUpState } from '../../workflows/poc-scale-up/contract.js';
 import { chair, person, requester } from '../support/actors.js';
 import { committee, gateCriteria, gateReviewer, pocScaleUpInput, sponsor, stageCompletion, teamStages } from '../support/poc-scale-up.js';
 import { waitFor } from '../support/processes.js';

@@ -1,9 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { retrospective } from '../../workflows/retrospective.js';
+import type { retrospective } from '../../workflows/retrospective/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate } from '../../workflows/contracts/common.js';
-import { addInsightUpdate, closeCaptureUpdate, completeActionUpdate, planDisseminationUpdate, synthesiseUpdate, type RetrospectiveInput, type RetrospectiveState } from '../../workflows/contracts/retrospective.js';
+import { addInsightUpdate, closeCaptureUpdate, completeActionUpdate, planDisseminationUpdate, synthesiseUpdate, type RetrospectiveInput, type RetrospectiveState } from '../../workflows/retrospective/contract.js';
 import { person } from '../support/actors.js';
 import { waitFor } from '../support/processes.js';
 import { useWorkflowStack } from '../support/stack.js';

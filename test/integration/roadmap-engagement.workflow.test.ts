@@ -1,13 +1,13 @@
-import type { roadmapEngagement } from '../../workflows/roadmap-engagement.js';
+import type { roadmapEngagement } from '../../workflows/roadmap-engagement/workflow.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type WorkflowHandle } from '@temporalio/client';
 import type { RoadmapPolicy } from '../../domain/policy/types.js';
 import type { RoadmapPackage } from '../../domain/roadmap/engagement.js';
-import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
-import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
+import type { ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
+import type { RetrospectiveState } from '../../workflows/retrospective/contract.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { closePhaseEarlyUpdate, launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput, type RoadmapEngagementState } from '../../workflows/contracts/roadmap-engagement.js';
+import { closePhaseEarlyUpdate, launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput, type RoadmapEngagementState } from '../../workflows/roadmap-engagement/contract.js';
 import { person, requester } from '../support/actors.js';
 import { useWorkflowStack } from '../support/stack.js';
 import { refusal, actThenState } from '../support/updates.js';

@@ -4,8 +4,8 @@ import {
   committeeWithdrawSignal,
   type CommitteeApprovalInput,
   type CommitteeApprovalState,
-} from '../contracts/committee-approval.js';
-import { committeeKeyFor } from '../contracts/committee-approval.js';
+} from '../committee-approval/contract.js';
+import { committeeKeyFor } from '../committee-approval/contract.js';
 import { workflowIdFor, type Actor, type ProcessStateBase, type WithdrawRequest } from '../contracts/common.js';
 import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';

@@ -1,5 +1,5 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { nextMeetingAt } from '../domain/review/committee-calendar.js';
+import { nextMeetingAt } from '../../domain/review/committee-calendar.js';
 import {
   committeeVoteUpdate,
   committeeWithdrawSignal,
@@ -7,12 +7,12 @@ import {
   type CommitteeApprovalState,
   type CommitteeOutcome,
   type CommitteeVote,
-} from './contracts/committee-approval.js';
-import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
-import { slaDueAt } from './kernel/escalation.js';
-import { requireDuties, requireMayDecide, requireRoleFor, rolesFor } from './kernel/duties.js';
-import { refuse } from './kernel/failures.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
+} from './contract.js';
+import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from '../support/board-vote.js';
+import { slaDueAt } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide, requireRoleFor, rolesFor } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 /** Who voted in runs started before the policy's permissions were pinned. */
 const LEGACY_VOTER_ROLES = ['committee_member', 'committee_chair'];

@@ -1,7 +1,7 @@
 import { condition, setHandler } from '@temporalio/workflow';
-import { parseIsoDate } from '../domain/engines/calendar.js';
-import type { ErrorField } from '../domain/errors.js';
-import type { Actor } from './contracts/common.js';
+import { parseIsoDate } from '../../domain/engines/calendar.js';
+import type { ErrorField } from '../../domain/errors.js';
+import type { Actor } from '../contracts/common.js';
 import {
   addInsightUpdate,
   closeCaptureUpdate,
@@ -20,12 +20,12 @@ import {
   type RetrospectiveInput,
   type RetrospectiveState,
   type SynthesiseRequest,
-} from './contracts/retrospective.js';
-import { DAY_MS } from '../domain/engines/calendar.js';
-import { checkExtension } from './kernel/deadline-rules.js';
-import { refuse } from './kernel/failures.js';
-import { Deadline } from './kernel/deadline.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
+} from './contract.js';
+import { DAY_MS } from '../../domain/engines/calendar.js';
+import { checkExtension } from '../kernel/deadline-rules.js';
+import { refuse } from '../kernel/failures.js';
+import { Deadline } from '../kernel/deadline.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 /**
  * Retrospective: participants capture insights until the facilitator closes capture (or the deadline passes);

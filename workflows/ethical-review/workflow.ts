@@ -1,14 +1,14 @@
 import { ApplicationFailure, patched, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
-import type { WithdrawRequest } from './contracts/common.js';
-import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contracts/ethical-review.js';
-import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
-import { referToCommittee } from './support/committee.js';
-import { slaDueAt } from './kernel/escalation.js';
-import { requireDuties, requireMayDecide, rolesFor } from './kernel/duties.js';
-import { refuse } from './kernel/failures.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
+import type { Activities } from '../../activities/index.js';
+import type { AiComplianceResult } from '../../domain/engines/ai-compliance.js';
+import type { WithdrawRequest } from '../contracts/common.js';
+import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contract.js';
+import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from '../support/board-vote.js';
+import { referToCommittee } from '../support/committee.js';
+import { slaDueAt } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide, rolesFor } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 const { runEvaluation } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

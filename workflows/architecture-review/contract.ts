@@ -1,7 +1,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, Verdict } from '../../domain/policy/types.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
-import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 
 export interface ArchitectureReviewInput {
   businessKey: string;

@@ -1,8 +1,8 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { CtoEngagementTypePolicy, CtoServiceModelPolicy } from '../../domain/policy/types.js';
 import type { RecorderCheckpoint } from '../kernel/process-recorder.js';
-import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
-import type { ReportingCadence } from './report.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
+import type { ReportingCadence } from '../report/contract.js';
 
 /** The policy counts a month as 30 days (domain/policy/duration.ts); terms use the same measure. */
 export const DAYS_PER_MONTH = 30;

@@ -1,9 +1,9 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
-export type { RecordedBallot } from './ballots.js';
+import type { BallotRequest, RecordedBallot, Tally } from '../contracts/ballots.js';
+export type { RecordedBallot } from '../contracts/ballots.js';
 import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest, type ProcessReceipt } from './common.js';
+import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest, type ProcessReceipt } from '../contracts/common.js';
 
 /** Workflow type name, for parents that start the committee as a child and for the API. */
 export const COMMITTEE_APPROVAL_WORKFLOW = 'committeeApproval';

@@ -1,8 +1,8 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { AiCompliancePolicy, RemediationAction } from '../../domain/engines/ai-compliance.js';
 import type { EthicalReviewBoardPolicy, EuAiActTier, GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
-import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
+import type { BallotRequest, RecordedBallot, Tally } from '../contracts/ballots.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 export const ETHICAL_REVIEW_WORKFLOW = 'ethicalReview';

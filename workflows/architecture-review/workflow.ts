@@ -1,7 +1,7 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import { roundOutcome } from '../domain/review/architecture-outcome.js';
-import { needsJustification, overallVerdict, VERDICT_NOUNS, VERDICTS } from '../domain/review/verdicts.js';
-import type { Verdict } from '../domain/policy/types.js';
+import { roundOutcome } from '../../domain/review/architecture-outcome.js';
+import { needsJustification, overallVerdict, VERDICT_NOUNS, VERDICTS } from '../../domain/review/verdicts.js';
+import type { Verdict } from '../../domain/policy/types.js';
 import {
   resubmitUpdate,
   reviewVoteUpdate,
@@ -10,13 +10,13 @@ import {
   type RecordedVote,
   type ResubmitRequest,
   type ReviewVote,
-} from './contracts/architecture-review.js';
-import { delegateUpdate, type DelegateRequest, type WithdrawRequest } from './contracts/common.js';
-import { referToCommittee } from './support/committee.js';
-import { slaDueAt, waitWithEscalation, type EscalationClock } from './kernel/escalation.js';
-import { requireDuties, requireMayDecide } from './kernel/duties.js';
-import { refuse } from './kernel/failures.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
+} from './contract.js';
+import { delegateUpdate, type DelegateRequest, type WithdrawRequest } from '../contracts/common.js';
+import { referToCommittee } from '../support/committee.js';
+import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 /** Marks runs whose vote reply waits for the round's outcome (earlier runs answered before it). */
 const REPLY_AFTER_OUTCOME = 'vote-reply-after-outcome';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { DAY_MS } from '../domain/engines/calendar.js';
+import type { Activities } from '../../activities/index.js';
+import { DAY_MS } from '../../domain/engines/calendar.js';
 import {
   buildRoadmapPackage,
   CHILDREN_FROM_PHASE_INDEX,
@@ -12,10 +12,10 @@ import {
   type DeliverableState,
   type PhaseState,
   type RoadmapChild,
-} from '../domain/roadmap/engagement.js';
-import type { ArchitectureReviewInput } from './contracts/architecture-review.js';
-import { workflowIdFor } from './contracts/common.js';
-import { EVALUATIONS, type EvaluationInput } from './contracts/evaluation.js';
+} from '../../domain/roadmap/engagement.js';
+import type { ArchitectureReviewInput } from '../architecture-review/contract.js';
+import { workflowIdFor } from '../contracts/common.js';
+import { EVALUATIONS, type EvaluationInput } from '../evaluation/contract.js';
 import {
   launchChildUpdate,
   reviewDeliverableUpdate,
@@ -31,12 +31,12 @@ import {
   type RoadmapEngagementState,
   type SignOffRequest,
   type SubmitDeliverableRequest,
-} from './contracts/roadmap-engagement.js';
-import { waitWithEscalation } from './kernel/escalation.js';
-import { checkExtension } from './kernel/deadline-rules.js';
-import { refuse } from './kernel/failures.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
-import { startRetrospective } from './support/retrospective.js';
+} from './contract.js';
+import { waitWithEscalation } from '../kernel/escalation.js';
+import { checkExtension } from '../kernel/deadline-rules.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
+import { startRetrospective } from '../support/retrospective.js';
 
 const { storeRoadmapPackage } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

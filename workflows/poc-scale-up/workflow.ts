@@ -1,13 +1,13 @@
 import { setHandler } from '@temporalio/workflow';
-import { analyseResults } from '../domain/innovation/experiment-results.js';
-import { describeImbalance, PORTFOLIO_BUCKETS, projectScaleUp } from '../domain/innovation/portfolio.js';
-import type { ErrorField } from '../domain/errors.js';
+import { analyseResults } from '../../domain/innovation/experiment-results.js';
+import { describeImbalance, PORTFOLIO_BUCKETS, projectScaleUp } from '../../domain/innovation/portfolio.js';
+import type { ErrorField } from '../../domain/errors.js';
 import {
   committeeKeyFor,
   type CommitteeApprovalInput,
   type CommitteeOutcome,
-} from './contracts/committee-approval.js';
-import { workflowIdFor, type Actor, type WithdrawRequest } from './contracts/common.js';
+} from '../committee-approval/contract.js';
+import { workflowIdFor, type Actor, type WithdrawRequest } from '../contracts/common.js';
 import {
   completeStageUpdate,
   EXPERIMENT_STAGE,
@@ -19,12 +19,12 @@ import {
   type PocScaleUpOutcome,
   type PocScaleUpState,
   type StageCompletion,
-} from './contracts/poc-scale-up.js';
-import { slaDueAt, waitWithEscalation, type EscalationClock } from './kernel/escalation.js';
-import { requireDuties, requireMayDecide, rolesFor } from './kernel/duties.js';
-import { refuse } from './kernel/failures.js';
-import { decideByCommittee } from './support/committee.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
+} from './contract.js';
+import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide, rolesFor } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { decideByCommittee } from '../support/committee.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 const GATE_STAGE = 'selection_gate';
 const TEAM_ROLES = ['requester', 'business_sponsor'];

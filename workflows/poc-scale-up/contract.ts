@@ -2,8 +2,8 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { MetricResult, ResultsAnalysis, SuccessMetric } from '../../domain/innovation/experiment-results.js';
 import type { PortfolioBucket, PortfolioCounts, ScaleUpProjection } from '../../domain/innovation/portfolio.js';
 import type { GovernanceCommitteePolicy, InnovationPolicy } from '../../domain/policy/types.js';
-import type { CommitteeOutcome } from './committee-approval.js';
-import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
+import type { CommitteeOutcome } from '../committee-approval/contract.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 /** Workflow type name, for the API and tests. */

@@ -1,5 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 
 /** Insights are captured for this many days unless the facilitator closes capture earlier. */
 export const DEFAULT_CAPTURE_DAYS = 14;

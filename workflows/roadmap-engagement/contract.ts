@@ -1,7 +1,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, RoadmapPolicy } from '../../domain/policy/types.js';
 import type { PhaseState, RoadmapChild, RoadmapChildKind, Timeline } from '../../domain/roadmap/engagement.js';
-import type { Actor, ProcessStateBase, ProcessReceipt } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 export type {

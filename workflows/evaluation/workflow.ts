@@ -1,10 +1,10 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
-import { outcomeOf } from '../domain/engines/outcome.js';
-import type { EngineName } from '../domain/engines/registry.js';
-import { EVALUATIONS, type EvaluationInput, type EvaluationState } from './contracts/evaluation.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
+import type { Activities } from '../../activities/index.js';
+import type { AiComplianceResult } from '../../domain/engines/ai-compliance.js';
+import { outcomeOf } from '../../domain/engines/outcome.js';
+import type { EngineName } from '../../domain/engines/registry.js';
+import { EVALUATIONS, type EvaluationInput, type EvaluationState } from './contract.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 const { runEvaluation } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

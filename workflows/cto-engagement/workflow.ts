@@ -6,9 +6,9 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { parseIsoDate } from '../domain/engines/calendar.js';
-import type { Actor } from './contracts/common.js';
+import type { Activities } from '../../activities/index.js';
+import { parseIsoDate } from '../../domain/engines/calendar.js';
+import type { Actor } from '../contracts/common.js';
 import {
   DAYS_PER_MONTH,
   DEFAULT_CONTINUE_AS_NEW_AFTER_DAYS,
@@ -22,13 +22,13 @@ import {
   type DeliverRequest,
   type RenewRequest,
   type TerminateRequest,
-} from './contracts/cto-engagement.js';
-import { reportScheduleId } from './contracts/report.js';
-import { DAY_MS } from '../domain/engines/calendar.js';
-import { requireReason } from './kernel/deadline-rules.js';
-import { refuse } from './kernel/failures.js';
-import { baseState, ProcessKernel } from './kernel/process.js';
-import { startRetrospective } from './support/retrospective.js';
+} from './contract.js';
+import { reportScheduleId } from '../report/contract.js';
+import { DAY_MS } from '../../domain/engines/calendar.js';
+import { requireReason } from '../kernel/deadline-rules.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
+import { startRetrospective } from '../support/retrospective.js';
 
 // Schedules are created on the Temporal server: retried until it answers, since reporting must not silently lapse.
 const { createReportingSchedules, deleteReportingSchedules } = proxyActivities<Activities>({
