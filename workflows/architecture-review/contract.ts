@@ -50,7 +50,9 @@ export interface ResubmitRequest {
   evidence?: string[];
 }
 
-export interface ArchitectureReviewState extends ProcessStateBase {
+export type ArchitectureReviewStage = 'in_review' | 'changes_requested' | 'awaiting_committee' | 'closed';
+
+export interface ArchitectureReviewState extends ProcessStateBase<ArchitectureReviewStage, ArchitectureReviewOutcome> {
   kind: 'architecture_review';
   trigger: string;
   round: number;

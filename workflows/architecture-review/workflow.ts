@@ -6,6 +6,7 @@ import {
   resubmitUpdate,
   reviewVoteUpdate,
   type ArchitectureReviewInput,
+  type ArchitectureReviewOutcome,
   type ArchitectureReviewState,
   type RecordedVote,
   type ResubmitRequest,
@@ -250,7 +251,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     close(final.outcome, final.reason);
   }
 
-  function close(outcome: string, reason: string): void {
+  function close(outcome: ArchitectureReviewOutcome, reason: string): void {
     kernel.close(outcome, reason, { details: { round: state.round, conditions: state.conditions } });
   }
 

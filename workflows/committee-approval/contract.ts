@@ -38,7 +38,9 @@ export type CommitteeVote = BallotRequest;
 /** `sla_breached`: no quorum by the deadline (escalated); with quorum, the deadline closes the vote as cast. */
 export type CommitteeOutcome = 'approved' | 'rejected' | 'tie' | 'withdrawn' | 'sla_breached';
 
-export interface CommitteeApprovalState extends ProcessStateBase {
+export type CommitteeStage = 'awaiting_meeting' | 'voting' | 'closed';
+
+export interface CommitteeApprovalState extends ProcessStateBase<CommitteeStage, CommitteeOutcome> {
   kind: 'committee_approval';
   subject: CommitteeSubject;
   urgent: boolean;

@@ -59,7 +59,9 @@ export interface TermChange {
   termEndsAt: string;
 }
 
-export interface CtoEngagementState extends ProcessStateBase {
+export type CtoEngagementOutcome = 'completed' | 'terminated' | 'withdrawn';
+
+export interface CtoEngagementState extends ProcessStateBase<'active' | 'closed', CtoEngagementOutcome> {
   kind: 'cto_engagement';
   clientOrg: string;
   engagementType: string;

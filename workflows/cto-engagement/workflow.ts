@@ -8,7 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import { parseIsoDate } from '../../domain/engines/calendar.js';
-import type { Actor } from '../contracts/common.js';
+import type { Actor, EventAction } from '../contracts/common.js';
 import {
   DAYS_PER_MONTH,
   DEFAULT_CONTINUE_AS_NEW_AFTER_DAYS,
@@ -18,6 +18,7 @@ import {
   termProblem,
   terminateUpdate,
   type CtoEngagementInput,
+  type CtoEngagementOutcome,
   type CtoEngagementState,
   type DeliverRequest,
   type RenewRequest,
@@ -191,7 +192,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
   const outstanding = () => state.deliverables.filter((d) => d.status === 'pending').map((d) => d.key);
 
   /** Ends the engagement with `action` as its record (term ended, terminated). */
-  function end(outcome: string, reason: string, by: Actor | 'system', action: string, details: Record<string, unknown>): void {
+  function end(outcome: CtoEngagementOutcome, reason: string, by: Actor | 'system', action: EventAction, details: Record<string, unknown>): void {
     kernel.close(outcome, reason, { by, action, details: { ...details, outstandingDeliverables: outstanding() }, recipients: [state.requester, state.engagementLead], message: endedMessage() });
     changes++;
   }

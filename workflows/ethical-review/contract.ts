@@ -51,7 +51,9 @@ export interface ComplianceSummary {
   remediationPlan: RemediationAction[];
 }
 
-export interface EthicalReviewState extends ProcessStateBase {
+export type EthicalReviewStage = 'compliance_assessment' | 'board_review' | 'awaiting_committee' | 'closed';
+
+export interface EthicalReviewState extends ProcessStateBase<EthicalReviewStage, EthicalReviewOutcome> {
   kind: 'ethical_review';
   trigger: string;
   /** The policy's review items that apply: high-risk-only items (FRIA) only for high-risk systems. */

@@ -195,7 +195,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     });
     if (!final) return;
     state.conditions.push(...final.conditions);
-    close(final.outcome as EthicalReviewOutcome, final.reason);
+    close(final.outcome, final.reason);
   }
 
   return kernel.finish();

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, DecisionRecord, ProcessSnapshot } from '../../activities/index.js';
-import { recordRetrySignal, recordStatusQuery, type Actor, type Notice, type ProcessEvent, type ProcessStateBase, type RecordStatus } from '../contracts/common.js';
+import { recordRetrySignal, recordStatusQuery, type Actor, type EventAction, type Notice, type ProcessEvent, type ProcessStateBase, type RecordStatus } from '../contracts/common.js';
 import { SA } from '../contracts/search-attributes.js';
 
 // Runs started before the patch below keep this: a local activity retried until the database took the write, each
@@ -143,7 +143,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   }
 
   /** Records an auditable action by a person, an agent, or the process itself. */
-  event(actor: Actor | 'system', action: string, details: Record<string, unknown>, role?: string): ProcessEvent {
+  event(actor: Actor | 'system', action: EventAction, details: Record<string, unknown>, role?: string): ProcessEvent {
     const event: ProcessEvent = {
       seq: ++this.seq,
       at: new Date().toISOString(),

@@ -5,6 +5,7 @@ import {
   stateQuery,
   withdrawUpdate,
   type Actor,
+  type EventAction,
   type ExtendDeadlineRequest,
   type ProcessReceipt,
   type ProcessStateBase,
@@ -24,7 +25,7 @@ export interface ProcessStart {
 }
 
 /** The fields every process's state starts with; each kind spreads them and adds its own. */
-export function baseState<K extends ProcessKind>(kind: K, input: ProcessStart, stage: string, pendingRoles: string[] = []) {
+export function baseState<K extends ProcessKind, Stage extends string>(kind: K, input: ProcessStart, stage: Stage, pendingRoles: string[] = []) {
   return {
     workflowId: workflowInfo().workflowId,
     kind,
@@ -33,7 +34,7 @@ export function baseState<K extends ProcessKind>(kind: K, input: ProcessStart, s
     requester: input.requester.id,
     policyVersion: input.policyVersion,
     stage,
-    outcome: null as string | null,
+    outcome: null,
     pendingRoles,
     slaDueAt: null as string | null,
     events: [],
@@ -44,7 +45,7 @@ export function baseState<K extends ProcessKind>(kind: K, input: ProcessStart, s
 export interface CloseOptions {
   /** Who closed it and with which action; by default govflow records `decided`. */
   by?: Actor | 'system';
-  action?: string;
+  action?: EventAction;
   role?: string;
   /** Recorded after outcome and reason. */
   details?: Record<string, unknown>;
@@ -80,7 +81,7 @@ export class ProcessKernel<S extends ProcessStateBase> {
    * Starts the record, before any handler is registered: an Update that arrives with the start (delivered as its
    * handler is set) comes after the start in the record. `started` is the opening event, if the process has one.
    */
-  start(started?: { by: Actor; details: Record<string, unknown>; role?: string; action?: string }): void {
+  start(started?: { by: Actor; details: Record<string, unknown>; role?: string; action?: EventAction }): void {
     this.rec.start();
     if (started) this.rec.event(started.by, started.action ?? 'started', started.details, 'role' in started ? started.role : 'requester');
     setHandler(stateQuery, () => this.state);
@@ -95,7 +96,7 @@ export class ProcessKernel<S extends ProcessStateBase> {
   }
 
   /** Ends the process with an outcome and a reason: nothing is pending any more, and the record says why. */
-  close(outcome: string, reason: string, opts: CloseOptions = {}): void {
+  close(outcome: NonNullable<S['outcome']>, reason: string, opts: CloseOptions = {}): void {
     const s = this.state;
     this.markClosed(outcome);
     this.rec.event(opts.by ?? 'system', opts.action ?? 'decided', { outcome, reason, ...opts.details }, opts.role);
@@ -103,10 +104,10 @@ export class ProcessKernel<S extends ProcessStateBase> {
   }
 
   /** Marks the process closed with `outcome`, leaving the record of why to the caller's own event. */
-  markClosed(outcome: string): void {
+  markClosed(outcome: NonNullable<S['outcome']>): void {
     const s = this.state;
     s.outcome = outcome;
-    s.stage = 'closed';
+    s.stage = 'closed' as S['stage'];
     s.pendingRoles = [];
     s.slaDueAt = null;
   }

@@ -74,7 +74,8 @@ export interface CompletedStage {
 
 export type PocScaleUpOutcome = 'not_selected' | 'scaled_up' | 'not_scaled' | 'withdrawn' | 'sla_breached';
 
-export interface PocScaleUpState extends ProcessStateBase {
+/** The stage is the policy's development stage (or the selection gate, the scale-up decision, closed). */
+export interface PocScaleUpState extends ProcessStateBase<string, PocScaleUpOutcome> {
   kind: 'poc_scale_up';
   bucket: PortfolioBucket;
   proposal: PocProposal;

@@ -62,7 +62,9 @@ export interface DisseminationPlan {
   plannedAt: string;
 }
 
-export interface RetrospectiveState extends ProcessStateBase {
+export type RetrospectiveStage = 'capturing' | 'synthesising' | 'planning_dissemination' | 'tracking_actions' | 'closed';
+
+export interface RetrospectiveState extends ProcessStateBase<RetrospectiveStage, 'completed' | 'withdrawn'> {
   kind: 'retrospective';
   subjectWorkflowId: string;
   participants: string[];

@@ -96,7 +96,8 @@ export interface LaunchChildRequest {
   input: unknown;
 }
 
-export interface RoadmapEngagementState extends ProcessStateBase {
+/** The stage is the policy's phase in progress (or closed). */
+export interface RoadmapEngagementState extends ProcessStateBase<string, 'completed' | 'withdrawn'> {
   kind: 'roadmap_engagement';
   sponsor: string;
   engagementLead: string;
