@@ -14,7 +14,8 @@ import type { RouteRegistry } from '../api/route-registry.js';
 import type { CommitteeApprovalState } from '../workflows/contracts/committee-approval.js';
 import { workflowIdFor, type ProcessKind, type ProcessStateBase } from '../workflows/contracts/common.js';
 import { myOpenRoles, offeredActions } from './access.js';
-import { bodyFromForm, renderForm, type FormContext } from './forms.js';
+import { actionContext, startContext } from './form-context.js';
+import { bodyFromForm, editRows, renderForm } from './forms.js';
 import { html, humanize, type Html } from './html.js';
 import { errorPage, page } from './layout.js';
 import { actionHref, kindOfSegment, processHref } from './links.js';
@@ -164,14 +165,11 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const { kind, spec } = processOf(segment);
     const state = (await registry.invoke(registry.find('get', `${spec.path}/:key`), { params: { key } }, req, res)) as ProcessStateBase;
     const policy: PolicySet = (await deps.policies.get(state.policyVersion)) ?? deps.policies.current;
-    const ctx: FormContext = {
-      recordKeys: { rulings: policy.architectureReview.approvalCriteria, findings: (state as unknown as { reviewItems?: string[] }).reviewItems ?? [] },
-      roles: myOpenRoles(state, sessionOf(res)!.actor),
-    };
+    const ctx = actionContext(state, policy, myOpenRoles(state, sessionOf(res)!.actor));
     return { kind, spec, state, policy, ctx };
   }
 
-  async function renderProcess(req: Request, res: Response, segment: string, key: string, extra: { errors?: FormErrors; notice?: string } = {}): Promise<Html> {
+  async function renderProcess(req: Request, res: Response, segment: string, key: string, extra: { errors?: FormErrors; notice?: string; editing?: { action: string; values: Record<string, unknown> } } = {}): Promise<Html> {
     const session = sessionOf(res)!;
     const { kind, spec, state, policy, ctx } = await loadProcess(req, res, segment, key);
     const offered = offeredActions(state, session.actor, policy, spec.actions.map((a) => a.name));
@@ -180,7 +178,8 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
       .filter((a) => offered.includes(a.name))
       .map((a) => {
         const errors = extra.errors?.action === a.name ? extra.errors : undefined;
-        return renderForm({ id: `action-${a.name}`, title: a.summary, action: actionHref(workflowId, a.name), csrf: session.csrfToken, body: a.body, ctx, values: errors?.values, errors, open: offered.length === 1 });
+        const values = errors?.values ?? (extra.editing?.action === a.name ? extra.editing.values : undefined);
+        return renderForm({ id: `action-${a.name}`, title: a.summary, action: actionHref(workflowId, a.name), csrf: session.csrfToken, body: a.body, ctx, values, errors, open: offered.length === 1 || values !== undefined });
       })
       .filter((f): f is Html => f !== null);
     const auditReaders = registry.find('get', '/audit').roles;
@@ -191,10 +190,10 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
   // Start forms: every kind whose start body has generic controls and that the current policy lets me start.
   const startable = (actor: WebSession['actor']) =>
     [...registry.processes.entries()].filter(([kind]) => holdsAny(actor, permittedRoles(deps.policies.current, kind, 'start')));
-  const startForm = (kind: string, csrf: string, errors?: { detail: string; fields: ErrorField[]; values: Record<string, unknown> }) => {
+  const startForm = (kind: string, csrf: string, errors?: { detail: string; fields: ErrorField[]; values: Record<string, unknown> }, values = errors?.values) => {
     const spec = registry.processes.get(kind)!;
-    const ctx: FormContext = { recordKeys: {}, roles: [], choices: kind === 'architecture_review' ? { trigger: deps.policies.current.architectureReview.triggers } : {} };
-    return { ctx, spec, form: renderForm({ id: `start-${kind}`, title: `Start ${humanize(kind)}`, action: `/app/start/${kind.replace(/_/g, '-')}`, csrf, body: spec.startBody, ctx, values: errors?.values, errors, open: true, inPlace: false }) };
+    const ctx = startContext(kind, deps.policies.current);
+    return { ctx, spec, form: renderForm({ id: `start-${kind}`, title: `Start ${humanize(kind)}`, action: `/app/start/${kind.replace(/_/g, '-')}`, csrf, body: spec.startBody, ctx, values, errors, open: true, inPlace: false }) };
   };
 
   router.get('/start', (_req, res) => {
@@ -219,6 +218,9 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const { kind } = processOf(req.params.kind);
     const { ctx, spec } = startForm(kind, session.csrfToken);
     const values = req.body as Record<string, unknown>;
+    // A row added or removed: the same form again, nothing started.
+    const edited = editRows(values);
+    if (edited) return send(res, page({ title: `Start ${humanize(kind)}`, session, body: startForm(kind, session.csrfToken, undefined, edited).form! }));
     try {
       const started = (await registry.invoke(registry.find('post', spec.path), { body: bodyFromForm(spec.startBody, ctx, values), params: {} }, req, res)) as { workflowId: string };
       res.redirect(303, processHref(started.workflowId));
@@ -253,10 +255,12 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const action = spec.actions.find((a) => a.name === req.params.action);
     if (!action) throw new GovflowError('NotFound', `no action ${req.params.action}`);
     const form = req.body as Record<string, unknown>;
-    const respond = async (extra: { errors?: FormErrors; notice?: string }, status: number) => {
+    const respond = async (extra: Parameters<typeof renderProcess>[4], status: number) => {
       const section = await renderProcess(req, res, req.params.kind, req.params.key, extra);
       send(res, isHtmx(req) ? section : page({ title: humanize(kind), session: sessionOf(res), body: section }), status);
     };
+    const edited = editRows(form);
+    if (edited) return respond({ editing: { action: action.name, values: edited } }, 200);
     try {
       const body = bodyFromForm(action.body, ctx, form);
       await registry.invoke(registry.find('post', `${spec.path}/:key/${action.name}`), { body, params: { key: req.params.key } }, req, res);
