@@ -19,6 +19,7 @@ import { bodyFromForm, editRows, renderForm } from './forms.js';
 import { html, humanize, type Html } from './html.js';
 import { errorPage, page } from './layout.js';
 import { actionHref, kindOfSegment, processHref } from './links.js';
+import { nextSteps } from './next-steps.js';
 import { auditBody, type AuditRow, type ChainCheck } from './pages/audit.js';
 import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
@@ -184,7 +185,7 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
       .filter((f): f is Html => f !== null);
     const auditReaders = registry.find('get', '/audit').roles;
     const mayAudit = auditReaders === 'public' || holdsAny(session.actor, auditReaders);
-    return processSection({ state, forms, notice: extra.notice, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
+    return processSection({ state, forms, next: nextSteps(state, policy), notice: extra.notice, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
   }
 
   // Start forms: every kind whose start body has generic controls and that the current policy lets me start.
