@@ -1,5 +1,6 @@
 import type { PolicySet } from '../domain/policy/types.js';
 import type { ProcessStateBase } from '../workflows/contracts/common.js';
+import type { RoadmapEngagementState } from '../workflows/contracts/roadmap-engagement.js';
 import type { FormContext } from './forms.js';
 
 /*
@@ -32,9 +33,9 @@ export function startContext(kind: string, policy: PolicySet): FormContext {
   }
 }
 
-/** An action form's context: the criteria, review items and selection criteria the process pinned. */
-export function actionContext(state: ProcessStateBase, policy: PolicySet, roles: string[]): FormContext {
-  return {
+/** An action form's context: the criteria, review items and selection criteria the process pinned, a roadmap phase's deliverables. */
+export function actionContext(state: ProcessStateBase, policy: PolicySet, roles: string[], action: string): FormContext {
+  const ctx: FormContext = {
     recordKeys: {
       rulings: policy.architectureReview.approvalCriteria,
       findings: (state as unknown as { reviewItems?: string[] }).reviewItems ?? [],
@@ -42,4 +43,12 @@ export function actionContext(state: ProcessStateBase, policy: PolicySet, roles:
     },
     roles,
   };
+  if (state.kind === 'roadmap_engagement') {
+    const s = state as unknown as RoadmapEngagementState;
+    const deliverables = s.phases[s.phaseIndex]?.deliverables ?? [];
+    // Every submitted one, not only those I review: the process says who rules on which (and why not me).
+    const choices = action === 'deliverable-reviews' ? deliverables.filter((d) => d.status === 'submitted') : deliverables.filter((d) => d.status !== 'accepted');
+    ctx.choices = { deliverable: choices.map((d) => d.key), reopen: deliverables.map((d) => d.key) };
+  }
+  return ctx;
 }

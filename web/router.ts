@@ -166,13 +166,13 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const { kind, spec } = processOf(segment);
     const state = (await registry.invoke(registry.find('get', `${spec.path}/:key`), { params: { key } }, req, res)) as ProcessStateBase;
     const policy: PolicySet = (await deps.policies.get(state.policyVersion)) ?? deps.policies.current;
-    const ctx = actionContext(state, policy, myOpenRoles(state, sessionOf(res)!.actor));
-    return { kind, spec, state, policy, ctx };
+    const ctxFor = (action: string) => actionContext(state, policy, myOpenRoles(state, sessionOf(res)!.actor), action);
+    return { kind, spec, state, policy, ctxFor };
   }
 
   async function renderProcess(req: Request, res: Response, segment: string, key: string, extra: { errors?: FormErrors; notice?: string; editing?: { action: string; values: Record<string, unknown> } } = {}): Promise<Html> {
     const session = sessionOf(res)!;
-    const { kind, spec, state, policy, ctx } = await loadProcess(req, res, segment, key);
+    const { kind, spec, state, policy, ctxFor } = await loadProcess(req, res, segment, key);
     const offered = offeredActions(state, session.actor, policy, spec.actions.map((a) => a.name));
     const workflowId = workflowIdFor(kind, key);
     const forms = spec.actions
@@ -180,12 +180,14 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
       .map((a) => {
         const errors = extra.errors?.action === a.name ? extra.errors : undefined;
         const values = errors?.values ?? (extra.editing?.action === a.name ? extra.editing.values : undefined);
-        return renderForm({ id: `action-${a.name}`, title: a.summary, action: actionHref(workflowId, a.name), csrf: session.csrfToken, body: a.body, ctx, values, errors, open: offered.length === 1 || values !== undefined });
+        return renderForm({ id: `action-${a.name}`, title: a.summary, action: actionHref(workflowId, a.name), csrf: session.csrfToken, body: a.body, ctx: ctxFor(a.name), values, errors, open: offered.length === 1 || values !== undefined });
       })
       .filter((f): f is Html => f !== null);
     const auditReaders = registry.find('get', '/audit').roles;
     const mayAudit = auditReaders === 'public' || holdsAny(session.actor, auditReaders);
-    return processSection({ state, forms, next: nextSteps(state, policy), notice: extra.notice, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
+    // Refused, and now not mine to take (a role withdrawn meanwhile): the refusal still shows, above the page.
+    const refusal = extra.errors && !offered.includes(extra.errors.action) ? extra.errors.detail : undefined;
+    return processSection({ state, forms, next: nextSteps(state, policy), notice: extra.notice, refusal, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
   }
 
   // Start forms: every kind whose start body has generic controls and that the current policy lets me start.
@@ -252,7 +254,7 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
   });
 
   router.post('/processes/:kind/:key/actions/:action', async (req, res) => {
-    const { kind, spec, ctx } = await loadProcess(req, res, req.params.kind, req.params.key);
+    const { kind, spec, ctxFor } = await loadProcess(req, res, req.params.kind, req.params.key);
     const action = spec.actions.find((a) => a.name === req.params.action);
     if (!action) throw new GovflowError('NotFound', `no action ${req.params.action}`);
     const form = req.body as Record<string, unknown>;
@@ -263,7 +265,7 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const edited = editRows(form);
     if (edited) return respond({ editing: { action: action.name, values: edited } }, 200);
     try {
-      const body = bodyFromForm(action.body, ctx, form);
+      const body = bodyFromForm(action.body, ctxFor(action.name), form);
       await registry.invoke(registry.find('post', `${spec.path}/:key/${action.name}`), { body, params: { key: req.params.key } }, req, res);
     } catch (err) {
       const known = toGovflowError(err);

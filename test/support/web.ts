@@ -27,3 +27,32 @@ export async function checkPage(page: Page, name: string, viewport: { width: num
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** Presses a form's submit button and waits for the action's answer (htmx swaps it in place). */
+export async function submit(page: Page, formSelector: string): Promise<number> {
+  const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/actions/')), page.locator(formSelector).getByRole('button').last().click()]);
+  await page.waitForLoadState();
+  return res.status();
+}
+
+/**
+ * Sends an action the page does not offer, as an old page or a hand-made form would, with the session's CSRF
+ * token; the browser shows the answer.
+ */
+export async function postFromPage(page: Page, action: string, fields: Record<string, string>): Promise<void> {
+  const csrf = await page.locator('input[name=_csrf]').first().getAttribute('value');
+  const data = JSON.stringify({ action, fields: { ...fields, _csrf: csrf } });
+  // A string, evaluated in the page (this file is not compiled against the DOM).
+  const script = `(({ action, fields }) => {
+    const form = Object.assign(document.createElement('form'), { method: 'post', action });
+    for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value }));
+    document.body.append(form);
+    form.submit();
+  })(${data})`;
+  await Promise.all([page.waitForURL(`**${action}`), page.evaluate(script)]);
+}
+
+/** Opens an action's form (a page offering several actions shows them folded). */
+export async function openForm(page: Page, id: string): Promise<void> {
+  if ((await page.locator(`#${id}`).getAttribute('open')) === null) await page.locator(`#${id} > summary`).click();
+}

@@ -76,7 +76,7 @@ function upcoming(next: NextSteps | null | undefined, waitingOn: string, now: Da
 
 const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt', 'deadlines']);
 
-export function processSection(opts: { state: ProcessStateBase; forms: Html[]; next?: NextSteps | null; notice?: string; auditHref?: string; now?: Date }): Html {
+export function processSection(opts: { state: ProcessStateBase; forms: Html[]; next?: NextSteps | null; notice?: string; refusal?: string; auditHref?: string; now?: Date }): Html {
   const s = opts.state;
   const now = opts.now ?? new Date();
   const rec = s as unknown as Record<string, unknown>;
@@ -87,6 +87,7 @@ export function processSection(opts: { state: ProcessStateBase; forms: Html[]; n
   return html`<div id="process">
 <h1>${s.title}</h1>
 ${opts.notice ? html`<p class="card ok" role="status">${opts.notice}</p>` : ''}
+${opts.refusal ? html`<p class="card errors" role="alert">Refused: ${opts.refusal}</p>` : ''}
 <dl class="facts card">
   <dt>Process</dt><dd>${humanize(s.kind)} · ${s.businessKey}</dd>
   <dt>Stage</dt><dd>${humanize(s.stage)}</dd>
