@@ -28,6 +28,13 @@ export function startContext(kind: string, policy: PolicySet): FormContext {
       };
     case 'poc_scale_up':
       return { recordKeys: { selfAssessment: policy.innovation.pocSelectionCriteria }, roles: [] };
+    // The evaluations score each factor the policy names.
+    case 'technical_decision_evaluation':
+      return { recordKeys: { 'input.options.scores': policy.decisionCriteria.criteria.flatMap((c) => c.factors) }, roles: [] };
+    case 'technology_proposal_evaluation':
+      return { recordKeys: { 'input.strategicFit': policy.technologyProposal.strategicFitFactors }, roles: [] };
+    case 'strategic_initiative_evaluation':
+      return { recordKeys: { 'input.strategicValue': policy.strategicInitiative.strategicValueFactors }, roles: [] };
     default:
       return { recordKeys: {}, roles: [] };
   }

@@ -52,7 +52,7 @@ interface Base {
   default?: unknown;
 }
 type Field =
-  | (Base & { kind: 'text' | 'date' | 'lines' | 'number' | 'boolean' })
+  | (Base & { kind: 'text' | 'date' | 'lines' | 'numbers' | 'number' | 'boolean' })
   | (Base & { kind: 'choice' | 'choices'; options: Choice[] })
   | (Base & { kind: 'object'; fields: Field[] })
   | (Base & { kind: 'rows'; item: Field })
@@ -86,6 +86,7 @@ function fieldOf(s: JsonSchema, name: string, path: string, required: boolean, c
     const items = s.items ?? {};
     if (given || items.enum) return { ...base, kind: 'choices', options: asChoices(given ?? items.enum!.map(String)) };
     if (typeOf(items) === 'string') return { ...base, kind: 'lines' };
+    if (typeOf(items) === 'number' || typeOf(items) === 'integer') return { ...base, kind: 'numbers' };
     const item = typeOf(items) === 'object' ? fieldOf(items, name, path, true, ctx) : null;
     return item ? { ...base, kind: 'rows', item } : null;
   }
@@ -168,9 +169,11 @@ function collect(f: Field, name: string, form: Record<string, unknown>): { value
     case 'boolean':
       // An unchecked box is `false` where the schema asks for an answer, else the schema's default.
       return form[name] === 'on' ? { value: true, filled: true } : f.required ? { value: false, filled: false } : undefined;
-    case 'lines': {
+    case 'lines':
+    case 'numbers': {
       const lines = v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-      return lines.length ? { value: lines, filled: true } : undefined;
+      const value = f.kind === 'numbers' ? lines.map((l) => (Number.isFinite(Number(l)) ? Number(l) : l)) : lines;
+      return lines.length ? { value, filled: true } : undefined;
     }
     case 'choices': {
       const picked = ([] as unknown[]).concat(form[name] ?? []).map(str).filter(Boolean);
@@ -286,7 +289,8 @@ export function renderForm(opts: {
           <button type="submit" class="secondary" name="${ADD}" value="${name}" formnovalidate>Add ${label}</button></fieldset>`;
       }
       case 'lines':
-        return html`<label for="${id}">${label} <span class="help">(one per line${f.required ? '' : ', optional'})</span></label>${help(name, f.description)}${err(name)}<textarea id="${id}" name="${name}"${described(name, f.description)}>${valueOf(name)}</textarea>`;
+      case 'numbers':
+        return html`<label for="${id}">${label} <span class="help">(one ${f.kind === 'numbers' ? 'number ' : ''}per line${f.required ? '' : ', optional'})</span></label>${help(name, f.description)}${err(name)}<textarea id="${id}" name="${name}"${described(name, f.description)}>${valueOf(name)}</textarea>`;
       case 'boolean': {
         const checked = fresh ? f.default === true : values[name] === 'on';
         return html`<label class="choice"><input type="checkbox" id="${id}" name="${name}"${checked ? html` checked` : ''}${described(name, f.description)}> ${label}</label>${help(name, f.description)}${err(name)}`;
