@@ -1,25 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/processes.js';
-import { useApiStack } from '../support/stack.js';
-import { checkPage, DESKTOP, PHONE, signIn as signInAs } from '../support/web.js';
+import { checkPage, DESKTOP, PHONE, useWebStack } from '../support/web.js';
 
-const stack = useApiStack('web-approver');
+const web = useWebStack('web-approver');
+const { stack, suffix, id, signIn } = web;
 const CRITERIA = ['architectural_principle_compliance', 'scalability_validation', 'security_assessment_approval', 'maintainability_review_pass'];
-let browser: Browser;
-let admin: string;
-const suffix = randomUUID().slice(0, 6);
-const id = (name: string) => `${name}-${suffix}`;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  admin = await stack.api.tokenFor(id('admin'), 'admin');
-});
-afterAll(async () => browser?.close());
-
-const signIn = (principal: string, viewport: { width: number; height: number }) => signInAs(stack, browser, admin, principal, viewport);
 
 describe('the approvers’ web app, in a real browser on the real stack', () => {
   it('a reviewer approves with conditions on a phone; the review completes; the requester sees it; a wrong role sees no action', async () => {

@@ -1,30 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PolicySet } from '../../domain/policy/types.js';
-import { launchBrowser } from '../support/browser.js';
 import { assessments } from '../support/ethical-reviews.js';
 import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
-import { useApiStack } from '../support/stack.js';
-import { checkPage, DESKTOP, openForm, PHONE, postFromPage, signIn as signInAs, submit } from '../support/web.js';
+import { checkPage, DESKTOP, openForm, PHONE, postFromPage, submit, useWebStack } from '../support/web.js';
 
-const stack = useApiStack('web-ballots');
-let browser: Browser;
-let admin: string;
+const web = useWebStack('web-ballots');
+const { stack, suffix, id, signIn } = web;
 let policy: PolicySet;
-const suffix = randomUUID().slice(0, 6);
-const id = (name: string) => `${name}-${suffix}`;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  admin = await stack.api.tokenFor(id('admin'), 'admin');
   policy = await defaultPolicy();
 });
-afterAll(async () => browser?.close());
-
-const signIn = (principal: string, viewport = PHONE) => signInAs(stack, browser, admin, principal, viewport);
 const alertIn = (page: Page, selector: string) => page.locator(`${selector} [role=alert]`).textContent();
 
 describe('ballots and reviews from the page, by the right person, refused for the wrong one', () => {
@@ -60,7 +50,7 @@ describe('ballots and reviews from the page, by the right person, refused for th
     // Cyrus has the page open when an admin withdraws his committee role: his ballot is refused, and says why.
     const cyrus = await signIn(id('cyrus'));
     await cyrus.page.goto(`/app/processes/committee-approval/${key}`);
-    expect((await stack.api.call('POST', '/principals', { token: admin, body: { id: id('cyrus'), kind: 'person', roles: ['requester'] } })).status).toBe(201);
+    expect((await stack.api.call('POST', '/principals', { token: web.admin, body: { id: id('cyrus'), kind: 'person', roles: ['requester'] } })).status).toBe(201);
     await cyrus.page.locator(form).getByLabel('abstain').check();
     expect(await submit(cyrus.page, form)).toBe(422);
     expect(await cyrus.page.getByRole('alert').textContent()).toMatch(/committee_member/);

@@ -1,28 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/processes.js';
-import { useApiStack } from '../support/stack.js';
-import { checkPage, PHONE, signIn } from '../support/web.js';
+import { checkPage, PHONE, useWebStack } from '../support/web.js';
 
-const stack = useApiStack('web-start-forms');
-let browser: Browser;
-let admin: string;
-const suffix = randomUUID().slice(0, 6);
-const id = (name: string) => `${name}-${suffix}`;
+const web = useWebStack('web-start-forms');
+const { stack, suffix, id } = web;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  admin = await stack.api.tokenFor(id('admin'), 'admin');
   await stack.api.tokenFor(id('rita'), 'requester');
   await stack.api.tokenFor(id('bea'), 'business_sponsor');
 });
-afterAll(async () => browser?.close());
 
 describe('start forms for nested bodies, generated from the zod schemas and the policy', () => {
   it('starts an ethical review from the AI compliance questionnaire (Annex III, Art. 50, evidence rows), errors beside their field', async () => {
-    const { context, page } = await signIn(stack, browser, admin, id('rita'), PHONE);
+    const { context, page } = await web.signIn(id('rita'));
     await page.goto('/app/start');
     await page.getByRole('link', { name: 'ethical review' }).click();
     const form = page.locator('#start-ethical_review form');
@@ -57,7 +47,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await form.getByRole('button', { name: 'Start ethical review' }).last().click();
     await page.waitForURL(`**/app/processes/ethical-review/${key}`);
     const state = await waitFor('the compliance engine to classify it', async () => {
-      const r = await stack.api.call('GET', `/ethical-reviews/${key}`, { token: admin });
+      const r = await stack.api.call('GET', `/ethical-reviews/${key}`, { token: web.admin });
       return r.body.riskTier ? r.body : null;
     });
     expect(state.riskTier).toBe('high_risk');
@@ -65,14 +55,14 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
   });
 
   it('starts a PoC proposal with success-metric rows added and removed (no JavaScript needed), row errors named by path', async () => {
-    const withJs = await signIn(stack, browser, admin, id('rita'), PHONE);
+    const withJs = await web.signIn(id('rita'));
     await withJs.page.goto('/app/start/poc-scale-up');
     await checkPage(withJs.page, 'start-poc-phone', PHONE);
     await withJs.context.close();
 
     // Without JavaScript (axe needs it, so it ran above): the Add and Remove buttons post the form back.
-    const context = await browser.newContext({ viewport: PHONE, baseURL: stack.api.url, javaScriptEnabled: false });
-    const link = await stack.api.call('POST', `/principals/${id('rita')}/login-links`, { token: admin, body: {} });
+    const context = await web.browser.newContext({ viewport: PHONE, baseURL: stack.api.url, javaScriptEnabled: false });
+    const link = await stack.api.call('POST', `/principals/${id('rita')}/login-links`, { token: web.admin, body: {} });
     const page = await context.newPage();
     await page.goto(link.body.path);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -109,7 +99,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await metric(2).getByLabel('target').fill('300');
     await form.getByRole('button', { name: 'Start poc scale up' }).last().click();
     await page.waitForURL(`**/app/processes/poc-scale-up/${key}`);
-    const state = (await stack.api.call('GET', `/poc-scale-ups/${key}`, { token: admin })).body;
+    const state = (await stack.api.call('GET', `/poc-scale-ups/${key}`, { token: web.admin })).body;
     expect(state.proposal.successMetrics).toEqual([
       { name: 'resolution_uplift_pct', target: 10, direction: 'at_least' },
       { name: 'p95_latency_ms', target: 300, direction: 'at_most' },

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
-import { ARTIFACTS, scrollsSideways, seriousViolations } from './browser.js';
-import type { ApiStack } from './stack.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { ARTIFACTS, launchBrowser, scrollsSideways, seriousViolations } from './browser.js';
+import { useApiStack, type ApiStack } from './stack.js';
 
 export const PHONE = { width: 375, height: 740 };
 export const DESKTOP = { width: 1280, height: 900 };
@@ -18,6 +19,32 @@ export async function signIn(stack: ApiStack, browser: Browser, admin: string, p
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL('**/app/');
   return { context, page };
+}
+
+export interface WebStack {
+  stack: ApiStack;
+  browser: Browser;
+  /** An admin's token (issues the sign-in links). */
+  admin: string;
+  /** Principal IDs and business keys unique to the file (other files share the database). */
+  suffix: string;
+  id(name: string): string;
+  /** Signs the principal in through a one-time link, on a phone unless told otherwise. */
+  signIn(principal: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+}
+
+/** For a browser test file: the API stack, a Chromium and an admin, started before the file's tests. */
+export function useWebStack(name: string): WebStack {
+  const stack = useApiStack(name);
+  const suffix = randomUUID().slice(0, 6);
+  const web = { stack, suffix, id: (n: string) => `${n}-${suffix}` } as WebStack;
+  web.signIn = (principal, viewport = PHONE) => signIn(stack, web.browser, web.admin, principal, viewport);
+  beforeAll(async () => {
+    web.browser = await launchBrowser();
+    web.admin = await stack.api.tokenFor(web.id('admin'), 'admin');
+  });
+  afterAll(async () => web.browser?.close());
+  return web;
 }
 
 /** Every page passes axe-core (no serious or critical violations) and, on a phone, never scrolls sideways; a screenshot is kept. */
