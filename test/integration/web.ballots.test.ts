@@ -5,7 +5,7 @@ import type { PolicySet } from '../../domain/policy/types.js';
 import { assessments } from '../support/ethical-reviews.js';
 import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
-import { checkPage, DESKTOP, openForm, PHONE, postFromPage, submit, useWebStack } from '../support/web.js';
+import { checkPage, DESKTOP, openForm, PHONE, postFromPage, submit, tabTo, useWebStack } from '../support/web.js';
 
 const web = useWebStack('web-ballots');
 const { stack, suffix, id, signIn } = web;
@@ -42,8 +42,14 @@ describe('ballots and reviews from the page, by the right person, refused for th
     const form = '#action-votes form';
     expect(await cleo.page.locator(form).getByLabel('abstain').count()).toBe(1);
     await checkPage(cleo.page, 'committee-ballot-phone', PHONE);
-    await cleo.page.locator(form).getByLabel('approve').check();
-    expect(await submit(cleo.page, form)).toBe(200);
+    // Keyboard only: Tab to the ballot, Space to choose, Tab to the button, Enter.
+    await tabTo(cleo.page, cleo.page.locator(form).getByLabel('approve'));
+    await cleo.page.keyboard.press('Space');
+    expect(await cleo.page.locator(form).getByLabel('approve').isChecked()).toBe(true);
+    await tabTo(cleo.page, cleo.page.locator(form).getByRole('button').last());
+    const [answer] = await Promise.all([cleo.page.waitForResponse((r) => r.url().includes('/actions/votes')), cleo.page.keyboard.press('Enter')]);
+    expect(answer.status()).toBe(200);
+    await cleo.page.getByRole('status').waitFor();
     expect(await cleo.page.getByRole('status').textContent()).toContain('accepted');
     expect(await cleo.page.locator('#process').textContent()).toContain(id('cleo'));
 

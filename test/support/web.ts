@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { ARTIFACTS, launchBrowser, scrollsSideways, seriousViolations } from './browser.js';
 import { useApiStack, type ApiStack } from './stack.js';
@@ -82,4 +82,13 @@ export async function postFromPage(page: Page, action: string, fields: Record<st
 /** Opens an action's form (a page offering several actions shows them folded). */
 export async function openForm(page: Page, id: string): Promise<void> {
   if ((await page.locator(`#${id}`).getAttribute('open')) === null) await page.locator(`#${id} > summary`).click();
+}
+
+/** Presses Tab until `target` has the focus (keyboard only: every control must be reachable so). */
+export async function tabTo(page: Page, target: Locator, most = 100): Promise<void> {
+  for (let i = 0; i < most; i++) {
+    if (await target.evaluate((el, active) => el === active, await page.evaluateHandle('document.activeElement'))) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${String(target)} is not reachable with the Tab key within ${most} presses`);
 }
