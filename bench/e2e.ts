@@ -20,7 +20,7 @@ import { loadConfig } from '../platform/config.js';
 import { createDb } from '../platform/database.js';
 import { newToken } from '../platform/principals.js';
 import { connectTemporal, startDevServer } from '../platform/temporal.js';
-import { reviewVoteUpdate } from '../workflows/contracts/architecture-review.js';
+import { reviewVoteUpdate } from '../workflows/architecture-review/contract.js';
 import { createScratchDatabase } from '../test/support/db.js';
 import { freePort, spawnEntry, waitFor } from '../test/support/processes.js';
 import { architectureReviewInput } from '../test/support/reviews.js';

@@ -11,7 +11,7 @@ import { toGovflowError } from '../api/problem.js';
 import type { ApiDeps } from '../api/process-routes.js';
 import type { OidcVerifier } from '../api/oidc.js';
 import type { RouteRegistry } from '../api/route-registry.js';
-import type { CommitteeApprovalState } from '../workflows/contracts/committee-approval.js';
+import type { CommitteeApprovalState } from '../workflows/committee-approval/contract.js';
 import { workflowIdFor, type ProcessKind, type ProcessStateBase } from '../workflows/contracts/common.js';
 import { myOpenRoles, offeredActions } from './access.js';
 import { actionContext, startContext } from './form-context.js';
