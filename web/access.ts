@@ -2,7 +2,7 @@ import { ADMIN_ROLE, accessFor, holdsAny, permittedRoles } from '../domain/polic
 import type { PolicySet } from '../domain/policy/types.js';
 import { deliverableReviewer } from '../domain/roadmap/engagement.js';
 import type { Actor, ProcessStateBase } from '../workflows/contracts/common.js';
-import type { RoadmapEngagementState } from '../workflows/contracts/roadmap-engagement.js';
+import type { RoadmapEngagementState } from '../workflows/roadmap-engagement/contract.js';
 
 /*
  * Which actions the page offers: a hint for the person, not the rule. The process checks every action against

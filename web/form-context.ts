@@ -1,6 +1,6 @@
 import type { PolicySet } from '../domain/policy/types.js';
 import type { ProcessStateBase } from '../workflows/contracts/common.js';
-import type { RoadmapEngagementState } from '../workflows/contracts/roadmap-engagement.js';
+import type { RoadmapEngagementState } from '../workflows/roadmap-engagement/contract.js';
 import type { FormContext } from './forms.js';
 
 /*
