@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DAY_MS } from '../domain/engines/calendar.js';
 import type { Db } from '../platform/database.js';
-import type { CtoEngagementState } from '../workflows/contracts/cto-engagement.js';
+import type { CtoEngagementState } from '../workflows/cto-engagement/contract.js';
 import { createReportingSchedules, deleteReportingSchedules, type ReportingSchedulesRequest } from './schedules.js';
 
 /** Processes that count as reviews awaiting a decision. */
@@ -93,7 +93,7 @@ export function engagementScope(workflowId: string, state: Record<string, unknow
   return [...ids];
 }
 
-/** Children's own committee items are keyed `<kind>.<key>` (workflows/contracts/committee-approval.ts). */
+/** Children's own committee items are keyed `<kind>.<key>` (workflows/committee-approval/contract.ts). */
 const committeeItemsOf = (ids: string[]) => ids.map((id) => `committee-approval/${id.replace('/', '.')}`);
 
 export async function compileReport(db: Db, req: CompileReportRequest): Promise<ReportContent> {

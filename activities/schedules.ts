@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { DAY_MS } from '../domain/engines/calendar.js';
-import { REPORT_WORKFLOW_TYPE, type ReportRunInput } from '../workflows/contracts/report.js';
+import { REPORT_WORKFLOW_TYPE, type ReportRunInput } from '../workflows/report/contract.js';
 
 
 export interface ReportingSchedulesRequest {

@@ -1,6 +1,6 @@
 import express from 'express';
 import { authenticate } from './auth.js';
-import { createOidcAuthenticator } from './oidc.js';
+import { createOidcAuthenticator, createOidcVerifier } from './oidc.js';
 import { cors, rateLimit, requestId, requireJson, securityHeaders } from './hardening.js';
 import { idempotency } from './idempotency.js';
 import { createApiMetrics } from './metrics.js';
@@ -58,13 +58,14 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   app.get('/metrics', metrics.handler);
   app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
   // The web app (its own CSP, session cookies and form bodies) runs before the JSON-only body parser.
-  app.use('/app', webApp(deps, registry));
+  const oidc = createOidcVerifier(deps);
+  app.use('/app', webApp(deps, registry, oidc));
   app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));
 
   mountDocs(app, registry);
   const publicRouter = express.Router();
   const privateRouter = express.Router();
-  privateRouter.use(authenticate(deps.db, createOidcAuthenticator(deps)), idempotency(deps.db));
+  privateRouter.use(authenticate(deps.db, createOidcAuthenticator(deps, oidc)), idempotency(deps.db));
   registry.mount(publicRouter, privateRouter);
   app.use(publicRouter);
   app.use(privateRouter);

@@ -173,10 +173,10 @@ export async function principalForIdentity(db: Db, identity: OidcIdentity): Prom
   return { id: principal.id, kind: 'person', roles: principal.roles, identity: { issuer, subject } };
 }
 
-/** The OIDC part of authentication, when OIDC_ISSUER_URL is set; the mapping is checked against the policy's roles here, at start-up. */
-export function createOidcAuthenticator({ config, db, policies }: Pick<ApiDeps, 'config' | 'db' | 'policies'>): ((token: string) => Promise<Actor>) | undefined {
+/** The access-token verifier for OIDC_ISSUER_URL (undefined when unset); the mapping is checked against the policy's roles here, at start-up. */
+export function createOidcVerifier({ config, policies }: Pick<ApiDeps, 'config' | 'policies'>): OidcVerifier | undefined {
   if (!config.OIDC_ISSUER_URL) return undefined;
-  const verifier = new OidcVerifier({
+  return new OidcVerifier({
     issuer: config.OIDC_ISSUER_URL,
     audience: config.OIDC_AUDIENCE!,
     rolesClaim: config.OIDC_ROLES_CLAIM,
@@ -184,5 +184,9 @@ export function createOidcAuthenticator({ config, db, policies }: Pick<ApiDeps, 
     mapping: loadRoleMapping(config.OIDC_ROLE_MAPPING_FILE!, policies.current.roles),
     jwksCooldownSeconds: config.OIDC_JWKS_COOLDOWN_SECONDS,
   });
-  return async (token) => principalForIdentity(db, await verifier.verify(token));
+}
+
+/** The OIDC part of authentication, when OIDC_ISSUER_URL is set. The web app's sign-in shares the verifier. */
+export function createOidcAuthenticator({ db }: Pick<ApiDeps, 'db'>, verifier: OidcVerifier | undefined): ((token: string) => Promise<Actor>) | undefined {
+  return verifier && (async (token) => principalForIdentity(db, await verifier.verify(token)));
 }

@@ -1,8 +1,10 @@
 /**
  * End-to-end benchmarks on this machine, all on loopback, bounded in count and time:
  *   1. N architecture reviews started and driven to approval (four votes each) through the API, and the same
- *      through a bare Temporal client, in the same run: throughput of each and their ratio;
- *   2. latency of a vote (Update round trip through the API) at 1, 10 and 50 concurrent clients: p50, p99;
+ *      through a bare Temporal client, in the same run; and the limit: a minimal workflow with the same messages
+ *      (bench/minimal/workflow.ts: start, four validated Updates, completion, nothing else) on the same server;
+ *   2. latency of a vote (Update round trip through the API) at 1, 10 and 50 concurrent clients, and of the
+ *      minimal workflow's Update: p50, p99;
  *   3. worker memory per open process (1,000 and 10,000 open reviews).
  * Uses the Temporal CLI dev server, PostgreSQL on 127.0.0.1:5432 (a scratch database), and govflow as `npm start`
  * runs it (worker and API in one process) or, with --split, as `npm run worker` and `npm run api` run them (two
@@ -11,16 +13,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { loadPolicySet, defaultPolicyDir } from '../domain/policy/load.js';
 import { loadConfig } from '../platform/config.js';
 import { createDb } from '../platform/database.js';
 import { newToken } from '../platform/principals.js';
 import { connectTemporal, startDevServer } from '../platform/temporal.js';
-import { reviewVoteUpdate } from '../workflows/contracts/architecture-review.js';
+import { reviewVoteUpdate } from '../workflows/architecture-review/contract.js';
+import { minimalVoteUpdate } from './minimal/workflow.js';
 import { createScratchDatabase } from '../test/support/db.js';
 import { freePort, spawnEntry, waitFor } from '../test/support/processes.js';
 import { architectureReviewInput } from '../test/support/reviews.js';
@@ -61,6 +66,14 @@ const tokens: Record<string, string> = {};
 for (const [role, id] of [['requester', 'rita'], ...Object.entries(ROLES)] as [string, string][]) {
   tokens[role] = ((await post('/principals', adminToken, { id, roles: [role] })) as { token: string }).token;
 }
+// The minimal workflow runs in a worker of this process, on its own task queue of the same server.
+const MINIMAL_QUEUE = 'bench-minimal';
+const minimalWorker = await Worker.create({
+  connection: await temporal.worker(),
+  taskQueue: MINIMAL_QUEUE,
+  workflowsPath: fileURLToPath(new URL('./minimal/workflow.ts', import.meta.url)),
+});
+const minimalRun = minimalWorker.run();
 const rulings = Object.fromEntries(policySet.architectureReview.approvalCriteria.map((c) => [c, 'approve']));
 
 async function post(p: string, token: string, body: unknown): Promise<unknown> {
@@ -98,6 +111,12 @@ async function viaClient(key: string): Promise<void> {
   await h.result();
 }
 
+async function viaMinimal(key: string): Promise<void> {
+  const h = await client.workflow.start('minimalReview', { taskQueue: MINIMAL_QUEUE, workflowId: `minimal/${key}`, args: [Object.keys(ROLES)] });
+  for (const role of Object.keys(ROLES)) await h.executeUpdate(minimalVoteUpdate, { args: [{ role, verdict: 'approve' }] });
+  await h.result();
+}
+
 async function throughput(name: string, fn: (key: string) => Promise<void>, n: number, concurrency: number) {
   const keys = Array.from({ length: n }, (_, i) => `${name}-${i}-${randomUUID().slice(0, 6)}`);
   let done = 0;
@@ -112,11 +131,20 @@ async function throughput(name: string, fn: (key: string) => Promise<void>, n: n
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function voteLatency(concurrency: number, votesPerClient: number) {
+/** One vote's latency on a fresh process: through govflow's API, or on the minimal workflow (`minimal`). */
+async function voteLatency(concurrency: number, votesPerClient: number, minimal = false) {
   const samples: number[] = [];
   await pool(Array.from({ length: concurrency }, (_, i) => i), concurrency, async (c) => {
     for (let i = 0; i < votesPerClient && Date.now() < DEADLINE; i++) {
       const key = `lat-${concurrency}-${c}-${i}-${randomUUID().slice(0, 6)}`;
+      if (minimal) {
+        const h = await client.workflow.start('minimalReview', { taskQueue: MINIMAL_QUEUE, workflowId: `minimal/${key}`, args: [Object.keys(ROLES)] });
+        const t0 = performance.now();
+        await h.executeUpdate(minimalVoteUpdate, { args: [{ role: 'technical_lead', verdict: 'approve' }] });
+        samples.push(performance.now() - t0);
+        await h.terminate('latency sample taken');
+        continue;
+      }
       await post('/architecture-reviews', tokens.requester!, { businessKey: key, title: 'latency', trigger: 'new_system_design', systemDescription: 'x' });
       const t0 = performance.now();
       await post(`/architecture-reviews/${key}/votes`, tokens.technical_lead!, { role: 'technical_lead', rulings });
@@ -151,29 +179,36 @@ async function memoryPerOpen(n: number) {
 }
 
 try {
-  const warm = await throughput('warmup', viaClient, 20, 10);
-  void warm;
+  await throughput('warmup', viaClient, 20, 10);
+  await throughput('warmup', viaMinimal, 20, 10);
+  const minimal = await throughput('minimal', viaMinimal, N, 50);
   const bare = await throughput('client', viaClient, N, 50);
   const viaHttp = await throughput('api', viaApi, N, 50);
   const latencies = [];
-  for (const c of [1, 10, 50]) latencies.push(await voteLatency(c, Math.max(5, Math.ceil(200 / c))));
+  for (const c of [1, 10, 50]) {
+    const votes = Math.max(5, Math.ceil(200 / c));
+    latencies.push({ ...(await voteLatency(c, votes)), minimal: await voteLatency(c, votes, true) });
+  }
   const memory = [];
   for (const n of OPEN) memory.push(await memoryPerOpen(n));
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const topology = values.split ? 'worker and API in two processes' : 'worker and API in one process';
   console.log(`\n## End to end (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, Node ${process.version}, Temporal CLI dev server, PostgreSQL 15, ${topology})\n`);
-  console.log('| path | reviews completed | seconds | reviews/s |\n|---|---|---|---|');
-  for (const r of [bare, viaHttp]) console.log(`| ${r.name === 'api' ? 'through the API' : 'bare Temporal client'} | ${r.done} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} |`);
-  console.log(`\nAPI / bare client throughput: **${((viaHttp.perSecond / bare.perSecond) * 100).toFixed(0)}%** (target ≥ 80%); ${viaHttp.done} reviews through the API in ${viaHttp.seconds.toFixed(1)} s (target < 120 s for 1,000).\n`);
-  console.log('| concurrent clients | votes | p50 ms | p99 ms |\n|---|---|---|---|');
-  for (const l of latencies) console.log(`| ${l.concurrency} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} |`);
+  const label = { minimal: 'minimal workflow (the limit)', client: "govflow's workflow, bare Temporal client", api: 'govflow through the API' } as Record<string, string>;
+  console.log('| path | reviews completed | seconds | reviews/s | × minimal |\n|---|---|---|---|---|');
+  for (const r of [minimal, bare, viaHttp]) console.log(`| ${label[r.name]} | ${r.done} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${(r.perSecond / minimal.perSecond).toFixed(2)} |`);
+  console.log(`\nThrough the API: **${(viaHttp.perSecond / minimal.perSecond).toFixed(2)}×** the minimal workflow's throughput (target ≥ 0.8×); ${((viaHttp.perSecond / bare.perSecond) * 100).toFixed(0)}% of the bare client's.\n`);
+  console.log('| concurrent clients | votes | API p50 ms | API p99 ms | minimal p50 ms | minimal p99 ms | p99 × minimal |\n|---|---|---|---|---|---|---|');
+  for (const l of latencies) console.log(`| ${l.concurrency} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.minimal.p50.toFixed(1)} | ${l.minimal.p99.toFixed(1)} | ${(l.p99 / l.minimal.p99).toFixed(2)} |`);
   console.log(`\n| open reviews | ${values.split ? 'worker' : 'govflow (worker + API)'} process RSS MiB | KiB per open review |\n|---|---|---|`);
   for (const m of memory) console.log(`| ${m.open} | ${m.rssMiB.toFixed(0)} | ${m.perProcessKiB.toFixed(1)} |`);
 } catch (err) {
   console.error(`bench failed: ${(err as Error).stack}\n--- worker output (tail) ---\n${worker.output()}${apiProcess ? `\n--- API output (tail) ---\n${apiProcess.output()}` : ''}`);
   process.exitCode = 1;
 } finally {
+  minimalWorker.shutdown();
+  await minimalRun;
   await apiProcess?.kill('SIGTERM');
   await worker.kill('SIGTERM');
   await db.$disconnect();

@@ -62,6 +62,18 @@ export const configSchema = z.object({
   OIDC_ROLE_MAPPING_FILE: optionalString,
   /** Least time between two JWKS fetches (jose's cooldown); a token with an unknown key triggers a refetch after it. */
   OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number({ error: 'expected a number of seconds' }).min(0, 'expected a number of seconds (0 or more)').default(30),
+  /** The web app's client at the provider: set, the web app signs people in with the authorization code flow and PKCE. */
+  OIDC_WEB_CLIENT_ID: optionalString,
+  /** Unset for a public client (PKCE alone); set for a confidential one (client_secret_basic). */
+  OIDC_WEB_CLIENT_SECRET: optionalString,
+  /** Scopes the web sign-in asks for; the access token it gets must be one the API accepts (OIDC_AUDIENCE). */
+  OIDC_WEB_SCOPES: z
+    .string()
+    .regex(/^\S+( \S+)*$/, 'expected space-separated scopes, e.g. openid profile email')
+    .refine((s) => s.split(' ').includes('openid'), 'expected the scopes to include openid')
+    .default('openid profile email'),
+  /** The registered redirect URI (`…/app/oidc/callback`); unset, it is derived from the request's origin. */
+  OIDC_WEB_REDIRECT_URL: z.url({ error: 'expected the callback URL, e.g. https://govflow.example.com/app/oidc/callback' }).optional(),
 
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
@@ -108,6 +120,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (c.OIDC_ISSUER_URL && !c.OIDC_ROLE_MAPPING_FILE) {
       problems.push({ variable: 'OIDC_ROLE_MAPPING_FILE', expected: 'required when OIDC_ISSUER_URL is set (which claim values give which govflow roles)', got: undefined });
+    }
+    if (c.OIDC_WEB_CLIENT_ID && !c.OIDC_ISSUER_URL) {
+      problems.push({ variable: 'OIDC_ISSUER_URL', expected: 'required when OIDC_WEB_CLIENT_ID is set (the provider the web app signs people in with)', got: undefined });
     }
     if (c.NODE_ENV === 'production' && !c.TEMPORAL_ADDRESS) {
       problems.push({ variable: 'TEMPORAL_ADDRESS', expected: 'required in production (the embedded dev server is for development)', got: undefined });

@@ -44,6 +44,7 @@ ${opts.body}
 }
 
 /** A readable error page (the same GovflowError vocabulary as the JSON API's problem documents). */
-export function errorPage(status: number, detail: string, session?: WebSession | null): Html {
-  return page({ title: `Error ${status}`, session, body: html`<h1>Something went wrong (${status})</h1><p role="alert">${detail}</p><p><a href="/app/">Back to the inbox</a></p>` });
+export function errorPage(status: number, detail: string, session?: WebSession | null, signIn?: Html): Html {
+  const heading = status === 401 ? 'Sign in to govflow' : `Something went wrong (${status})`;
+  return page({ title: status === 401 ? 'Sign in' : `Error ${status}`, session, body: html`<h1>${heading}</h1><p role="alert">${detail}</p>${signIn ?? html`<p><a href="/app/">Back to the inbox</a></p>`}` });
 }

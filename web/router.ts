@@ -9,19 +9,23 @@ import type { PolicySet } from '../domain/policy/types.js';
 import { checkRole } from '../api/auth.js';
 import { toGovflowError } from '../api/problem.js';
 import type { ApiDeps } from '../api/process-routes.js';
+import type { OidcVerifier } from '../api/oidc.js';
 import type { RouteRegistry } from '../api/route-registry.js';
-import type { CommitteeApprovalState } from '../workflows/contracts/committee-approval.js';
+import type { CommitteeApprovalState } from '../workflows/committee-approval/contract.js';
 import { workflowIdFor, type ProcessKind, type ProcessStateBase } from '../workflows/contracts/common.js';
 import { myOpenRoles, offeredActions } from './access.js';
-import { bodyFromForm, renderForm, type FormContext } from './forms.js';
+import { actionContext, startContext } from './form-context.js';
+import { bodyFromForm, editRows, renderForm } from './forms.js';
 import { html, humanize, type Html } from './html.js';
 import { errorPage, page } from './layout.js';
 import { actionHref, kindOfSegment, processHref } from './links.js';
+import { nextSteps } from './next-steps.js';
 import { auditBody, type AuditRow, type ChainCheck } from './pages/audit.js';
 import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
-import { csrfMatches, endSession, redeemLoginLink, resolveSession, SESSION_TTL_MS, type WebSession } from './sessions.js';
+import { createOidcSignIn, FLOW_TTL_MS, safeNext, type PendingFlow } from './oidc-login.js';
+import { csrfMatches, endSession, openSession, redeemLoginLink, resolveSession, SESSION_TTL_MS, type WebSession } from './sessions.js';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -30,6 +34,10 @@ declare module 'express-serve-static-core' {
 }
 
 const COOKIE = 'govflow_session';
+// The OIDC flow's state, nonce and PKCE verifier, between the redirect to the provider and its callback. Not
+// signed: it only ever holds this browser's own flow, and another site cannot set it (same-origin cookies).
+const FLOW_COOKIE = 'govflow_oidc';
+const FLOW_PATH = '/app/oidc';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const htmxPath = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 
@@ -37,17 +45,26 @@ const sessionOf = (res: Response) => res.locals.webSession ?? null;
 const isHtmx = (req: Request) => req.get('hx-request') === 'true';
 const send = (res: Response, markup: Html, status = 200) => res.status(status).type('html').send(markup.value);
 
-function cookieToken(req: Request): string | undefined {
-  const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]+)`).exec(req.get('cookie') ?? '');
+function cookie(req: Request, name: string): string | undefined {
+  const match = new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(req.get('cookie') ?? '');
   return match?.[1];
+}
+
+function pendingFlow(req: Request): PendingFlow | null {
+  try {
+    return JSON.parse(Buffer.from(cookie(req, FLOW_COOKIE) ?? '', 'base64url').toString('utf8')) as PendingFlow;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * The approvers' web app under /app: server-rendered pages, htmx for in-place updates. A session resolves to the
  * same Actor as a bearer token, and every action runs the JSON API's own route (registry → Temporal Update).
  */
-export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
+export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVerifier): express.Router {
   const router = express.Router();
+  const oidc = createOidcSignIn(deps.config, deps.db, verifier);
   router.use(
     helmet({
       contentSecurityPolicy: {
@@ -71,7 +88,7 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
   router.use(express.urlencoded({ extended: false, limit: deps.config.API_BODY_LIMIT }));
 
   router.use(async (req, res, next) => {
-    const token = cookieToken(req);
+    const token = cookie(req, COOKIE);
     const session = token ? await resolveSession(deps.db, token) : null;
     res.locals.webSession = session;
     if (session) res.locals.actor = session.actor;
@@ -91,21 +108,44 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
     send(res, page({ title: 'Sign in', body: html`<h1>Sign in to govflow</h1><form method="post" action="/app/login" class="card">
       <input type="hidden" name="token" value="${req.params.token}"><p>This link signs you in once.</p><button type="submit">Sign in</button></form>` }));
   });
+  const signedIn = (req: Request, res: Response, opened: { token: string }, next = '/app/') => {
+    res.cookie(COOKIE, opened.token, { ...cookieOptions(req), maxAge: SESSION_TTL_MS });
+    res.redirect(303, next);
+  };
   router.post('/login', async (req, res) => {
     const opened = await redeemLoginLink(deps.db, String((req.body as Record<string, unknown>).token ?? ''));
     if (!opened) {
       return send(res, page({ title: 'Sign in', body: html`<h1>This sign-in link cannot be used</h1><p role="alert">It was used already or has expired. Ask for a new one: <code>npm run govflow -- login-link &lt;your id&gt;</code>.</p>` }), 401);
     }
-    res.cookie(COOKIE, opened.token, { ...cookieOptions(req), maxAge: SESSION_TTL_MS });
-    res.redirect(303, '/app/');
+    signedIn(req, res, opened);
   });
+
+  if (oidc) {
+    const flowCookie = (req: Request) => ({ httpOnly: true, secure: req.secure, sameSite: 'lax' as const, path: FLOW_PATH });
+    router.get('/oidc/login', async (req, res) => {
+      const { url, flow } = await oidc.begin(req, req.query.next);
+      res.cookie(FLOW_COOKIE, Buffer.from(JSON.stringify(flow)).toString('base64url'), { ...flowCookie(req), maxAge: FLOW_TTL_MS });
+      res.redirect(303, url);
+    });
+    router.get('/oidc/callback', async (req, res) => {
+      const flow = pendingFlow(req);
+      // One flow, one callback: a replayed or second answer finds no flow.
+      res.clearCookie(FLOW_COOKIE, flowCookie(req));
+      const actor = await oidc.complete(req, flow);
+      const opened = await openSession(deps.db, actor.id, 'oidc');
+      if (!opened) throw new GovflowError('Forbidden', `the principal \`${actor.id}\` is deactivated`);
+      signedIn(req, res, opened, safeNext(flow?.next));
+    });
+  }
   router.post('/logout', async (req, res) => {
     await endSession(deps.db, sessionOf(res)!.id);
     res.clearCookie(COOKIE, cookieOptions(req));
     send(res, page({ title: 'Signed out', body: html`<h1>You are signed out</h1><p>Open a new sign-in link to come back.</p>` }));
   });
 
-  router.use((_req, res, next) => (sessionOf(res) ? next() : next(new GovflowError('Unauthenticated', 'sign in with the link your administrator gave you'))));
+  router.use((_req, res, next) =>
+    sessionOf(res) ? next() : next(new GovflowError('Unauthenticated', oidc ? `sign in with ${oidc.providerName}, or with a link your administrator gave you` : 'sign in with the link your administrator gave you')),
+  );
 
   router.get('/', async (req, res) => {
     const session = sessionOf(res)!;
@@ -126,37 +166,37 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
     const { kind, spec } = processOf(segment);
     const state = (await registry.invoke(registry.find('get', `${spec.path}/:key`), { params: { key } }, req, res)) as ProcessStateBase;
     const policy: PolicySet = (await deps.policies.get(state.policyVersion)) ?? deps.policies.current;
-    const ctx: FormContext = {
-      recordKeys: { rulings: policy.architectureReview.approvalCriteria, findings: (state as unknown as { reviewItems?: string[] }).reviewItems ?? [] },
-      roles: myOpenRoles(state, sessionOf(res)!.actor),
-    };
-    return { kind, spec, state, policy, ctx };
+    const ctxFor = (action: string) => actionContext(state, policy, myOpenRoles(state, sessionOf(res)!.actor), action);
+    return { kind, spec, state, policy, ctxFor };
   }
 
-  async function renderProcess(req: Request, res: Response, segment: string, key: string, extra: { errors?: FormErrors; notice?: string } = {}): Promise<Html> {
+  async function renderProcess(req: Request, res: Response, segment: string, key: string, extra: { errors?: FormErrors; notice?: string; editing?: { action: string; values: Record<string, unknown> } } = {}): Promise<Html> {
     const session = sessionOf(res)!;
-    const { kind, spec, state, policy, ctx } = await loadProcess(req, res, segment, key);
+    const { kind, spec, state, policy, ctxFor } = await loadProcess(req, res, segment, key);
     const offered = offeredActions(state, session.actor, policy, spec.actions.map((a) => a.name));
     const workflowId = workflowIdFor(kind, key);
     const forms = spec.actions
       .filter((a) => offered.includes(a.name))
       .map((a) => {
         const errors = extra.errors?.action === a.name ? extra.errors : undefined;
-        return renderForm({ id: `action-${a.name}`, title: a.summary, action: actionHref(workflowId, a.name), csrf: session.csrfToken, body: a.body, ctx, values: errors?.values, errors, open: offered.length === 1 });
+        const values = errors?.values ?? (extra.editing?.action === a.name ? extra.editing.values : undefined);
+        return renderForm({ id: `action-${a.name}`, title: a.summary, action: actionHref(workflowId, a.name), csrf: session.csrfToken, body: a.body, ctx: ctxFor(a.name), values, errors, open: offered.length === 1 || values !== undefined });
       })
       .filter((f): f is Html => f !== null);
     const auditReaders = registry.find('get', '/audit').roles;
     const mayAudit = auditReaders === 'public' || holdsAny(session.actor, auditReaders);
-    return processSection({ state, forms, notice: extra.notice, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
+    // Refused, and now not mine to take (a role withdrawn meanwhile): the refusal still shows, above the page.
+    const refusal = extra.errors && !offered.includes(extra.errors.action) ? extra.errors.detail : undefined;
+    return processSection({ state, forms, next: nextSteps(state, policy), notice: extra.notice, refusal, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
   }
 
   // Start forms: every kind whose start body has generic controls and that the current policy lets me start.
   const startable = (actor: WebSession['actor']) =>
     [...registry.processes.entries()].filter(([kind]) => holdsAny(actor, permittedRoles(deps.policies.current, kind, 'start')));
-  const startForm = (kind: string, csrf: string, errors?: { detail: string; fields: ErrorField[]; values: Record<string, unknown> }) => {
+  const startForm = (kind: string, csrf: string, errors?: { detail: string; fields: ErrorField[]; values: Record<string, unknown> }, values = errors?.values) => {
     const spec = registry.processes.get(kind)!;
-    const ctx: FormContext = { recordKeys: {}, roles: [], choices: kind === 'architecture_review' ? { trigger: deps.policies.current.architectureReview.triggers } : {} };
-    return { ctx, spec, form: renderForm({ id: `start-${kind}`, title: `Start ${humanize(kind)}`, action: `/app/start/${kind.replace(/_/g, '-')}`, csrf, body: spec.startBody, ctx, values: errors?.values, errors, open: true, inPlace: false }) };
+    const ctx = startContext(kind, deps.policies.current);
+    return { ctx, spec, form: renderForm({ id: `start-${kind}`, title: `Start ${humanize(kind)}`, action: `/app/start/${kind.replace(/_/g, '-')}`, csrf, body: spec.startBody, ctx, values, errors, open: true, inPlace: false }) };
   };
 
   router.get('/start', (_req, res) => {
@@ -181,6 +221,9 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
     const { kind } = processOf(req.params.kind);
     const { ctx, spec } = startForm(kind, session.csrfToken);
     const values = req.body as Record<string, unknown>;
+    // A row added or removed: the same form again, nothing started.
+    const edited = editRows(values);
+    if (edited) return send(res, page({ title: `Start ${humanize(kind)}`, session, body: startForm(kind, session.csrfToken, undefined, edited).form! }));
     try {
       const started = (await registry.invoke(registry.find('post', spec.path), { body: bodyFromForm(spec.startBody, ctx, values), params: {} }, req, res)) as { workflowId: string };
       res.redirect(303, processHref(started.workflowId));
@@ -211,16 +254,18 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
   });
 
   router.post('/processes/:kind/:key/actions/:action', async (req, res) => {
-    const { kind, spec, ctx } = await loadProcess(req, res, req.params.kind, req.params.key);
+    const { kind, spec, ctxFor } = await loadProcess(req, res, req.params.kind, req.params.key);
     const action = spec.actions.find((a) => a.name === req.params.action);
     if (!action) throw new GovflowError('NotFound', `no action ${req.params.action}`);
     const form = req.body as Record<string, unknown>;
-    const respond = async (extra: { errors?: FormErrors; notice?: string }, status: number) => {
+    const respond = async (extra: Parameters<typeof renderProcess>[4], status: number) => {
       const section = await renderProcess(req, res, req.params.kind, req.params.key, extra);
       send(res, isHtmx(req) ? section : page({ title: humanize(kind), session: sessionOf(res), body: section }), status);
     };
+    const edited = editRows(form);
+    if (edited) return respond({ editing: { action: action.name, values: edited } }, 200);
     try {
-      const body = bodyFromForm(action.body, ctx, form);
+      const body = bodyFromForm(action.body, ctxFor(action.name), form);
       await registry.invoke(registry.find('post', `${spec.path}/:key/${action.name}`), { body, params: { key: req.params.key } }, req, res);
     } catch (err) {
       const known = toGovflowError(err);
@@ -231,14 +276,19 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry): express.Router {
   });
 
   // The JSON API's error vocabulary, rendered as a page.
-  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known = toGovflowError(err);
     if (!known) {
       deps.log.error({ requestId: res.locals.requestId, err }, 'unhandled error');
       return send(res, errorPage(500, `an unexpected error occurred; it has been logged with request id ${res.locals.requestId}`, sessionOf(res)), 500);
     }
     const status = ERROR_CODES[known.code];
-    send(res, errorPage(status, known.message, sessionOf(res)), status);
+    // Signed out (or a sign-in that failed): offer the provider's sign-in, back to the page asked for.
+    const next = req.method === 'GET' && !req.path.startsWith(FLOW_PATH) ? req.originalUrl : '/app/';
+    const signIn = oidc && !sessionOf(res) && (status === 401 || req.path.startsWith(FLOW_PATH))
+      ? html`<p><a class="button" href="${FLOW_PATH}/login?next=${encodeURIComponent(safeNext(next))}">Sign in with ${oidc.providerName}</a></p>`
+      : undefined;
+    send(res, errorPage(status, known.message, sessionOf(res), signIn), status);
   });
   return router;
 }

@@ -1,16 +1,16 @@
 // The workflow bundle's entry point: every workflow type the worker runs.
-export { architectureReview } from './architecture-review.js';
-export { committeeApproval } from './committee-approval.js';
-export { ethicalReview } from './ethical-review.js';
+export { architectureReview } from './architecture-review/workflow.js';
+export { committeeApproval } from './committee-approval/workflow.js';
+export { ethicalReview } from './ethical-review/workflow.js';
 export {
   aiComplianceAssessment,
   performanceAssessmentEvaluation,
   strategicInitiativeEvaluation,
   technicalDecisionEvaluation,
   technologyProposalEvaluation,
-} from './evaluation.js';
-export { roadmapEngagement } from './roadmap-engagement.js';
-export { pocScaleUp } from './poc-scale-up.js';
-export { ctoEngagement } from './cto-engagement.js';
-export { retrospective } from './retrospective.js';
-export { buildReport } from './report.js';
+} from './evaluation/workflow.js';
+export { roadmapEngagement } from './roadmap-engagement/workflow.js';
+export { pocScaleUp } from './poc-scale-up/workflow.js';
+export { ctoEngagement } from './cto-engagement/workflow.js';
+export { retrospective } from './retrospective/workflow.js';
+export { buildReport } from './report/workflow.js';

@@ -1,6 +1,6 @@
 import { GovflowError } from '../../domain/errors.js';
-import type { ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
-import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
+import type { ArchitectureReviewInput } from '../../workflows/architecture-review/contract.js';
+import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/architecture-review/contract.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { resubmitBody, reviewVoteBody, startArchitectureReviewBody } from '../schemas/architecture-review.js';

@@ -1,5 +1,5 @@
-import type { CommitteeApprovalInput } from '../../workflows/contracts/committee-approval.js';
-import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, isParentCommitteeKey } from '../../workflows/contracts/committee-approval.js';
+import type { CommitteeApprovalInput } from '../../workflows/committee-approval/contract.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, isParentCommitteeKey } from '../../workflows/committee-approval/contract.js';
 import { GovflowError } from '../../domain/errors.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';

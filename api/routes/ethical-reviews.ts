@@ -1,6 +1,6 @@
 import { aiCompliancePolicyOf } from '../../domain/engines/ai-compliance.js';
 import { GovflowError } from '../../domain/errors.js';
-import { ETHICAL_REVIEW_WORKFLOW, boardVoteUpdate, type EthicalReviewInput } from '../../workflows/contracts/ethical-review.js';
+import { ETHICAL_REVIEW_WORKFLOW, boardVoteUpdate, type EthicalReviewInput } from '../../workflows/ethical-review/contract.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { boardVoteBody, startEthicalReviewBody } from '../schemas/ethical-review.js';

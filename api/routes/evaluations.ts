@@ -7,7 +7,7 @@ import {
   technologyProposalInputSchema,
 } from '../../domain/engines/inputs.js';
 import { ENGINES, runEngine, withAsOf, type EngineName } from '../../domain/engines/registry.js';
-import { EVALUATIONS, type EvaluationInput } from '../../workflows/contracts/evaluation.js';
+import { EVALUATIONS, type EvaluationInput } from '../../workflows/evaluation/contract.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { businessKey, text } from '../schemas/common.js';

@@ -1,7 +1,7 @@
 import { GovflowError } from '../../domain/errors.js';
 import { PORTFOLIO_BUCKETS, type PortfolioCounts } from '../../domain/innovation/portfolio.js';
 import type { Db } from '../../platform/database.js';
-import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/contracts/poc-scale-up.js';
+import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/poc-scale-up/contract.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';

@@ -5,7 +5,7 @@ import {
   planDisseminationUpdate,
   synthesiseUpdate,
   type RetrospectiveInput,
-} from '../../workflows/contracts/retrospective.js';
+} from '../../workflows/retrospective/contract.js';
 import { requireActivePrincipals } from '../principal-checks.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';

@@ -11,7 +11,7 @@ import {
   signOffPhaseUpdate,
   submitDeliverableUpdate,
   type RoadmapEngagementInput,
-} from '../../workflows/contracts/roadmap-engagement.js';
+} from '../../workflows/roadmap-engagement/contract.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INSIGHT_CATEGORIES } from '../../workflows/contracts/retrospective.js';
+import { INSIGHT_CATEGORIES } from '../../workflows/retrospective/contract.js';
 import { businessKey, principalId, text, safeString } from './common.js';
 
 export const startRetrospectiveBody = z

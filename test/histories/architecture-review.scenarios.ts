@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Scenario } from './scenario.js';
 import { pinnedAccess } from '../../domain/policy/access.js';
-import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
+import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/architecture-review/contract.js';
 import { extendDeadlineUpdate, withdrawUpdate } from '../../workflows/contracts/common.js';
 import { requester, reviewers, techLead } from '../support/actors.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Scenario } from './scenario.js';
-import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput } from '../../workflows/contracts/cto-engagement.js';
+import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput } from '../../workflows/cto-engagement/contract.js';
 import { person } from '../support/actors.js';
 
 const sponsor = person('carla', 'requester', 'executive_sponsor');

@@ -1,9 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Scenario } from './scenario.js';
-import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
+import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { extendDeadlineUpdate, stateQuery } from '../../workflows/contracts/common.js';
-import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput, type PocScaleUpState } from '../../workflows/contracts/poc-scale-up.js';
+import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput, type PocScaleUpState } from '../../workflows/poc-scale-up/contract.js';
 import { requester } from '../support/actors.js';
 import { committee, gateCriteria, gateReviewer, pocScaleUpInput, sponsor, stageCompletion, teamStages } from '../support/poc-scale-up.js';
 

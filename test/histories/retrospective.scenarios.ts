@@ -6,7 +6,7 @@ import {
   planDisseminationUpdate,
   synthesiseUpdate,
   type RetrospectiveInput,
-} from '../../workflows/contracts/retrospective.js';
+} from '../../workflows/retrospective/contract.js';
 import { stateQuery, withdrawUpdate } from '../../workflows/contracts/common.js';
 import { person } from '../support/actors.js';
 

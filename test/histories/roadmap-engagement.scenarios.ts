@@ -4,7 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Scenario } from './scenario.js';
 import { extendDeadlineUpdate, withdrawUpdate } from '../../workflows/contracts/common.js';
-import { launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput } from '../../workflows/contracts/roadmap-engagement.js';
+import { launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput } from '../../workflows/roadmap-engagement/contract.js';
 import { person, requester } from '../support/actors.js';
 
 const sponsor = person('sofia', 'executive_sponsor');

@@ -39,12 +39,20 @@ describe('architecture review through the API', () => {
     expect(started.headers.get('location')).toBe(`/architecture-reviews/${key}`);
     expect(started.body.workflowId).toBe(`architecture-review/${key}`);
 
-    for (const role of ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert']) {
+    const roles = ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert'];
+    let version = 0;
+    for (const role of roles) {
       const token = await stack.api.tokenFor(`${role}-1`, role);
       const voted = await stack.api.call('POST', `/architecture-reviews/${key}/votes`, { token, body: { role, rulings: approveAll() } });
       expect(voted.status, JSON.stringify(voted.body)).toBe(200);
-      expect(voted.body.votes.some((v: { role: string }) => v.role === role)).toBe(true);
+      // A vote answers a receipt: where the review stands now, not its whole state.
+      expect(Object.keys(voted.body).sort()).toEqual(['event', 'kind', 'outcome', 'pendingRoles', 'slaDueAt', 'stage', 'version', 'workflowId']);
+      expect(voted.body.pendingRoles).not.toContain(role);
+      expect(voted.body.version).toBeGreaterThan(version);
+      version = voted.body.version;
     }
+    const review = await stack.api.call('GET', `/architecture-reviews/${key}`, { token: requester });
+    expect(review.body.votes.map((v: { role: string }) => v.role)).toEqual(roles);
 
     const handle = stack.env.client.workflow.getHandle(started.body.workflowId);
     expect(((await handle.result()) as { outcome: string }).outcome).toBe('approved');

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { defaultPolicy } from '../support/policy.js';
 import { committeeMembers, requester as rita } from '../support/actors.js';
-import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
+import { stateQuery } from '../../workflows/contracts/common.js';
 import { assessments } from '../support/ethical-reviews.js';
 import { waitFor } from '../support/processes.js';
 import { useApiStack } from '../support/stack.js';
@@ -151,8 +152,9 @@ describe('ethical review board and governance committee through the API', () => 
       }],
     });
     // The ballot is delivered in the workflow's very first task, as its handler is registered.
-    const state = (await stack.env.client.workflow.executeUpdateWithStart(committeeVoteUpdate, { args: [{ actor: committeeMembers[1]!, ballot: 'approve' }], startWorkflowOperation: start })) as CommitteeApprovalState;
-    expect(state.stage).toBe('voting');
+    const receipt = await stack.env.client.workflow.executeUpdateWithStart(committeeVoteUpdate, { args: [{ actor: committeeMembers[1]!, ballot: 'approve' }], startWorkflowOperation: start });
+    expect(receipt.stage).toBe('voting');
+    const state = (await (await start.workflowHandle()).query(stateQuery)) as CommitteeApprovalState;
     expect(state.ballots.map((b) => b.actor)).toEqual([committeeMembers[1]!.id]);
     expect(state.events.map((e) => e.action)).toEqual(['submitted', 'convened_out_of_cycle', 'voting_opened', 'voted']);
     await (await start.workflowHandle()).executeUpdate('withdraw', { args: [{ actor: rita, reason: 'test over' }] });

@@ -67,7 +67,7 @@ describe('roles come from the policy', () => {
       body: { criteria: Object.fromEntries(policy.innovation.pocSelectionCriteria.map((c) => [c, { met: true }])) },
     });
     expect(gate.status, JSON.stringify(gate.body)).toBe(200);
-    expect(gate.body.gate.passed).toBe(true);
+    expect((await stack.api.call('GET', `/poc-scale-ups/${poc}`, { token: sponsorToken })).body.gate.passed).toBe(true);
   });
 
   it('lets a reviewer role added to a copy of the policy vote once the API runs on it', async () => {

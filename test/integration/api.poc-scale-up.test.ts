@@ -69,7 +69,8 @@ describe('proof of concept to scale-up through the API', () => {
     expect(early.status).toBe(409);
     const gate = await stack.api.call('POST', `/poc-scale-ups/${key}/gate-reviews`, { token: member, body: { criteria: allMet() } });
     expect(gate.status, JSON.stringify(gate.body)).toBe(200);
-    expect(gate.body.gate.passed).toBe(true);
+    expect(gate.body.stage).toBe(stages[0]);
+    expect((await stack.api.call('GET', `/poc-scale-ups/${key}`, { token: requester })).body.gate.passed).toBe(true);
 
     const skipped = await stack.api.call('POST', `/poc-scale-ups/${key}/stages`, { token: requester, body: stageBody(stages[1]!) });
     expect(skipped.status).toBe(409);

@@ -1,15 +1,17 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { architectureReview } from '../../workflows/architecture-review/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { ArchitectureReviewPolicy, Verdict } from '../../domain/policy/types.js';
 import { verifyAuditChain } from '../../activities/audit-log.js';
-import { resubmitUpdate, reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
+import { resubmitUpdate, reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { delegateUpdate, extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { person, requester, reviewers, securityArchitect, securityArchitect2, techLead, domainExpert, enterpriseArchitect, chair } from '../support/actors.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
 import { useWorkflowStack } from '../support/stack.js';
-import { refusal } from '../support/updates.js';
+import { refusal, actThenState } from '../support/updates.js';
 
 const stack = useWorkflowStack('arch-review');
 const { taskQueue } = stack;
@@ -19,11 +21,11 @@ async function startReview(policyOverride?: Partial<ArchitectureReviewPolicy>) {
   const businessKey = `ARCH-${randomUUID().slice(0, 8)}`;
   const policy = { ...stack.policySet.architectureReview, ...policyOverride };
   const input = architectureReviewInput(stack.policySet, businessKey, { title: `Payments platform redesign ${businessKey}`, evidence: ['https://wiki.example.com/adr/42'], policy });
-  const handle = await stack.env.client.workflow.start('architectureReview', { taskQueue, workflowId: `architecture-review/${businessKey}`, args: [input] });
+  const handle = await stack.env.client.workflow.start<typeof architectureReview>('architectureReview', { taskQueue, workflowId: `architecture-review/${businessKey}`, args: [input] });
   return { handle, policy, businessKey };
 }
 
-type Handle = Awaited<ReturnType<typeof startReview>>['handle'];
+type Handle = WorkflowHandle<typeof architectureReview>;
 
 function vote(handle: Handle, actor: Actor, role: string, rulings: Record<string, Verdict>, extra: Record<string, unknown> = {}) {
   return handle.executeUpdate(reviewVoteUpdate, { args: [{ actor, role, rulings, ...extra }] });
@@ -114,7 +116,7 @@ describe('architecture review', () => {
     expect((await refusal(vote(handle, techLead, 'technical_lead', rulingsFor(stack.policySet, 'approve'), { revise: true }))).type).toBe('Conflict');
     expect((await refusal(handle.executeUpdate(resubmitUpdate, { args: [{ actor: techLead, changes: 'x' }] }))).type).toBe('Forbidden');
 
-    const resubmitted = await handle.executeUpdate(resubmitUpdate, { args: [{ actor: requester, changes: 'added a capacity model' }] });
+    const resubmitted = await actThenState(handle, resubmitUpdate, { args: [{ actor: requester, changes: 'added a capacity model' }] });
     expect(resubmitted.round).toBe(2);
     expect(resubmitted.history).toHaveLength(4);
     await approveAll(handle);
@@ -143,7 +145,7 @@ describe('architecture review', () => {
     expect(
       (await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: policy.escalation.maxExtensionDays + 1, reason: 'x' }] }))).type,
     ).toBe('RuleViolation');
-    const extended = (await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: 10, reason: "reviewers at a conference" }] })) as ArchitectureReviewState;
+    const extended = await actThenState(handle, extendDeadlineUpdate, { args: [{ actor: requester, days: 10, reason: "reviewers at a conference" }] });
     expect(extended.extensionDays).toBe(10);
     await stack.env.sleep('5 days'); // past the original deadline
     expect(((await handle.query(stateQuery)) as ArchitectureReviewState).outcome).toBeNull();

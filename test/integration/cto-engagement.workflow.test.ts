@@ -1,14 +1,16 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { ctoEngagement } from '../../workflows/cto-engagement/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput, type CtoEngagementState } from '../../workflows/contracts/cto-engagement.js';
-import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
+import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput, type CtoEngagementState } from '../../workflows/cto-engagement/contract.js';
+import type { RetrospectiveState } from '../../workflows/retrospective/contract.js';
 import { admin, person } from '../support/actors.js';
 import { waitFor } from '../support/processes.js';
 import { useWorkflowStack } from '../support/stack.js';
-import { refusal } from '../support/updates.js';
+import { refusal, actThenState } from '../support/updates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const stack = useWorkflowStack('cto-engagement');
@@ -30,7 +32,7 @@ async function startEngagement(engagementType: string, extra: Partial<CtoEngagem
     policy: stack.policySet.ctoServiceModel,
     ...extra,
   };
-  const handle = await stack.env.client.workflow.start('ctoEngagement', { taskQueue, workflowId: `cto-engagement/${businessKey}`, args: [input] });
+  const handle = await stack.env.client.workflow.start<typeof ctoEngagement>('ctoEngagement', { taskQueue, workflowId: `cto-engagement/${businessKey}`, args: [input] });
   if (settle) {
     // Let the reporting set-up settle first, so the order of recorded events is fixed.
     await waitFor('the reporting set-up', async () => ((await handle.query(stateQuery)) as CtoEngagementState).reportingStatus !== 'pending');
@@ -38,11 +40,11 @@ async function startEngagement(engagementType: string, extra: Partial<CtoEngagem
   return { handle, businessKey };
 }
 
-type Handle = Awaited<ReturnType<typeof startEngagement>>['handle'];
+type Handle = WorkflowHandle<typeof ctoEngagement>;
 
 const state = async (h: Handle) => (await h.query(stateQuery)) as CtoEngagementState;
 const deliver = (h: Handle, actor: Actor, deliverable: string, documentRef = `https://docs.example.com/${deliverable}`) =>
-  h.executeUpdate(deliverUpdate, { args: [{ actor, deliverable, documentRef, summary: `${deliverable} v1` }] });
+  actThenState(h, deliverUpdate, { args: [{ actor, deliverable, documentRef, summary: `${deliverable} v1` }] });
 
 /** The error code a refused Update answered with. */
 const refusedWith = async (promise: Promise<unknown>) => (await refusal(promise)).type;
@@ -111,9 +113,9 @@ describe('CTO engagement', () => {
     const reminded = await state(handle);
     expect(reminded.notices.filter((n) => n.kind === 'reminder')).toHaveLength(1);
 
-    const renewed = await handle.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 2, reason: 'phase two' }] });
+    const renewed = await actThenState(handle, renewUpdate, { args: [{ actor: sponsor, months: 2, reason: 'phase two' }] });
     expect(Date.parse(renewed.termEndsAt!) - Date.parse(before.termEndsAt!)).toBe(60 * DAY);
-    const extended = (await handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: admin, days: 10, reason: 'hand-over' }] })) as CtoEngagementState;
+    const extended = await actThenState(handle, extendDeadlineUpdate, { args: [{ actor: admin, days: 10, reason: 'hand-over' }] });
     expect(extended.termDays).toBe(160);
     expect(extended.termChanges.map((c) => c.kind)).toEqual(['renewal', 'extension']);
     // 160 days + 7 months would exceed the 12-month maximum.
@@ -134,7 +136,7 @@ describe('CTO engagement', () => {
     expect(await refusedWith(handle.executeUpdate(withdrawUpdate, { args: [{ actor: sponsor, reason: 'changed our mind' }] }))).toBe('Conflict');
     expect(await refusedWith(handle.executeUpdate(terminateUpdate, { args: [{ actor: lead, reason: 'done' }] }))).toBe('Forbidden');
     expect(await refusedWith(handle.executeUpdate(terminateUpdate, { args: [{ actor: sponsor, reason: '' }] }))).toBe('RuleViolation');
-    const terminated = await handle.executeUpdate(terminateUpdate, { args: [{ actor: sponsor, reason: 'budget cut' }] });
+    const terminated = await actThenState(handle, terminateUpdate, { args: [{ actor: sponsor, reason: 'budget cut' }] });
     expect(terminated).toMatchObject({ outcome: 'terminated', stage: 'closed', termination: { by: 'carla', reason: 'budget cut' } });
     const result = (await handle.result()) as CtoEngagementState;
     expect(result.outcome).toBe('terminated');

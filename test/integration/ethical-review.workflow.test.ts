@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Ballot } from '../../domain/review/voting.js';
-import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
+import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { boardVoteUpdate, type EthicalReviewInput, type EthicalReviewState, type Finding } from '../../workflows/contracts/ethical-review.js';
+import { boardVoteUpdate, type EthicalReviewInput, type EthicalReviewState, type Finding } from '../../workflows/ethical-review/contract.js';
 import { committeeMembers, person, requester } from '../support/actors.js';
 import { assessments, boardMembers, ethicalReviewInput } from '../support/ethical-reviews.js';
 import { useWorkflowStack } from '../support/stack.js';

@@ -12,7 +12,7 @@ import { createDb, type Db } from '../../platform/database.js';
 import { createScratchDatabase } from '../support/db.js';
 import { issueToken } from '../../platform/principals.js';
 import { registerSearchAttributes, startDevServer, type DevServer } from '../../platform/temporal.js';
-import { reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
+import { reviewVoteUpdate } from '../../workflows/architecture-review/contract.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { reviewers } from '../support/actors.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
@@ -187,7 +187,9 @@ describe('faults', () => {
         const res = await post(`/architecture-reviews/${businessKey}/votes`, secToken, vote, voteKey);
         return res.status === 200 ? res : null;
       }, 90_000, 1000);
-      expect(((await voted.json()) as { votes: unknown[] }).votes).toHaveLength(1);
+      expect(((await voted.json()) as { pendingRoles: string[] }).pendingRoles).not.toContain('security_architect');
+      const review = await fetch(`${url}/architecture-reviews/${businessKey}`, { headers: { authorization: `Bearer ${secToken}` } });
+      expect(((await review.json()) as { votes: unknown[] }).votes).toHaveLength(1);
       await api.kill('SIGTERM');
     }
   }, 600_000);

@@ -1,17 +1,19 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { pocScaleUp } from '../../workflows/poc-scale-up/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { Ballot } from '../../domain/review/voting.js';
-import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
+import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput, type PocScaleUpState } from '../../workflows/contracts/poc-scale-up.js';
+import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput, type PocScaleUpState } from '../../workflows/poc-scale-up/contract.js';
 import { chair, person, requester } from '../support/actors.js';
 import { committee, gateCriteria, gateReviewer, pocScaleUpInput, sponsor, stageCompletion, teamStages } from '../support/poc-scale-up.js';
 import { waitFor } from '../support/processes.js';
 import { useWorkflowStack } from '../support/stack.js';
-import { refusal } from '../support/updates.js';
+import { refusal, actThenState } from '../support/updates.js';
 
 const stack = useWorkflowStack('poc');
 const { taskQueue } = stack;
@@ -19,23 +21,23 @@ const { taskQueue } = stack;
 async function startPoc(overrides: Partial<PocScaleUpInput> = {}) {
   const businessKey = `POC-${randomUUID().slice(0, 8)}`;
   const input = pocScaleUpInput(stack.policySet, businessKey, overrides);
-  const handle = await stack.env.client.workflow.start(POC_SCALE_UP_WORKFLOW, { taskQueue, workflowId: `poc-scale-up/${businessKey}`, args: [input] });
+  const handle = await stack.env.client.workflow.start<typeof pocScaleUp>(POC_SCALE_UP_WORKFLOW, { taskQueue, workflowId: `poc-scale-up/${businessKey}`, args: [input] });
   return { handle, businessKey, input };
 }
 
-type Handle = Awaited<ReturnType<typeof startPoc>>['handle'];
+type Handle = WorkflowHandle<typeof pocScaleUp>;
 
 const state = async (h: Handle) => (await h.query(stateQuery)) as PocScaleUpState;
 
 async function passGate(h: Handle) {
-  return h.executeUpdate(gateReviewUpdate, { args: [{ actor: gateReviewer, criteria: gateCriteria(stack.policySet) }] });
+  return actThenState(h, gateReviewUpdate, { args: [{ actor: gateReviewer, criteria: gateCriteria(stack.policySet) }] });
 }
 
 /** Completes every team stage, alternating requester and sponsor; answers the state after the last one. */
 async function completeStages(h: Handle, results: 'meet' | 'miss' = 'meet') {
   let last: PocScaleUpState | undefined;
   for (const [i, stage] of teamStages(stack.policySet).entries()) {
-    last = await h.executeUpdate(completeStageUpdate, { args: [stageCompletion(i % 2 ? sponsor : requester, stage, results)] });
+    last = await actThenState(h, completeStageUpdate, { args: [stageCompletion(i % 2 ? sponsor : requester, stage, results)] });
   }
   return last!;
 }

@@ -10,7 +10,7 @@ const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f
 
 describe('replay of committed workflow histories (determinism guard)', () => {
   it('has a committed history for every recorded scenario', () => {
-    expect(files.map((f) => f.replace(/\.json$/, ''))).toEqual(scenarios.map((s) => s.name).sort());
+    expect(files.map((f) => f.replace(/\.json$/, '')).sort()).toEqual(scenarios.map((s) => s.name).sort());
   });
 
   it.each(files)('%s replays against the current workflow code', async (file) => {

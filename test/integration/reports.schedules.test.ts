@@ -6,8 +6,8 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { compileAndStoreReport, compileReport, type ReportContent } from '../../activities/reports.js';
 import type { Db } from '../../platform/database.js';
-import type { CtoEngagementState } from '../../workflows/contracts/cto-engagement.js';
-import { reportScheduleId } from '../../workflows/contracts/report.js';
+import type { CtoEngagementState } from '../../workflows/cto-engagement/contract.js';
+import { reportScheduleId } from '../../workflows/report/contract.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { testDb } from '../support/db.js';
 import { waitFor } from '../support/processes.js';
@@ -128,7 +128,8 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
 
     const delivered = await api.call('POST', `/cto-engagements/${key}/deliverables`, { token: lead, body: { deliverable: 'technical_decisions', documentRef: 'https://docs.example.com/adr' } });
     expect(delivered.status, JSON.stringify(delivered.body)).toBe(200);
-    expect(delivered.body.deliverables.find((d: { key: string }) => d.key === 'technical_decisions').status).toBe('delivered');
+    const engagement = await api.call('GET', `/cto-engagements/${key}`, { token: lead });
+    expect(engagement.body.deliverables.find((d: { key: string }) => d.key === 'technical_decisions').status).toBe('delivered');
     const overdueId = await overdueReviewFixture();
     await waitFor('the delivery in the projection', async () => {
       const row = await db.process.findUnique({ where: { workflowId } });
@@ -181,7 +182,8 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect((await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 10, reason: 'long' } })).status).toBe(422);
     const renewed = await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 1, reason: 'phase two' } });
     expect(renewed.status).toBe(200);
-    expect(Date.parse(renewed.body.termEndsAt) - Date.parse(scheduled.termEndsAt!)).toBe(30 * DAY);
+    // The receipt's due date is the term's end.
+    expect(Date.parse(renewed.body.slaDueAt) - Date.parse(scheduled.termEndsAt!)).toBe(30 * DAY);
 
     const terminated = await api.call('POST', `/cto-engagements/${key}/terminate`, { token: sponsor, body: { reason: 'acquired by a competitor' } });
     expect(terminated.status, JSON.stringify(terminated.body)).toBe(200);
@@ -200,7 +202,7 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect(retro).toMatchObject({ subjectWorkflowId: workflowId, facilitator: 'lena', stage: 'capturing' });
     const insight = await api.call('POST', `/retrospectives/${retroKey}/insights`, { token: sponsor, body: { text: 'Reporting kept the board informed', category: 'went_well' } });
     expect(insight.status, JSON.stringify(insight.body)).toBe(200);
-    expect(insight.body.insights).toHaveLength(1);
+    expect((await api.call('GET', `/retrospectives/${retroKey}`, { token: lead })).body.insights).toHaveLength(1);
     const stranger = await api.tokenFor('sid', 'technical_lead');
     expect((await api.call('POST', `/retrospectives/${retroKey}/insights`, { token: stranger, body: { text: 'hi' } })).status).toBe(403);
   });

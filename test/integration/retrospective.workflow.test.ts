@@ -1,11 +1,13 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { retrospective } from '../../workflows/retrospective/workflow.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate } from '../../workflows/contracts/common.js';
-import { addInsightUpdate, closeCaptureUpdate, completeActionUpdate, planDisseminationUpdate, synthesiseUpdate, type RetrospectiveInput, type RetrospectiveState } from '../../workflows/contracts/retrospective.js';
+import { addInsightUpdate, closeCaptureUpdate, completeActionUpdate, planDisseminationUpdate, synthesiseUpdate, type RetrospectiveInput, type RetrospectiveState } from '../../workflows/retrospective/contract.js';
 import { person } from '../support/actors.js';
 import { waitFor } from '../support/processes.js';
 import { useWorkflowStack } from '../support/stack.js';
-import { refusal } from '../support/updates.js';
+import { refusal, actThenState } from '../support/updates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const stack = useWorkflowStack('retrospective');
@@ -28,10 +30,10 @@ async function startRetro(extra: Partial<RetrospectiveInput> = {}) {
     policyVersion: stack.policySet.version.id,
     ...extra,
   };
-  return stack.env.client.workflow.start('retrospective', { taskQueue, workflowId: `retrospective/${businessKey}`, args: [input] });
+  return stack.env.client.workflow.start<typeof retrospective>('retrospective', { taskQueue, workflowId: `retrospective/${businessKey}`, args: [input] });
 }
 
-type Handle = Awaited<ReturnType<typeof startRetro>>;
+type Handle = WorkflowHandle<typeof retrospective>;
 
 /** The error code a refused Update answered with. */
 const refusedWith = async (promise: Promise<unknown>) => (await refusal(promise)).type;
@@ -49,7 +51,7 @@ describe('retrospective', () => {
     expect(await refusedWith(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes: [{ title: 't', summary: 's' }], actions: [] }] }))).toBe('Conflict');
     expect(await refusedWith(handle.executeUpdate(closeCaptureUpdate, { args: [{ actor: paul }] }))).toBe('Forbidden');
 
-    const closed = await handle.executeUpdate(closeCaptureUpdate, { args: [{ actor: facilitator }] });
+    const closed = await actThenState(handle, closeCaptureUpdate, { args: [{ actor: facilitator }] });
     expect(closed).toMatchObject({ stage: 'synthesising', pendingRoles: ['facilitator'] });
     expect(await refusedWith(handle.executeUpdate(addInsightUpdate, { args: [{ actor: paul, text: 'late thought' }] }))).toBe('Conflict');
 
@@ -58,7 +60,7 @@ describe('retrospective', () => {
     const past = await refusedWith(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes, actions: [{ title: 'x', owner: paul.id, dueDate: isoDate(now - 3 * DAY) }] }] }));
     expect(past).toBe('RuleViolation');
     expect(await refusedWith(handle.executeUpdate(synthesiseUpdate, { args: [{ actor: facilitator, themes: [{ ...themes[0]!, insightIds: ['I9'] }], actions: [] }] }))).toBe('RuleViolation');
-    const synthesised = await handle.executeUpdate(synthesiseUpdate, {
+    const synthesised = await actThenState(handle, synthesiseUpdate, {
       args: [{
         actor: facilitator,
         themes,
@@ -72,7 +74,7 @@ describe('retrospective', () => {
     expect(synthesised.actions.map((a) => [a.id, a.owner, a.status])).toEqual([['A1', 'paul', 'open'], ['A2', 'petra', 'open']]);
 
     expect(await refusedWith(handle.executeUpdate(planDisseminationUpdate, { args: [{ actor: facilitator, audiences: ['engineering'], channels: [] }] }))).toBe('RuleViolation');
-    const planned = await handle.executeUpdate(planDisseminationUpdate, { args: [{ actor: facilitator, audiences: ['engineering', 'delivery leads'], channels: ['wiki', 'all-hands'] }] });
+    const planned = await actThenState(handle, planDisseminationUpdate, { args: [{ actor: facilitator, audiences: ['engineering', 'delivery leads'], channels: ['wiki', 'all-hands'] }] });
     expect(planned).toMatchObject({ stage: 'tracking_actions', pendingRoles: ['action_owner'], dissemination: { channels: ['wiki', 'all-hands'] } });
     expect(planned.slaDueAt).toBe(new Date(Date.parse(`${planned.actions[0]!.dueDate}T00:00:00Z`) + DAY).toISOString());
 

@@ -1,15 +1,16 @@
+import type { roadmapEngagement } from '../../workflows/roadmap-engagement/workflow.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type WorkflowHandle } from '@temporalio/client';
 import type { RoadmapPolicy } from '../../domain/policy/types.js';
 import type { RoadmapPackage } from '../../domain/roadmap/engagement.js';
-import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
-import type { RetrospectiveState } from '../../workflows/contracts/retrospective.js';
+import type { ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
+import type { RetrospectiveState } from '../../workflows/retrospective/contract.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
-import { closePhaseEarlyUpdate, launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput, type RoadmapEngagementState } from '../../workflows/contracts/roadmap-engagement.js';
+import { closePhaseEarlyUpdate, launchChildUpdate, reviewDeliverableUpdate, signOffPhaseUpdate, submitDeliverableUpdate, type RoadmapEngagementInput, type RoadmapEngagementState } from '../../workflows/roadmap-engagement/contract.js';
 import { person, requester } from '../support/actors.js';
 import { useWorkflowStack } from '../support/stack.js';
-import { refusal } from '../support/updates.js';
+import { refusal, actThenState } from '../support/updates.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const proposal = {
@@ -27,7 +28,7 @@ const { taskQueue } = stack;
 const sponsor = person('sofia', 'executive_sponsor');
 const lead = person('leo', 'engagement_lead');
 
-type Handle = WorkflowHandle;
+type Handle = WorkflowHandle<typeof roadmapEngagement>;
 
 function inputFor(businessKey: string, policy: RoadmapPolicy): RoadmapEngagementInput {
   return {
@@ -50,7 +51,7 @@ function inputFor(businessKey: string, policy: RoadmapPolicy): RoadmapEngagement
 
 async function start(policy: RoadmapPolicy = stack.policySet.roadmap): Promise<Handle> {
   const key = `RM-${randomUUID().slice(0, 8)}`;
-  return stack.env.client.workflow.start('roadmapEngagement', { taskQueue, workflowId: `roadmap-engagement/${key}`, args: [inputFor(key, policy)] });
+  return stack.env.client.workflow.start<typeof roadmapEngagement>('roadmapEngagement', { taskQueue, workflowId: `roadmap-engagement/${key}`, args: [inputFor(key, policy)] });
 }
 
 const state = async (h: Handle) => (await h.query(stateQuery)) as RoadmapEngagementState;
@@ -67,17 +68,17 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
 // The requester's team writes the deliverables and the lead reviews them (an author never rules on their own work).
 function submit(h: Handle, deliverable: string, actor: Actor = requester, extra: Record<string, unknown> = {}) {
-  return h.executeUpdate(submitDeliverableUpdate, {
+  return actThenState(h, submitDeliverableUpdate, {
     args: [{ actor, deliverable, title: `${deliverable} report`, documentRef: `dms://roadmap/${deliverable}`, contentHash: sha(deliverable), author: 'Rita Requester', ...extra }],
   });
 }
 
 function review(h: Handle, deliverable: string, decision: 'accept' | 'send_back', note?: string, actor: Actor = lead) {
-  return h.executeUpdate(reviewDeliverableUpdate, { args: [{ actor, deliverable, decision, note }] });
+  return actThenState(h, reviewDeliverableUpdate, { args: [{ actor, deliverable, decision, note }] });
 }
 
 function signOff(h: Handle, actor: Actor, role: string, decision: 'approve' | 'reject' = 'approve', extra: Record<string, unknown> = {}) {
-  return h.executeUpdate(signOffPhaseUpdate, { args: [{ actor, role, decision, ...extra }] });
+  return actThenState(h, signOffPhaseUpdate, { args: [{ actor, role, decision, ...extra }] });
 }
 
 async function completePhase(h: Handle, phaseKey: string): Promise<void> {

@@ -1,46 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchBrowser, scrollsSideways, seriousViolations } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/processes.js';
-import { useApiStack } from '../support/stack.js';
+import { checkPage, DESKTOP, PHONE, useWebStack } from '../support/web.js';
 
-const stack = useApiStack('web-approver');
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
+const web = useWebStack('web-approver');
+const { stack, suffix, id, signIn } = web;
 const CRITERIA = ['architectural_principle_compliance', 'scalability_validation', 'security_assessment_approval', 'maintainability_review_pass'];
-let browser: Browser;
-let admin: string;
-const suffix = randomUUID().slice(0, 6);
-const id = (name: string) => `${name}-${suffix}`;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchBrowser();
-  admin = await stack.api.tokenFor(id('admin'), 'admin');
-});
-afterAll(async () => browser?.close());
-
-/** Signs a principal in through a one-time link, as a newcomer does, in a fresh browser context. */
-async function signIn(principal: string, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
-  const link = await stack.api.call('POST', `/principals/${principal}/login-links`, { token: admin, body: {} });
-  expect(link.status).toBe(201);
-  const context = await browser.newContext({ viewport, baseURL: stack.api.url });
-  const page = await context.newPage();
-  await page.goto(link.body.path);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL('**/app/');
-  return { context, page };
-}
-
-/** Every page passes axe-core (no serious or critical violations) and, on a phone, never scrolls sideways. */
-async function checkPage(page: Page, name: string, viewport: { width: number }): Promise<void> {
-  expect(await seriousViolations(page), name).toEqual([]);
-  if (viewport.width <= 375) expect(await scrollsSideways(page), `${name} scrolls sideways`).toBe(false);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
 
 describe('the approvers’ web app, in a real browser on the real stack', () => {
   it('a reviewer approves with conditions on a phone; the review completes; the requester sees it; a wrong role sees no action', async () => {

@@ -1,6 +1,6 @@
 import type { PolicySet } from '../../domain/policy/types.js';
 import { aiCompliancePolicyOf } from '../../domain/engines/ai-compliance.js';
-import type { EthicalReviewInput } from '../../workflows/contracts/ethical-review.js';
+import type { EthicalReviewInput } from '../../workflows/ethical-review/contract.js';
 import { person, requester } from './actors.js';
 
 /** Members of the ethical review board (four seats in the default policy). */

@@ -1,7 +1,7 @@
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { PortfolioCounts } from '../../domain/innovation/portfolio.js';
 import type { Actor } from '../../workflows/contracts/common.js';
-import type { PocScaleUpInput, StageCompletion } from '../../workflows/contracts/poc-scale-up.js';
+import type { PocScaleUpInput, StageCompletion } from '../../workflows/poc-scale-up/contract.js';
 import { chair, person, requester } from './actors.js';
 
 export const sponsor = person('bea', 'business_sponsor');

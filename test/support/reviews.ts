@@ -1,5 +1,5 @@
 import type { PolicySet, Verdict } from '../../domain/policy/types.js';
-import type { ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
+import type { ArchitectureReviewInput } from '../../workflows/architecture-review/contract.js';
 import { requester } from './actors.js';
 
 /** An architecture review's workflow input under the given policy set, as the API would build it. */

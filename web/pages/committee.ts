@@ -1,4 +1,4 @@
-import type { CommitteeApprovalState } from '../../workflows/contracts/committee-approval.js';
+import type { CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { formatDate, html, humanize, type Html } from '../html.js';
 import { processHref } from '../links.js';
 

@@ -15,13 +15,42 @@ export interface InboxItem {
   attention?: string;
 }
 
-/** One line saying what is asked of me. */
-function asked(item: InboxItem, actor: Actor): string {
-  if (item.attention) return item.attention;
-  if (item.requester === actor.id && item.pendingRoles.includes('requester')) return `Your request needs you: ${humanize(item.stage)}`;
-  if (item.pendingActors.includes(actor.id)) return `Waiting on you by name at ${humanize(item.stage)}`;
-  const mine = item.pendingRoles.filter((r) => actor.roles.includes(r));
-  return `Your ${mine.map(humanize).join(' or ') || 'seat'} decision is asked at ${humanize(item.stage)}`;
+/**
+ * One plain sentence of what is asked of me, by kind and stage. The inbox item carries only its kind, stage and who
+ * it waits on, so the sentence says what that seat does at that stage (the process page has the detail).
+ */
+export function asked(item: InboxItem, actor: Actor): string {
+  if (item.attention) return `Needs an admin (${item.attention}): delegate the seat or withdraw the process.`;
+  const stage = humanize(item.stage);
+  const mine = item.pendingRoles.filter((r) => r !== 'requester' && actor.roles.includes(r));
+  const as = mine.length ? `, as ${mine.map(humanize).join(' or ')}` : '';
+  const myRequest = item.requester === actor.id && item.pendingRoles.includes('requester');
+  switch (item.kind) {
+    case 'architecture_review':
+      return myRequest ? 'The reviewers asked for changes: revise your design and resubmit it.' : `Rule on each approval criterion of this design${as}.`;
+    case 'ethical_review':
+      return `Give your finding on each review item and your ballot${as}.`;
+    case 'committee_approval':
+      return item.stage === 'voting' ? `Cast your ballot on this item${as}.` : `Cast your ballot on this item at the committee's meeting${as}.`;
+    case 'poc_scale_up':
+      if (item.stage === 'selection_gate') return `Rule on each selection criterion of this proof of concept${as}.`;
+      if (item.stage === 'scale_up_decision') return 'Decide on scaling this proof of concept up, on its committee item.';
+      return `Complete the ${stage} stage of this proof of concept, with its evidence.`;
+    case 'roadmap_engagement':
+      // The lead submits and reviews deliverables until all are accepted; then the sign-off roles sign the phase off.
+      if (item.pendingRoles.includes('engagement_lead')) return `Submit or review the deliverables of the ${stage} phase.`;
+      if (mine.length) return `Sign off the ${stage} phase${as}.`;
+      return `Review the deliverables submitted in the ${stage} phase, or close the signed-off phase early.`;
+    case 'cto_engagement':
+      return 'Submit the deliverables of this CTO engagement that are due.';
+    case 'retrospective':
+      if (item.stage === 'capturing') return 'Add your insights to this retrospective.';
+      if (item.stage === 'tracking_actions') return 'Complete your follow-up action from this retrospective.';
+      if (item.stage === 'synthesising') return 'Turn the insights into themes and follow-up actions with owners.';
+      return 'Plan how the findings of this retrospective are shared.';
+    default:
+      return myRequest ? `Your ${humanize(item.kind)} needs you at its ${stage} stage.` : `Act on this ${humanize(item.kind)} at its ${stage} stage${as}.`;
+  }
 }
 
 export function inboxBody(items: InboxItem[], actor: Actor, kind: string | undefined, now = new Date()): { title: string; body: Html } {

@@ -2,6 +2,7 @@ import type { ErrorField } from '../../domain/errors.js';
 import type { ProcessEvent, ProcessStateBase } from '../../workflows/contracts/common.js';
 import { formatDate, html, humanize, type Html } from '../html.js';
 import { processHref } from '../links.js';
+import type { NextSteps } from '../next-steps.js';
 
 /** Only http(s) evidence becomes a link; anything else (e.g. `javascript:`) stays text. */
 const link = (ref: string) => (/^https?:\/\//i.test(ref) ? html`<a href="${ref}" rel="noopener noreferrer">${ref}</a>` : html`${ref}`);
@@ -53,28 +54,52 @@ function children(state: Record<string, unknown>): Html {
   return html`<h2>Related processes</h2><ul>${linked.map((l) => html`<li><a href="${processHref(l.workflowId)}">${l.label}: ${l.workflowId}</a></li>`)}</ul>`;
 }
 
-const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt']);
+/** "in 3 days", "within a day", or "passed" for a step whose time has come. */
+function when(iso: string, now: Date): string {
+  const ms = new Date(iso).getTime() - now.getTime();
+  if (ms <= 0) return 'passed';
+  const days = Math.floor(ms / 86_400_000);
+  return days < 1 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`;
+}
 
-export function processSection(opts: { state: ProcessStateBase; forms: Html[]; notice?: string; auditHref?: string; now?: Date }): Html {
+/** The coming reminder, escalation and deadline (past ones marked so: the notices below say what was sent). */
+function upcoming(next: NextSteps | null | undefined, waitingOn: string, now: Date): Html {
+  if (!next || !(next.reminderAt || next.escalationAt || next.dueAt)) return html``;
+  const step = (label: string, at: string | null, after: Html | string = '') =>
+    at ? html`<li><strong>${label}</strong>: ${formatDate(at)} <span class="meta">(${when(at, now)})</span>${after}</li>` : '';
+  return html`<h2>What happens next</h2><ul class="card next">
+  ${step(`Reminder to ${waitingOn}`, next.reminderAt)}
+  ${step(`Escalation${next.escalateTo ? ` to the ${humanize(next.escalateTo)}` : ''}`, next.escalationAt)}
+  ${step('Deadline', next.dueAt, next.breachAtDue ? html`<p class="meta">Not decided by then, it closes as SLA breached${next.escalateTo ? ` and goes to the ${humanize(next.escalateTo)}` : ''}.</p>` : '')}
+</ul>`;
+}
+
+const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt', 'deadlines']);
+
+export function processSection(opts: { state: ProcessStateBase; forms: Html[]; next?: NextSteps | null; notice?: string; refusal?: string; auditHref?: string; now?: Date }): Html {
   const s = opts.state;
+  const now = opts.now ?? new Date();
   const rec = s as unknown as Record<string, unknown>;
-  const overdue = s.slaDueAt && !s.outcome && new Date(s.slaDueAt) < (opts.now ?? new Date());
+  const overdue = s.slaDueAt && !s.outcome && new Date(s.slaDueAt) < now;
+  const waitingOn = [...s.pendingRoles.map(humanize), ...(s.pendingActors ?? [])].join(', ') || 'nobody';
   const rest = Object.fromEntries(Object.entries(rec).filter(([k]) => !SHOWN.has(k) && !k.endsWith('WorkflowId')));
   const conditions = (rec.conditions as string[] | undefined) ?? [];
   return html`<div id="process">
 <h1>${s.title}</h1>
 ${opts.notice ? html`<p class="card ok" role="status">${opts.notice}</p>` : ''}
+${opts.refusal ? html`<p class="card errors" role="alert">Refused: ${opts.refusal}</p>` : ''}
 <dl class="facts card">
   <dt>Process</dt><dd>${humanize(s.kind)} · ${s.businessKey}</dd>
   <dt>Stage</dt><dd>${humanize(s.stage)}</dd>
   <dt>Outcome</dt><dd>${s.outcome ? html`<strong>${humanize(s.outcome)}</strong>` : 'open'}</dd>
   <dt>Requester</dt><dd>${s.requester}</dd>
-  ${!s.outcome ? html`<dt>Waiting on</dt><dd>${[...s.pendingRoles.map(humanize), ...(s.pendingActors ?? [])].join(', ') || 'nobody'}</dd>` : ''}
+  ${!s.outcome ? html`<dt>Waiting on</dt><dd>${waitingOn}</dd>` : ''}
   ${s.slaDueAt && !s.outcome ? html`<dt>Deadline</dt><dd>${overdue ? html`<span class="overdue">Overdue</span> · ` : ''}${formatDate(s.slaDueAt)}</dd>` : ''}
   ${rec.meetingAt ? html`<dt>Meeting</dt><dd>${formatDate(rec.meetingAt as string)}</dd>` : ''}
   ${s.riskTier ? html`<dt>Risk tier</dt><dd>${humanize(s.riskTier)}</dd>` : ''}
   <dt>Policy</dt><dd>${s.policyVersion}</dd>
 </dl>
+${upcoming(opts.next, waitingOn, now)}
 ${opts.forms.length ? html`<h2>What you can do now</h2>${opts.forms}` : ''}
 ${conditions.length ? html`<h2>Conditions</h2>${list(conditions)}` : ''}
 ${votes(rec)}

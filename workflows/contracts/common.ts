@@ -33,6 +33,32 @@ export interface PinnedPolicy {
   versionId: string;
 }
 
+/**
+ * Every action a process records, a closed set: audit readers, reports and the web app's timeline can rely on them,
+ * and a new one is added here, on purpose.
+ */
+export const EVENT_ACTIONS = [
+  // Every process
+  'started', 'withdrawn', 'decided', 'deadline_extended', 'reminder_sent', 'escalated', 'notification_delivery_failed',
+  // Reviews, boards and the committee
+  'voted', 'vote_revised', 'resubmitted', 'changes_requested', 'delegated', 'referred_to_committee', 'submitted',
+  'convened_out_of_cycle', 'voting_opened', 'compliance_assessed', 'board_review_opened',
+  // Evaluations
+  'evaluation_requested', 'evaluated', 'evaluation_refused',
+  // Proof of concept
+  'gate_reviewed', 'stage_completed', 'results_analysed', 'portfolio_imbalance_warning', 'committee_requested', 'committee_decided',
+  // Roadmap engagement
+  'phase_started', 'phase_closed', 'phase_closed_early', 'phase_overrun', 'overrun_reminder_sent', 'overrun_escalated',
+  'overrun_unresolved', 'deliverable_submitted', 'deliverable_resubmitted', 'deliverable_accepted', 'deliverable_sent_back',
+  'phase_signed_off', 'phase_sign_off_rejected', 'child_launched', 'child_completed', 'child_failed', 'closed',
+  // CTO engagement
+  'deliverable_delivered', 'renewed', 'terminated', 'term_ended', 'term_end_reminder', 'reporting_scheduled',
+  'reporting_not_scheduled', 'reporting_unscheduled', 'retrospective_started', 'retrospective_linked',
+  // Retrospective
+  'insight_added', 'capture_closed', 'synthesised', 'dissemination_planned', 'action_completed', 'action_overdue_reminder', 'completed',
+] as const;
+export type EventAction = (typeof EVENT_ACTIONS)[number];
+
 /** One entry of the process's own audit trail; also written to the hash-chained audit log. */
 export interface ProcessEvent {
   /** Unique per process and deterministic, so a retried projection never writes twice. */
@@ -41,7 +67,7 @@ export interface ProcessEvent {
   actor: string;
   actorKind: 'person' | 'agent' | 'system';
   role?: string;
-  action: string;
+  action: EventAction;
   details: Record<string, unknown>;
   /** The actor's OpenID identity, when it had one. */
   identity?: ActorIdentity;
@@ -54,16 +80,19 @@ export interface Notice {
   message: string;
 }
 
-/** What every process reports through its state query (each kind adds its own fields). */
-export interface ProcessStateBase {
+/**
+ * What every process reports through its state query (each kind adds its own fields, and names its stages and
+ * outcomes; a stage a policy defines, such as a roadmap phase, stays a string).
+ */
+export interface ProcessStateBase<Stage extends string = string, Outcome extends string = string> {
   workflowId: string;
   kind: ProcessKind;
   businessKey: string;
   title: string;
   requester: string;
   policyVersion: string;
-  stage: string;
-  outcome: string | null;
+  stage: Stage;
+  outcome: Outcome | null;
   pendingRoles: string[];
   /** Principal IDs it waits on by name (a named sponsor, lead, facilitator or action owner), for their inbox. */
   pendingActors?: string[];
@@ -97,10 +126,24 @@ export interface DelegateRequest {
   reason?: string;
 }
 
+/** What an accepted action answers: where the process stands after it. The state query has the rest. */
+export interface ProcessReceipt {
+  workflowId: string;
+  kind: ProcessKind;
+  stage: string;
+  outcome: string | null;
+  pendingRoles: string[];
+  slaDueAt: string | null;
+  /** The state's version after the action; it only grows. */
+  version: number;
+  /** The sequence number of the last event on the process's record (the action's own, when it recorded one). */
+  event: number | null;
+}
+
 export const stateQuery = defineQuery<ProcessStateBase>('state');
-export const withdrawUpdate = defineUpdate<ProcessStateBase, [WithdrawRequest]>('withdraw');
-export const extendDeadlineUpdate = defineUpdate<ProcessStateBase, [ExtendDeadlineRequest]>('extendDeadline');
-export const delegateUpdate = defineUpdate<ProcessStateBase, [DelegateRequest]>('delegate');
+export const withdrawUpdate = defineUpdate<ProcessReceipt, [WithdrawRequest]>('withdraw');
+export const extendDeadlineUpdate = defineUpdate<ProcessReceipt, [ExtendDeadlineRequest]>('extendDeadline');
+export const delegateUpdate = defineUpdate<ProcessReceipt, [DelegateRequest]>('delegate');
 
 /**
  * Whether a process's record (projection, audit entries, notifications) has reached the database: `lagging` while a

@@ -1,8 +1,8 @@
 import { tally, type Ballot, type Tally } from '../../domain/review/voting.js';
 import type { EscalationPolicy, VotingRule } from '../../domain/policy/types.js';
 import type { BallotRequest, RecordedBallot } from '../contracts/ballots.js';
-import { waitWithEscalation, type EscalationClock, type EscalationStep } from './escalation.js';
-import { refuse } from './failures.js';
+import { waitWithEscalation, type EscalationClock, type EscalationStep } from '../kernel/escalation.js';
+import { refuse } from '../kernel/failures.js';
 
 const BALLOTS: Ballot[] = ['approve', 'reject', 'abstain'];
 

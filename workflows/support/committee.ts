@@ -4,12 +4,15 @@ import {
   committeeWithdrawSignal,
   type CommitteeApprovalInput,
   type CommitteeApprovalState,
-} from '../contracts/committee-approval.js';
-import { committeeKeyFor } from '../contracts/committee-approval.js';
+} from '../committee-approval/contract.js';
+import { committeeKeyFor } from '../committee-approval/contract.js';
 import { workflowIdFor, type Actor, type ProcessStateBase, type WithdrawRequest } from '../contracts/common.js';
 import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import type { ProcessRecorder } from './process-recorder.js';
+import type { ProcessRecorder } from '../kernel/process-recorder.js';
+
+/** A referring review's outcome once the committee has ruled. */
+export type FinalOutcome = 'approved' | 'approved_with_conditions' | 'rejected' | 'sla_breached';
 
 /**
  * Asks the governance committee for final approval as a child process and waits for its decision. If the
@@ -54,7 +57,7 @@ export async function referToCommittee<S extends ProcessStateBase & { committeeW
     details: Record<string, unknown>;
     withdrawal(): WithdrawRequest | null;
   },
-): Promise<{ outcome: string; reason: string; conditions: string[] } | null> {
+): Promise<{ outcome: FinalOutcome; reason: string; conditions: string[] } | null> {
   const { state } = rec;
   state.stage = 'awaiting_committee';
   state.pendingRoles = ['committee_member'];
@@ -87,7 +90,7 @@ export async function referToCommittee<S extends ProcessStateBase & { committeeW
 function outcomeAfterCommittee(
   committee: CommitteeApprovalState,
   proposed: 'approved' | 'approved_with_conditions',
-): { outcome: string; reason: string; conditions: string[] } {
+): { outcome: FinalOutcome; reason: string; conditions: string[] } {
   if (committee.outcome === 'approved') {
     const withConditions = committee.conditions.length > 0 || proposed === 'approved_with_conditions';
     return { outcome: withConditions ? 'approved_with_conditions' : 'approved', reason: 'the reviewers and the governance committee approved', conditions: committee.conditions };

@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { startChild } from '@temporalio/workflow';
 import { workflowIdFor } from '../contracts/common.js';
-import type { RetrospectiveInput } from '../contracts/retrospective.js';
-import { retrospective } from '../retrospective.js';
+import type { RetrospectiveInput } from '../retrospective/contract.js';
+import { retrospective } from '../retrospective/workflow.js';
 
 /**
  * Starts the retrospective of a process that has just ended, as a child that outlives it (it tracks follow-up

@@ -1,5 +1,5 @@
-import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { nextMeetingAt } from '../domain/review/committee-calendar.js';
+import { condition, patched, setHandler } from '@temporalio/workflow';
+import { nextMeetingAt } from '../../domain/review/committee-calendar.js';
 import {
   committeeVoteUpdate,
   committeeWithdrawSignal,
@@ -7,14 +7,12 @@ import {
   type CommitteeApprovalState,
   type CommitteeOutcome,
   type CommitteeVote,
-} from './contracts/committee-approval.js';
-import { stateQuery, withdrawUpdate, type WithdrawRequest } from './contracts/common.js';
-import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
-import { slaDueAt } from './support/escalation.js';
-import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
-import { requireDuties, requireMayDecide, requireRoleFor, rolesFor } from './support/duties.js';
-import { refuse } from './support/failures.js';
-import { ProcessRecorder } from './support/process-recorder.js';
+} from './contract.js';
+import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from '../support/board-vote.js';
+import { slaDueAt } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide, requireRoleFor, rolesFor } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 /** Who voted in runs started before the policy's permissions were pinned. */
 const LEGACY_VOTER_ROLES = ['committee_member', 'committee_chair'];
@@ -31,18 +29,7 @@ const SEATS_VISIBLE = 'committee-seats-visible';
 export async function committeeApproval(input: CommitteeApprovalInput): Promise<CommitteeApprovalState> {
   const { policy } = input;
   const state: CommitteeApprovalState = {
-    workflowId: workflowInfo().workflowId,
-    kind: 'committee_approval',
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: 'awaiting_meeting',
-    outcome: null,
-    pendingRoles: [],
-    slaDueAt: null,
-    events: [],
-    notices: [],
+    ...baseState('committee_approval', input, 'awaiting_meeting'),
     subject: input.subject,
     urgent: input.urgent,
     meetingAt: null,
@@ -53,8 +40,9 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     extensionDays: 0,
   };
   const voterRoles = rolesFor(input.access, 'votes', LEGACY_VOTER_ROLES);
-  const rec = new ProcessRecorder(state, describe, { seatedActors: (s) => s.ballots.map((b) => b.actor) });
-  const isOpen = () => state.outcome === null;
+  const kernel = new ProcessKernel(state, { noun: 'committee item', describe, recorder: { seatedActors: (s) => s.ballots.map((b) => b.actor) } });
+  const { rec } = kernel;
+  const isOpen = () => kernel.isOpen();
   const seatsVisible = patched(SEATS_VISIBLE);
   const board = (): Board => ({ name: 'committee', seats: state.members, rule: policy.voting, ballots: state.ballots });
 
@@ -69,7 +57,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     rec.event('system', 'voting_opened', { members: state.members, quorum: policy.voting.quorum, majority: policy.voting.majority });
     rec.notify('info', voterRoles, `Voting is open on "${state.title}"`);
   };
-  rec.start();
+  kernel.start();
   const now = Date.now();
   const meetingAt = input.urgent ? now : nextMeetingAt(policy, now);
   state.meetingAt = new Date(meetingAt).toISOString();
@@ -86,7 +74,6 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     openVoting();
   }
 
-  setHandler(stateQuery, () => state);
 
   setHandler(
     committeeVoteUpdate,
@@ -98,37 +85,30 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
       const role = isChair ? 'committee_chair' : 'committee_member';
       const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', { ballot: vote.ballot, justification: vote.justification, conditions: vote.conditions, tally: state.tally }, role);
       rec.decision(event, { round: 1, role, verdict: vote.ballot, conditions: vote.conditions, justification: vote.justification });
-      return state;
+      return kernel.receipt();
     },
     { validator: validateVote },
   );
 
-  const withdraw = (req: WithdrawRequest, via: string) => {
+  kernel.handleWithdraw({
+    may: (actor) => (actor.id === state.requester || actor.roles.includes('admin') ? undefined : 'only the requester can withdraw the item'),
+    check: () => {
+      if (input.subject.workflowId) refuse('Conflict', `this item belongs to ${input.subject.workflowId}: withdraw that process instead`);
+    },
+    details: () => ({ via: 'update' }),
+    decide: (req) => close('withdrawn', req.reason),
+  });
+  // The process that referred the item withdraws it with its own withdrawal.
+  setHandler(committeeWithdrawSignal, (req) => {
     if (!isOpen()) return;
-    rec.event(req.actor, 'withdrawn', { reason: req.reason, via }, 'requester');
+    rec.event(req.actor, 'withdrawn', { reason: req.reason, via: 'parent' }, 'requester');
     close('withdrawn', req.reason);
-  };
-  setHandler(
-    withdrawUpdate,
-    (req) => {
-      withdraw(req, 'update');
-      return state;
-    },
-    {
-      validator: (req: WithdrawRequest) => {
-        if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
-        if (input.subject.workflowId) refuse('Conflict', `this item belongs to ${input.subject.workflowId}: withdraw that process instead`);
-        if (req.actor.id !== state.requester && !req.actor.roles.includes('admin')) refuse('Forbidden', 'only the requester can withdraw the item');
-        requireReason(req.reason, 'a withdrawal');
-      },
-    },
-  );
-  setHandler(committeeWithdrawSignal, (req) => withdraw(req, 'parent'));
+  });
 
-  handleDeadlineExtensions(rec, { what: 'committee item', roles: ['committee_chair', policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
+  kernel.handleExtensionDays({ roles: ['committee_chair', policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
 
   function validateVote(vote: CommitteeVote): void {
-    if (!isOpen()) refuse('Conflict', `the committee item is closed (${state.outcome})`);
+    kernel.requireOpen();
     if (state.stage === 'awaiting_meeting') refuse('Conflict', `voting opens when the committee meets on ${state.meetingAt?.slice(0, 10)}`);
     requireRoleFor(input.access, 'votes', LEGACY_VOTER_ROLES, vote.actor, 'vote as a member of the governance committee');
     requireMayDecide(input.access, vote.actor);
@@ -137,13 +117,11 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
   }
 
   function close(outcome: CommitteeOutcome, reason: string): void {
-    state.outcome = outcome;
-    state.stage = 'closed';
-    state.pendingRoles = [];
-    state.slaDueAt = null;
     state.conditions = outcome === 'approved' ? approvalConditions(board()) : [];
-    rec.event('system', 'decided', { outcome, reason, tally: state.tally, conditions: state.conditions });
-    rec.notify('outcome', [state.requester], `Governance committee on "${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+    kernel.close(outcome, reason, {
+      details: { tally: state.tally, conditions: state.conditions },
+      message: `Governance committee on "${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`,
+    });
   }
 
   if (!input.urgent) {
@@ -171,9 +149,7 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     }
   }
 
-  await condition(allHandlersFinished);
-  await rec.close();
-  return state;
+  return kernel.finish();
 }
 
 function describe(s: CommitteeApprovalState): string {

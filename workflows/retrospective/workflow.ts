@@ -1,14 +1,7 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { parseIsoDate } from '../domain/engines/calendar.js';
-import type { ErrorField } from '../domain/errors.js';
-import {
-  extendDeadlineUpdate,
-  stateQuery,
-  withdrawUpdate,
-  type Actor,
-  type ExtendDeadlineRequest,
-  type WithdrawRequest,
-} from './contracts/common.js';
+import { condition, setHandler } from '@temporalio/workflow';
+import { parseIsoDate } from '../../domain/engines/calendar.js';
+import type { ErrorField } from '../../domain/errors.js';
+import type { Actor } from '../contracts/common.js';
 import {
   addInsightUpdate,
   closeCaptureUpdate,
@@ -27,11 +20,12 @@ import {
   type RetrospectiveInput,
   type RetrospectiveState,
   type SynthesiseRequest,
-} from './contracts/retrospective.js';
-import { DAY_MS } from '../domain/engines/calendar.js';
-import { checkExtension, requireReason } from './support/deadline-rules.js';
-import { refuse } from './support/failures.js';
-import { ProcessRecorder } from './support/process-recorder.js';
+} from './contract.js';
+import { DAY_MS } from '../../domain/engines/calendar.js';
+import { checkExtension } from '../kernel/deadline-rules.js';
+import { refuse } from '../kernel/failures.js';
+import { Deadline } from '../kernel/deadline.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 /**
  * Retrospective: participants capture insights until the facilitator closes capture (or the deadline passes);
@@ -48,18 +42,8 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
   }
   const captureClosesAt = new Date(Date.now() + captureDays * DAY_MS).toISOString();
   const state: RetrospectiveState = {
-    workflowId: workflowInfo().workflowId,
-    kind: 'retrospective',
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: 'capturing',
-    outcome: null,
-    pendingRoles: ['participant'],
+    ...baseState('retrospective', input, 'capturing', ['participant']),
     slaDueAt: captureClosesAt,
-    events: [],
-    notices: [],
     subjectWorkflowId: input.subjectWorkflowId,
     participants: [...new Set(input.participants.filter((p) => p.trim()))],
     facilitator: input.facilitator,
@@ -71,27 +55,26 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     actions: [],
     dissemination: null,
   };
-  const rec = new ProcessRecorder(state, describe, {
-    pendingActors: (s) =>
-      s.stage === 'capturing' ? s.participants : s.stage === 'tracking_actions' ? s.actions.filter((a) => a.status === 'open').map((a) => a.owner) : [s.facilitator],
+  const kernel = new ProcessKernel(state, {
+    noun: 'retrospective',
+    describe,
+    recorder: {
+      pendingActors: (s) =>
+        s.stage === 'capturing' ? s.participants : s.stage === 'tracking_actions' ? s.actions.filter((a) => a.status === 'open').map((a) => a.owner) : [s.facilitator],
+    },
   });
-  const isOpen = () => state.outcome === null;
-  /** Bumped by updates that move a deadline, so a waiting timer is recomputed at once. */
+  const { rec } = kernel;
+  const isOpen = () => kernel.isOpen();
+  /** Bumped when an action is completed, so the reminder timer is recomputed at once. */
   let changes = 0;
+  const capture = new Deadline(Date.parse(captureClosesAt));
   const isFacilitator = (a: Actor) => a.id === state.facilitator || a.roles.includes('admin');
-  const requireOpen = () => {
-    if (!isOpen()) refuse('Conflict', `the retrospective is closed (${state.outcome})`);
-  };
+  const requireOpen = () => kernel.requireOpen();
   const requireStage = (stage: string, what: string) => {
     if (state.stage !== stage) refuse('Conflict', `${what} is not possible while the retrospective is ${state.stage.replace(/_/g, ' ')}`);
   };
 
-  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
-  // its handler is set) comes after the start in the record.
-  rec.start();
-  rec.event(input.requester, 'started', { subjectWorkflowId: state.subjectWorkflowId, participants: state.participants, facilitator: state.facilitator, captureClosesAt }, 'requester');
-
-  setHandler(stateQuery, () => state);
+  kernel.start({ by: input.requester, details: { subjectWorkflowId: state.subjectWorkflowId, participants: state.participants, facilitator: state.facilitator, captureClosesAt } });
 
   setHandler(
     addInsightUpdate,
@@ -99,7 +82,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       const insight = { id: `I${state.insights.length + 1}`, author: req.actor.id, category: req.category ?? 'lesson', text: req.text.trim(), at: new Date().toISOString() };
       state.insights.push(insight);
       rec.event(req.actor, 'insight_added', { insightId: insight.id, category: insight.category, text: insight.text }, 'participant');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: AddInsightRequest) => {
@@ -118,7 +101,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     closeCaptureUpdate,
     (req) => {
       closeCapture(req.actor, 'closed by the facilitator');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req) => {
@@ -146,7 +129,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       state.stage = 'planning_dissemination';
       rec.event(req.actor, 'synthesised', { themes: state.themes, actions: state.actions.map(({ id, title, owner, dueDate }) => ({ id, title, owner, dueDate })) }, 'facilitator');
       for (const a of state.actions) rec.notify('info', [a.owner], `Retrospective "${state.title}": you own follow-up action ${a.id} "${a.title}", due ${a.dueDate}`);
-      return state;
+      return kernel.receipt();
     },
     { validator: validateSynthesis },
   );
@@ -159,7 +142,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       state.pendingRoles = ['action_owner'];
       state.slaDueAt = earliestOpenDue();
       rec.event(req.actor, 'dissemination_planned', { audiences: req.audiences, channels: req.channels, notes: req.notes }, 'facilitator');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: PlanDisseminationRequest) => {
@@ -184,7 +167,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
       state.slaDueAt = earliestOpenDue();
       changes++;
       rec.event(req.actor, 'action_completed', { actionId: action.id, title: action.title, note: req.note }, 'action_owner');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: CompleteActionRequest) => {
@@ -198,44 +181,27 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     },
   );
 
-  setHandler(
-    withdrawUpdate,
-    (req) => {
-      state.outcome = 'withdrawn';
-      state.stage = 'closed';
-      state.pendingRoles = [];
-      state.slaDueAt = null;
-      rec.event(req.actor, 'withdrawn', { reason: req.reason });
-      return state;
-    },
-    {
-      validator: (req: WithdrawRequest) => {
-        requireOpen();
-        if (req.actor.id !== state.requester && !isFacilitator(req.actor)) refuse('Forbidden', 'only the requester or the facilitator can withdraw the retrospective');
-        requireReason(req.reason, 'a withdrawal');
-      },
-    },
-  );
+  const requesterOrFacilitator = (a: Actor) => a.id === state.requester || isFacilitator(a);
+  kernel.handleWithdraw({
+    may: (actor) => (requesterOrFacilitator(actor) ? undefined : 'only the requester or the facilitator can withdraw the retrospective'),
+    role: null,
+    decide: false,
+  });
 
-  setHandler(
-    extendDeadlineUpdate,
-    (req) => {
+  kernel.handleExtensions({
+    may: (actor) => (requesterOrFacilitator(actor) ? undefined : 'only the requester or the facilitator can extend capture'),
+    check: (req) => {
+      requireStage('capturing', 'extending the capture deadline');
+      checkExtension(req, state.extensionDays, MAX_CAPTURE_EXTENSION_DAYS, 'for insight capture');
+    },
+    apply: (req) => {
       state.extensionDays += req.days;
       state.captureClosesAt = new Date(Date.parse(state.captureClosesAt) + req.days * DAY_MS).toISOString();
       state.slaDueAt = state.captureClosesAt;
-      changes++;
-      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, captureClosesAt: state.captureClosesAt });
-      return state;
+      capture.moveTo(Date.parse(state.captureClosesAt));
+      return { captureClosesAt: state.captureClosesAt };
     },
-    {
-      validator: (req: ExtendDeadlineRequest) => {
-        requireOpen();
-        requireStage('capturing', 'extending the capture deadline');
-        if (req.actor.id !== state.requester && !isFacilitator(req.actor)) refuse('Forbidden', 'only the requester or the facilitator can extend capture');
-        checkExtension(req, state.extensionDays, MAX_CAPTURE_EXTENSION_DAYS, 'for insight capture');
-      },
-    },
-  );
+  });
 
   function validateSynthesis(req: SynthesiseRequest): void {
     requireOpen();
@@ -289,15 +255,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
   rec.notify('info', [...new Set([...state.participants, state.facilitator])], `Retrospective "${state.title}": please add your insights by ${captureClosesAt.slice(0, 10)}`);
 
   // Capture, until the facilitator closes it or its (extensible) deadline passes.
-  while (isOpen() && state.stage === 'capturing') {
-    const seen = changes;
-    const remaining = Date.parse(state.captureClosesAt) - Date.now();
-    if (remaining <= 0) {
-      closeCapture('system', 'the capture deadline passed');
-      break;
-    }
-    await condition(() => !isOpen() || state.stage !== 'capturing' || changes !== seen, remaining);
-  }
+  if ((await capture.wait(() => !isOpen() || state.stage !== 'capturing')) === 'due') closeCapture('system', 'the capture deadline passed');
 
   await waitOnFacilitator('synthesising', 'synthesise the insights');
   await waitOnFacilitator('planning_dissemination', 'plan the dissemination');
@@ -308,12 +266,12 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
   while (isOpen() && state.stage === 'tracking_actions') {
     const open = state.actions.filter((a) => a.status === 'open');
     if (open.length === 0) {
-      state.outcome = 'completed';
-      state.stage = 'closed';
-      state.pendingRoles = [];
-      state.slaDueAt = null;
-      rec.event('system', 'completed', { actions: state.actions.length, themes: state.themes.length });
-      rec.notify('outcome', [...new Set([...state.participants, state.facilitator, state.requester])], `Retrospective "${state.title}": every follow-up action is done`);
+      kernel.close('completed', 'every follow-up action is done', {
+        action: 'completed',
+        details: { actions: state.actions.length, themes: state.themes.length },
+        recipients: [...new Set([...state.participants, state.facilitator, state.requester])],
+        message: `Retrospective "${state.title}": every follow-up action is done`,
+      });
       break;
     }
     const now = Date.now();
@@ -330,9 +288,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     else await condition(wake);
   }
 
-  await condition(allHandlersFinished);
-  await rec.close();
-  return state;
+  return kernel.finish();
 }
 
 /** An action is overdue once its due day (UTC) has passed. */

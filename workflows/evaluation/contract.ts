@@ -1,5 +1,5 @@
 import type { EngineName } from '../../domain/engines/registry.js';
-import type { Actor, ProcessKind, ProcessStateBase } from './common.js';
+import type { Actor, ProcessKind, ProcessStateBase } from '../contracts/common.js';
 
 /** Process kind and workflow type of each engine's recorded evaluation. */
 export const EVALUATIONS = {

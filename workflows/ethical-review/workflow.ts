@@ -1,15 +1,14 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
-import { stateQuery, withdrawUpdate, type WithdrawRequest } from './contracts/common.js';
-import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contracts/ethical-review.js';
-import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from './support/board-vote.js';
-import { referToCommittee } from './support/committee.js';
-import { slaDueAt } from './support/escalation.js';
-import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
-import { requireDuties, requireMayDecide, rolesFor } from './support/duties.js';
-import { refuse } from './support/failures.js';
-import { ProcessRecorder } from './support/process-recorder.js';
+import { ApplicationFailure, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import type { AiComplianceResult } from '../../domain/engines/ai-compliance.js';
+import type { WithdrawRequest } from '../contracts/common.js';
+import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contract.js';
+import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from '../support/board-vote.js';
+import { referToCommittee } from '../support/committee.js';
+import { slaDueAt } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide, rolesFor } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 const { runEvaluation } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -31,19 +30,8 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
   }
   const voterRoles = rolesFor(input.access, 'votes', ['ethics_board_member', ...policy.composition]);
   const state: EthicalReviewState = {
-    workflowId: workflowInfo().workflowId,
-    kind: 'ethical_review',
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: 'compliance_assessment',
-    outcome: null,
-    pendingRoles: [],
-    slaDueAt: null,
+    ...baseState('ethical_review', input, 'compliance_assessment'),
     riskTier: null,
-    events: [],
-    notices: [],
     trigger: input.trigger,
     reviewItems: [],
     compliance: null,
@@ -54,21 +42,21 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     extensionDays: 0,
     committeeWorkflowId: null,
   };
-  const rec = new ProcessRecorder(state, describe, {
-    seatedActors: (s) => s.ballots.map((b) => b.actor),
-    // While the committee decides, its own item is what waits on its members.
-    openRoles: (s) => (s.stage === 'awaiting_committee' ? [] : s.pendingRoles.filter((r) => r !== 'requester')),
+  const kernel = new ProcessKernel(state, {
+    noun: 'ethical review',
+    describe,
+    recorder: {
+      seatedActors: (s) => s.ballots.map((b) => b.actor),
+      // While the committee decides, its own item is what waits on its members.
+      openRoles: (s) => (s.stage === 'awaiting_committee' ? [] : s.pendingRoles.filter((r) => r !== 'requester')),
+    },
   });
-  const isOpen = () => state.outcome === null;
+  const { rec } = kernel;
+  const isOpen = () => kernel.isOpen();
   const board = (): Board => ({ name: 'ethical review board', seats: state.members, rule: policy.voting, ballots: state.ballots });
   let withdrawal: WithdrawRequest | null = null;
 
-  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
-  // its handler is set) comes after the start in the record.
-  rec.start();
-  rec.event(input.requester, 'started', { trigger: input.trigger, systemDescription: input.systemDescription, evidence: input.evidence, urgent: input.urgent ?? false }, 'requester');
-
-  setHandler(stateQuery, () => state);
+  kernel.start({ by: input.requester, details: { trigger: input.trigger, systemDescription: input.systemDescription, evidence: input.evidence, urgent: input.urgent ?? false } });
 
   setHandler(
     boardVoteUpdate,
@@ -80,32 +68,21 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
       const details = { ballot: vote.ballot, findings: vote.findings, justification: vote.justification, conditions: vote.conditions, tally: state.tally };
       const event = rec.event(vote.actor, previous ? 'vote_revised' : 'voted', details, role);
       rec.decision(event, { round: 1, role, verdict: vote.ballot, criteria: vote.findings, conditions: vote.conditions, justification: vote.justification });
-      return state;
+      return kernel.receipt();
     },
     { validator: validateVote },
   );
 
-  setHandler(
-    withdrawUpdate,
-    (req) => {
-      withdrawal = req;
-      rec.event(req.actor, 'withdrawn', { reason: req.reason }, 'requester');
-      close('withdrawn', req.reason);
-      return state;
-    },
-    {
-      validator: (req: WithdrawRequest) => {
-        if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
-        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the ethical review');
-        requireReason(req.reason, 'a withdrawal');
-      },
-    },
-  );
+  kernel.handleWithdraw({
+    may: (actor) => (actor.id === state.requester ? undefined : 'only the requester can withdraw the ethical review'),
+    before: (req) => void (withdrawal = req),
+    decide: (req) => close('withdrawn', req.reason),
+  });
 
-  handleDeadlineExtensions(rec, { what: 'ethical review', roles: [policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
+  kernel.handleExtensionDays({ roles: [policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
 
   function validateVote(vote: BoardVote): void {
-    if (!isOpen()) refuse('Conflict', `the ethical review is closed (${state.outcome})`);
+    kernel.requireOpen();
     if (state.stage !== 'board_review') refuse('Conflict', state.stage === 'awaiting_committee' ? 'the board has approved; the review awaits the governance committee' : 'the board votes once the compliance assessment is done');
     if (!vote.actor.roles.some((r) => voterRoles.includes(r))) refuse('Forbidden', `${vote.actor.id} is not a member of the ethical review board`);
     requireMayDecide(input.access, vote.actor);
@@ -128,12 +105,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
   }
 
   function close(outcome: EthicalReviewOutcome, reason: string): void {
-    state.outcome = outcome;
-    state.stage = 'closed';
-    state.pendingRoles = [];
-    state.slaDueAt = null;
-    rec.event('system', 'decided', { outcome, reason, tally: state.tally, conditions: state.conditions });
-    rec.notify('outcome', [state.requester], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+    kernel.close(outcome, reason, { details: { tally: state.tally, conditions: state.conditions } });
   }
 
   // 1. The compliance engine, as a recorded evaluation of this process.
@@ -223,12 +195,10 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     });
     if (!final) return;
     state.conditions.push(...final.conditions);
-    close(final.outcome as EthicalReviewOutcome, final.reason);
+    close(final.outcome, final.reason);
   }
 
-  await condition(allHandlersFinished);
-  await rec.close();
-  return state;
+  return kernel.finish();
 }
 
 function describe(s: EthicalReviewState): string {

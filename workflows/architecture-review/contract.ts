@@ -1,7 +1,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, Verdict } from '../../domain/policy/types.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 
 export interface ArchitectureReviewInput {
   businessKey: string;
@@ -50,7 +50,9 @@ export interface ResubmitRequest {
   evidence?: string[];
 }
 
-export interface ArchitectureReviewState extends ProcessStateBase {
+export type ArchitectureReviewStage = 'in_review' | 'changes_requested' | 'awaiting_committee' | 'closed';
+
+export interface ArchitectureReviewState extends ProcessStateBase<ArchitectureReviewStage, ArchitectureReviewOutcome> {
   kind: 'architecture_review';
   trigger: string;
   round: number;
@@ -71,5 +73,5 @@ export type ArchitectureReviewOutcome =
   | 'withdrawn'
   | 'sla_breached';
 
-export const reviewVoteUpdate = defineUpdate<ArchitectureReviewState, [ReviewVote]>('vote');
-export const resubmitUpdate = defineUpdate<ArchitectureReviewState, [ResubmitRequest]>('resubmit');
+export const reviewVoteUpdate = defineUpdate<ProcessReceipt, [ReviewVote]>('vote');
+export const resubmitUpdate = defineUpdate<ProcessReceipt, [ResubmitRequest]>('resubmit');

@@ -1,8 +1,8 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { AiCompliancePolicy, RemediationAction } from '../../domain/engines/ai-compliance.js';
 import type { EthicalReviewBoardPolicy, EuAiActTier, GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { BallotRequest, RecordedBallot, Tally } from '../contracts/ballots.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 export const ETHICAL_REVIEW_WORKFLOW = 'ethicalReview';
@@ -51,7 +51,9 @@ export interface ComplianceSummary {
   remediationPlan: RemediationAction[];
 }
 
-export interface EthicalReviewState extends ProcessStateBase {
+export type EthicalReviewStage = 'compliance_assessment' | 'board_review' | 'awaiting_committee' | 'closed';
+
+export interface EthicalReviewState extends ProcessStateBase<EthicalReviewStage, EthicalReviewOutcome> {
   kind: 'ethical_review';
   trigger: string;
   /** The policy's review items that apply: high-risk-only items (FRIA) only for high-risk systems. */
@@ -74,4 +76,4 @@ export type EthicalReviewOutcome =
   | 'withdrawn'
   | 'sla_breached';
 
-export const boardVoteUpdate = defineUpdate<EthicalReviewState, [BoardVote]>('boardVote');
+export const boardVoteUpdate = defineUpdate<ProcessReceipt, [BoardVote]>('boardVote');

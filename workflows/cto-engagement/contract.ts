@@ -1,8 +1,8 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { CtoEngagementTypePolicy, CtoServiceModelPolicy } from '../../domain/policy/types.js';
-import type { RecorderCheckpoint } from '../support/process-recorder.js';
-import type { Actor, ProcessStateBase } from './common.js';
-import type { ReportingCadence } from './report.js';
+import type { RecorderCheckpoint } from '../kernel/process-recorder.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
+import type { ReportingCadence } from '../report/contract.js';
 
 /** The policy counts a month as 30 days (domain/policy/duration.ts); terms use the same measure. */
 export const DAYS_PER_MONTH = 30;
@@ -59,7 +59,9 @@ export interface TermChange {
   termEndsAt: string;
 }
 
-export interface CtoEngagementState extends ProcessStateBase {
+export type CtoEngagementOutcome = 'completed' | 'terminated' | 'withdrawn';
+
+export interface CtoEngagementState extends ProcessStateBase<'active' | 'closed', CtoEngagementOutcome> {
   kind: 'cto_engagement';
   clientOrg: string;
   engagementType: string;
@@ -104,9 +106,9 @@ export interface TerminateRequest {
   reason: string;
 }
 
-export const deliverUpdate = defineUpdate<CtoEngagementState, [DeliverRequest]>('deliver');
-export const renewUpdate = defineUpdate<CtoEngagementState, [RenewRequest]>('renew');
-export const terminateUpdate = defineUpdate<CtoEngagementState, [TerminateRequest]>('terminate');
+export const deliverUpdate = defineUpdate<ProcessReceipt, [DeliverRequest]>('deliver');
+export const renewUpdate = defineUpdate<ProcessReceipt, [RenewRequest]>('renew');
+export const terminateUpdate = defineUpdate<ProcessReceipt, [TerminateRequest]>('terminate');
 
 /**
  * Checks a term against the engagement type's duration range; returns the problem, or null. Shared by the API

@@ -1,6 +1,6 @@
-import { allHandlersFinished, ApplicationFailure, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { DAY_MS } from '../domain/engines/calendar.js';
+import { ApplicationFailure, condition, ParentClosePolicy, patched, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import { DAY_MS } from '../../domain/engines/calendar.js';
 import {
   buildRoadmapPackage,
   CHILDREN_FROM_PHASE_INDEX,
@@ -12,10 +12,10 @@ import {
   type DeliverableState,
   type PhaseState,
   type RoadmapChild,
-} from '../domain/roadmap/engagement.js';
-import type { ArchitectureReviewInput } from './contracts/architecture-review.js';
-import { extendDeadlineUpdate, stateQuery, withdrawUpdate, workflowIdFor, type ExtendDeadlineRequest, type WithdrawRequest } from './contracts/common.js';
-import { EVALUATIONS, type EvaluationInput } from './contracts/evaluation.js';
+} from '../../domain/roadmap/engagement.js';
+import type { ArchitectureReviewInput } from '../architecture-review/contract.js';
+import { workflowIdFor } from '../contracts/common.js';
+import { EVALUATIONS, type EvaluationInput } from '../evaluation/contract.js';
 import {
   launchChildUpdate,
   reviewDeliverableUpdate,
@@ -31,12 +31,12 @@ import {
   type RoadmapEngagementState,
   type SignOffRequest,
   type SubmitDeliverableRequest,
-} from './contracts/roadmap-engagement.js';
-import { waitWithEscalation } from './support/escalation.js';
-import { checkExtension, requireReason } from './support/deadline-rules.js';
-import { refuse } from './support/failures.js';
-import { ProcessRecorder } from './support/process-recorder.js';
-import { startRetrospective } from './support/retrospective.js';
+} from './contract.js';
+import { waitWithEscalation } from '../kernel/escalation.js';
+import { checkExtension } from '../kernel/deadline-rules.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
+import { startRetrospective } from '../support/retrospective.js';
 
 const { storeRoadmapPackage } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -64,18 +64,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   if (policy.phases.length === 0) refuse('PolicyError', 'the roadmap policy defines no phases');
   const startedAt = new Date().toISOString();
   const state: RoadmapEngagementState = {
-    workflowId: workflowInfo().workflowId,
-    kind: 'roadmap_engagement',
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: policy.phases[0]!.key,
-    outcome: null,
-    pendingRoles: [],
-    slaDueAt: null,
-    events: [],
-    notices: [],
+    ...baseState('roadmap_engagement', input, policy.phases[0]!.key),
     sponsor: input.sponsor,
     engagementLead: input.engagementLead,
     objectives: input.objectives,
@@ -109,15 +98,20 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   };
   // The people the engagement names take their roles' actions; anyone else holding the role may not.
   const named: Record<string, string> = { executive_sponsor: input.sponsor, engagement_lead: input.engagementLead };
-  const rec = new ProcessRecorder(state, (s) => describeEngagement(s), {
-    // The sign-off and review roles are held by the people the engagement names.
-    pendingActors: (s) => [
-      ...s.pendingRoles.flatMap((r) => (r === 'engagement_lead' ? [s.engagementLead] : r === 'executive_sponsor' ? [s.sponsor] : [])),
-      ...(s.outcome === null ? reviewersOf(s.phases[s.phaseIndex]!) : []),
-      // Signed off and waiting out its minimum: the sponsor may close it early.
-      ...(s.outcome === null && mayCloseEarly(s.phases[s.phaseIndex]!) ? [s.sponsor] : []),
-    ],
+  const kernel = new ProcessKernel(state, {
+    noun: 'engagement',
+    describe: (s) => describeEngagement(s),
+    recorder: {
+      // The sign-off and review roles are held by the people the engagement names.
+      pendingActors: (s) => [
+        ...s.pendingRoles.flatMap((r) => (r === 'engagement_lead' ? [s.engagementLead] : r === 'executive_sponsor' ? [s.sponsor] : [])),
+        ...(s.outcome === null ? reviewersOf(s.phases[s.phaseIndex]!) : []),
+        // Signed off and waiting out its minimum: the sponsor may close it early.
+        ...(s.outcome === null && mayCloseEarly(s.phases[s.phaseIndex]!) ? [s.sponsor] : []),
+      ],
+    },
   });
+  const { rec } = kernel;
   const people = { lead: input.engagementLead, sponsor: input.sponsor };
   const selfApproval = input.access?.duties.selfApproval ?? false;
   const reviewerOf = (d: DeliverableState) => deliverableReviewer(d.submissions.at(-1)!, people, selfApproval);
@@ -127,7 +121,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   function reviewersOf(phase: PhaseState): string[] {
     return phase.deliverables.filter((d) => d.status === 'submitted').map(reviewerOf);
   }
-  const isOpen = () => state.outcome === null;
+  const isOpen = () => kernel.isOpen();
   const current = () => state.phases[state.phaseIndex]!;
   const refresh = () => {
     const phase = current();
@@ -138,7 +132,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   };
 
   function requireOpenPhase(): PhaseState {
-    if (!isOpen()) refuse('Conflict', `the engagement is closed (${state.outcome})`);
+    kernel.requireOpen();
     const phase = current();
     if (phase.status !== 'in_progress') refuse('Conflict', `${phase.key} is not in progress`);
     return phase;
@@ -154,11 +148,8 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
 
   // The first phase is under way before any handler is registered: an Update that arrives with the start
   // (delivered as its handler is set) already finds the phase in progress.
-  rec.start();
-  rec.event(input.requester, 'started', { sponsor: input.sponsor, engagementLead: input.engagementLead, objectives: input.objectives, phases: policy.phases.map((p) => ({ key: p.key, duration: p.duration })) }, 'requester');
+  kernel.start({ by: input.requester, details: { sponsor: input.sponsor, engagementLead: input.engagementLead, objectives: input.objectives, phases: policy.phases.map((p) => ({ key: p.key, duration: p.duration })) } });
   beginPhase(state.phases[0]!);
-
-  setHandler(stateQuery, () => state);
 
   setHandler(
     submitDeliverableUpdate,
@@ -191,7 +182,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       });
       if (req.actor.id !== state.engagementLead) rec.notify('info', [state.engagementLead], `"${state.title}": ${d.key} (v${version}) is waiting for your review`);
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: SubmitDeliverableRequest) => {
@@ -226,7 +217,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       rec.decision(event, { round: sub.version, role, verdict: req.decision, criteria: { phase: phase.key, deliverable: d.key, contentHash: sub.contentHash }, justification: sub.note ?? undefined });
       if (req.decision === 'send_back') rec.notify('info', [sub.submittedBy], `"${state.title}": ${d.key} was sent back — ${sub.note}`);
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: ReviewDeliverableRequest) => {
@@ -255,7 +246,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       phase.earlyClose = { by: req.actor.id, justification: req.justification.trim(), at: new Date().toISOString() };
       rec.event(req.actor, 'phase_closed_early', { phase: phase.key, justification: phase.earlyClose.justification, earliestCloseAt: phase.earliestCloseAt }, 'executive_sponsor');
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: ClosePhaseEarlyRequest) => {
@@ -295,7 +286,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         rec.notify('info', [state.engagementLead], `"${state.title}": ${req.role} rejected the ${phase.key} sign-off — ${signOff.justification}`);
       }
       refresh();
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: SignOffRequest) => {
@@ -369,7 +360,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
           refresh();
         },
       );
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: LaunchChildRequest) => {
@@ -414,44 +405,34 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     return { ...common, policy: policySlice, input: req.input };
   }
 
-  setHandler(
-    withdrawUpdate,
-    (req) => {
+  let withdrawnBecause: string | null = null;
+  kernel.handleWithdraw({
+    may: (actor) => (actor.id === state.requester || actor.id === state.sponsor || actor.roles.includes('admin') ? undefined : 'only the requester, the sponsor or an admin can withdraw the engagement'),
+    role: null,
+    details: () => ({ phase: current().key }),
+    before: (req) => {
       state.outcome = 'withdrawn';
-      rec.event(req.actor, 'withdrawn', { reason: req.reason, phase: current().key });
-      refresh();
-      return state;
+      withdrawnBecause = req.reason;
     },
-    {
-      validator: (req: WithdrawRequest) => {
-        if (!isOpen()) refuse('Conflict', `the engagement is closed (${state.outcome})`);
-        const may = req.actor.id === state.requester || req.actor.id === state.sponsor || req.actor.roles.includes('admin');
-        if (!may) refuse('Forbidden', 'only the requester, the sponsor or an admin can withdraw the engagement');
-        requireReason(req.reason, 'a withdrawal');
-      },
-    },
-  );
+    // The engagement closes at its end, below, once its record is complete.
+    decide: () => refresh(),
+  });
 
-  setHandler(
-    extendDeadlineUpdate,
-    (req) => {
+  kernel.handleExtensions({
+    may: (actor) => (actor.id === state.engagementLead || actor.id === state.sponsor || actor.roles.includes('admin') ? undefined : 'only the engagement lead, the sponsor or an admin can extend a phase'),
+    check: (req) => {
+      const phase = requireOpenPhase();
+      if (phase.maxDays === null) refuse('Conflict', `${phase.key} has no maximum duration to extend`);
+      checkExtension(req, phase.extensionDays, policy.escalation.maxExtensionDays, 'for a phase');
+    },
+    apply: (req) => {
       const phase = current();
       phase.extensionDays += req.days;
       phase.dueAt = dueAtOf(phase);
-      rec.event(req.actor, 'deadline_extended', { phase: phase.key, days: req.days, reason: req.reason, totalExtensionDays: phase.extensionDays, dueAt: phase.dueAt });
-      refresh();
-      return state;
+      return { phase: phase.key, totalExtensionDays: phase.extensionDays, dueAt: phase.dueAt };
     },
-    {
-      validator: (req: ExtendDeadlineRequest) => {
-        const phase = requireOpenPhase();
-        const may = req.actor.id === state.engagementLead || req.actor.id === state.sponsor || req.actor.roles.includes('admin');
-        if (!may) refuse('Forbidden', 'only the engagement lead, the sponsor or an admin can extend a phase');
-        if (phase.maxDays === null) refuse('Conflict', `${phase.key} has no maximum duration to extend`);
-        checkExtension(req, phase.extensionDays, policy.escalation.maxExtensionDays, 'for a phase');
-      },
-    },
-  );
+    then: refresh,
+  });
 
   function dueAtOf(phase: PhaseState): string | null {
     if (phase.maxDays === null || !phase.startedAt) return null;
@@ -553,12 +534,10 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     await runPhase(state.phases[i]!);
   }
 
-  state.outcome ??= 'completed';
-  state.stage = 'closed';
+  const outcome = state.outcome ?? 'completed';
+  kernel.markClosed(outcome);
   state.closedAt = new Date().toISOString();
-  state.pendingRoles = [];
-  state.slaDueAt = null;
-  const pkg = buildRoadmapPackage({ ...state, outcome: state.outcome, closedAt: state.closedAt });
+  const pkg = buildRoadmapPackage({ ...state, outcome, closedAt: state.closedAt });
   await storeRoadmapPackage(pkg);
   state.packageId = pkg.id;
   // Organisational learning: a completed engagement is looked back on. (Engagements recorded before this
@@ -576,10 +555,11 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     state.retrospectiveWorkflowId = retro.workflowId;
     rec.event('system', retro.linked ? 'retrospective_linked' : 'retrospective_started', { workflowId: retro.workflowId });
   }
-  rec.event('system', 'closed', { outcome: state.outcome, packageId: pkg.id, deliverables: pkg.deliverables.length, children: state.children.map((c) => ({ workflowId: c.workflowId, outcome: c.outcome })) });
-  rec.notify('outcome', [state.requester, state.sponsor, state.engagementLead], `"${state.title}": ${state.outcome}; roadmap package ${pkg.id}`);
-
-  await condition(allHandlersFinished);
-  await rec.close();
-  return state;
+  kernel.close(outcome, withdrawnBecause ?? 'every phase passed its gate', {
+    action: 'closed',
+    details: { packageId: pkg.id, deliverables: pkg.deliverables.length, children: state.children.map((c) => ({ workflowId: c.workflowId, outcome: c.outcome })) },
+    recipients: [state.requester, state.sponsor, state.engagementLead],
+    message: `"${state.title}": ${state.outcome}; roadmap package ${pkg.id}`,
+  });
+  return kernel.finish();
 }

@@ -1,21 +1,13 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { analyseResults } from '../domain/innovation/experiment-results.js';
-import { describeImbalance, PORTFOLIO_BUCKETS, projectScaleUp } from '../domain/innovation/portfolio.js';
-import type { ErrorField } from '../domain/errors.js';
+import { setHandler } from '@temporalio/workflow';
+import { analyseResults } from '../../domain/innovation/experiment-results.js';
+import { describeImbalance, PORTFOLIO_BUCKETS, projectScaleUp } from '../../domain/innovation/portfolio.js';
+import type { ErrorField } from '../../domain/errors.js';
 import {
   committeeKeyFor,
   type CommitteeApprovalInput,
   type CommitteeOutcome,
-} from './contracts/committee-approval.js';
-import {
-  extendDeadlineUpdate,
-  stateQuery,
-  withdrawUpdate,
-  workflowIdFor,
-  type Actor,
-  type ExtendDeadlineRequest,
-  type WithdrawRequest,
-} from './contracts/common.js';
+} from '../committee-approval/contract.js';
+import { workflowIdFor, type Actor, type WithdrawRequest } from '../contracts/common.js';
 import {
   completeStageUpdate,
   EXPERIMENT_STAGE,
@@ -27,13 +19,12 @@ import {
   type PocScaleUpOutcome,
   type PocScaleUpState,
   type StageCompletion,
-} from './contracts/poc-scale-up.js';
-import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
-import { checkExtension, requireReason } from './support/deadline-rules.js';
-import { requireDuties, requireMayDecide, rolesFor } from './support/duties.js';
-import { refuse } from './support/failures.js';
-import { decideByCommittee } from './support/committee.js';
-import { ProcessRecorder } from './support/process-recorder.js';
+} from './contract.js';
+import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide, rolesFor } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { decideByCommittee } from '../support/committee.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 const GATE_STAGE = 'selection_gate';
 const TEAM_ROLES = ['requester', 'business_sponsor'];
@@ -54,19 +45,8 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   const stages = policy.developmentProcess.slice(0, decisionAt);
 
   const state: PocScaleUpState = {
-    workflowId: workflowInfo().workflowId,
-    kind: 'poc_scale_up',
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: GATE_STAGE,
-    outcome: null,
-    pendingRoles: [...gateRoles],
-    slaDueAt: null,
+    ...baseState('poc_scale_up', input, GATE_STAGE, [...gateRoles]),
     riskTier: proposal.riskLevel,
-    events: [],
-    notices: [],
     bucket: proposal.bucket,
     proposal,
     businessSponsor: proposal.businessSponsor,
@@ -82,28 +62,30 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
     reasons: [],
     extensionDays: 0,
   };
-  const rec = new ProcessRecorder(state, describe, {
-    pendingActors: (s) => (s.pendingRoles.includes('business_sponsor') ? [s.businessSponsor] : []),
-    // The team's stages wait on the named requester and sponsor; the committee's decision on its own item.
-    openRoles: (s) => (s.stage === GATE_STAGE ? s.pendingRoles : []),
+  const kernel = new ProcessKernel(state, {
+    noun: 'proof of concept',
+    describe,
+    recorder: {
+      pendingActors: (s) => (s.pendingRoles.includes('business_sponsor') ? [s.businessSponsor] : []),
+      // The team's stages wait on the named requester and sponsor; the committee's decision on its own item.
+      openRoles: (s) => (s.stage === GATE_STAGE ? s.pendingRoles : []),
+    },
   });
-  const isOpen = () => state.outcome === null;
+  const { rec } = kernel;
+  const isOpen = () => kernel.isOpen();
   const isTeam = (actor: Actor) => actor.id === state.requester || actor.id === state.businessSponsor;
-  const closedMessage = () => `the proof of concept is closed (${state.outcome})`;
 
-  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
-  // its handler is set) comes after the start in the record.
-  rec.start();
-  rec.event(input.requester, 'started', {
-    proposal,
-    selfAssessment: input.selfAssessment,
-    portfolio: input.portfolio,
-    stages,
-    urgent: input.urgent ?? false,
-  }, 'requester');
+  kernel.start({
+    by: input.requester,
+    details: {
+      proposal,
+      selfAssessment: input.selfAssessment,
+      portfolio: input.portfolio,
+      stages,
+      urgent: input.urgent ?? false,
+    },
+  });
   rec.notify('info', [state.businessSponsor], `You are the business sponsor of the proof of concept "${state.title}"`);
-
-  setHandler(stateQuery, () => state);
 
   setHandler(
     gateReviewUpdate,
@@ -126,7 +108,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
         state.pendingRoles = [...TEAM_ROLES];
         rec.changed();
       }
-      return state;
+      return kernel.receipt();
     },
     { validator: validateGateReview },
   );
@@ -157,54 +139,37 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
         state.pendingRoles = [];
       }
       rec.changed();
-      return state;
+      return kernel.receipt();
     },
     { validator: validateStageCompletion },
   );
 
   // A withdrawal during the scale-up decision is passed on to the committee item (see decideScaleUp).
   let withdrawal: WithdrawRequest | null = null;
-  setHandler(
-    withdrawUpdate,
-    (req) => {
-      withdrawal = req;
-      rec.event(req.actor, 'withdrawn', { reason: req.reason, stage: state.stage, committeeWorkflowId: state.committeeWorkflowId }, 'requester');
-      close('withdrawn', `withdrawn by the requester: ${req.reason.trim()}`);
-      return state;
-    },
-    {
-      validator: (req: WithdrawRequest) => {
-        if (!isOpen()) refuse('Conflict', closedMessage());
-        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the proof of concept');
-        requireReason(req.reason, 'a withdrawal');
-      },
-    },
-  );
+  kernel.handleWithdraw({
+    may: (actor) => (actor.id === state.requester ? undefined : 'only the requester can withdraw the proof of concept'),
+    details: () => ({ stage: state.stage, committeeWorkflowId: state.committeeWorkflowId }),
+    before: (req) => void (withdrawal = req),
+    decide: (req) => close('withdrawn', `withdrawn by the requester: ${req.reason.trim()}`),
+  });
 
-  setHandler(
-    extendDeadlineUpdate,
-    (req) => {
-      state.extensionDays += req.days;
-      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, stage: state.stage, totalExtensionDays: state.extensionDays });
-      return state;
+  kernel.handleExtensionDays({
+    roles: [escalation.escalateToRole],
+    maxTotal: escalation.maxExtensionDays,
+    scope: 'per stage',
+    others: { may: isTeam, named: 'the requester, the business sponsor' },
+    check: () => {
+      if (state.stage === SCALE_UP_DECISION_STAGE) refuse('Conflict', `the scale-up decision runs on the governance committee's deadlines (${state.committeeWorkflowId})`);
     },
-    {
-      validator: (req: ExtendDeadlineRequest) => {
-        if (!isOpen()) refuse('Conflict', closedMessage());
-        if (state.stage === SCALE_UP_DECISION_STAGE) refuse('Conflict', `the scale-up decision runs on the governance committee's deadlines (${state.committeeWorkflowId})`);
-        const allowed = isTeam(req.actor) || req.actor.roles.some((r) => r === escalation.escalateToRole || r === 'admin');
-        if (!allowed) refuse('Forbidden', `only the requester, the business sponsor, a ${escalation.escalateToRole} or an admin can extend the deadline`);
-        checkExtension(req, state.extensionDays, escalation.maxExtensionDays, 'per stage');
-      },
-    },
-  );
+    details: () => ({ stage: state.stage }),
+  });
 
   function reviewerRole(actor: Actor): string | undefined {
     return [...gateRoles, 'admin'].find((r) => actor.roles.includes(r));
   }
 
   function validateGateReview(review: GateReview): void {
-    if (!isOpen()) refuse('Conflict', closedMessage());
+    kernel.requireOpen();
     if (state.stage !== GATE_STAGE || state.gate) refuse('Conflict', 'the selection gate has already been reviewed');
     if (!reviewerRole(review.actor)) refuse('Forbidden', `only a ${gateRoles.join(' or ')} (or an admin) can review the selection gate`);
     requireMayDecide(input.access, review.actor);
@@ -223,7 +188,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   }
 
   function validateStageCompletion(req: StageCompletion): void {
-    if (!isOpen()) refuse('Conflict', closedMessage());
+    kernel.requireOpen();
     if (!isTeam(req.actor)) refuse('Forbidden', 'only the requester or the business sponsor can complete a stage');
     if (!stages.includes(req.stage)) refuse('ValidationError', `${req.stage} is not a development stage the team completes`, [{ path: 'stage', message: `expected one of ${stages.join(', ')}` }]);
     if (state.stage === GATE_STAGE) refuse('Conflict', 'the proposal has not passed the selection gate yet');
@@ -272,20 +237,13 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   }
 
   function close(outcome: PocScaleUpOutcome, reason: string): void {
-    state.outcome = outcome;
-    state.stage = 'closed';
-    state.pendingRoles = [];
-    state.slaDueAt = null;
     // A gate refusal's reasons are the unmet criteria, already listed; other outcomes state their one reason.
     if (outcome !== 'not_selected') state.reasons.push(reason);
-    rec.event('system', 'decided', { outcome, reason, reasons: state.reasons, committeeOutcome: state.committeeOutcome });
-    rec.notify('outcome', [state.requester, state.businessSponsor], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+    kernel.close(outcome, reason, { details: { reasons: state.reasons, committeeOutcome: state.committeeOutcome }, recipients: [state.requester, state.businessSponsor] });
   }
 
   await run();
-  await condition(allHandlersFinished);
-  await rec.close();
-  return state;
+  return kernel.finish();
 
   async function run(): Promise<void> {
     if (!(await waitForStage(() => state.gate !== null, gateRoles))) return;

@@ -1,29 +1,23 @@
-import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { roundOutcome } from '../domain/review/architecture-outcome.js';
-import { needsJustification, overallVerdict, VERDICT_NOUNS, VERDICTS } from '../domain/review/verdicts.js';
-import type { Verdict } from '../domain/policy/types.js';
+import { condition, patched, setHandler } from '@temporalio/workflow';
+import { roundOutcome } from '../../domain/review/architecture-outcome.js';
+import { needsJustification, overallVerdict, VERDICT_NOUNS, VERDICTS } from '../../domain/review/verdicts.js';
+import type { Verdict } from '../../domain/policy/types.js';
 import {
   resubmitUpdate,
   reviewVoteUpdate,
   type ArchitectureReviewInput,
+  type ArchitectureReviewOutcome,
   type ArchitectureReviewState,
   type RecordedVote,
   type ResubmitRequest,
   type ReviewVote,
-} from './contracts/architecture-review.js';
-import {
-  delegateUpdate,
-  stateQuery,
-  withdrawUpdate,
-  type DelegateRequest,
-  type WithdrawRequest,
-} from './contracts/common.js';
-import { referToCommittee } from './support/committee.js';
-import { slaDueAt, waitWithEscalation, type EscalationClock } from './support/escalation.js';
-import { handleDeadlineExtensions, requireReason } from './support/deadline-rules.js';
-import { requireDuties, requireMayDecide } from './support/duties.js';
-import { refuse } from './support/failures.js';
-import { ProcessRecorder } from './support/process-recorder.js';
+} from './contract.js';
+import { delegateUpdate, type DelegateRequest, type WithdrawRequest } from '../contracts/common.js';
+import { referToCommittee } from '../support/committee.js';
+import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
+import { requireDuties, requireMayDecide } from '../kernel/duties.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 /** Marks runs whose vote reply waits for the round's outcome (earlier runs answered before it). */
 const REPLY_AFTER_OUTCOME = 'vote-reply-after-outcome';
@@ -42,18 +36,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
   }
   const requiredRoles = policy.participants.filter((p) => p.required).map((p) => p.role);
   const state: ArchitectureReviewState = {
-    workflowId: workflowInfo().workflowId,
-    kind: 'architecture_review',
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: 'in_review',
-    outcome: null,
-    pendingRoles: [...requiredRoles],
-    slaDueAt: null,
-    events: [],
-    notices: [],
+    ...baseState('architecture_review', input, 'in_review', [...requiredRoles]),
     trigger: input.trigger,
     round: 1,
     requiredRoles,
@@ -66,28 +49,31 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
   };
   // A reviewer named for a role holds that seat: the review waits on them by name, not on every holder of the role.
   const unvotedAssignees = (s: ArchitectureReviewState) => s.pendingRoles.filter((r) => s.assignees[r]);
-  const rec = new ProcessRecorder(state, describe, {
-    pendingActors: (s) => [...unvotedAssignees(s).map((r) => s.assignees[r]!), ...(s.stage === 'changes_requested' ? [s.requester] : [])],
-    // While the committee decides, its own item is what waits on its members.
-    openRoles: (s) => (s.stage === 'awaiting_committee' ? [] : s.pendingRoles.filter((r) => r !== 'requester' && !s.assignees[r])),
-    seatedActors: (s) => s.votes.map((v) => v.actor),
+  const kernel = new ProcessKernel(state, {
+    noun: 'review',
+    describe,
+    recorder: {
+      pendingActors: (s) => [...unvotedAssignees(s).map((r) => s.assignees[r]!), ...(s.stage === 'changes_requested' ? [s.requester] : [])],
+      // While the committee decides, its own item is what waits on its members.
+      openRoles: (s) => (s.stage === 'awaiting_committee' ? [] : s.pendingRoles.filter((r) => r !== 'requester' && !s.assignees[r])),
+      seatedActors: (s) => s.votes.map((v) => v.actor),
+    },
   });
-  const isOpen = () => state.outcome === null;
+  const { rec } = kernel;
+  const isOpen = () => kernel.isOpen();
   let withdrawal: WithdrawRequest | null = null;
 
-  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
-  // its handler is set) comes after the start in the record.
-  rec.start();
-  rec.event(input.requester, 'started', {
-    trigger: input.trigger,
-    systemDescription: input.systemDescription,
-    evidence: input.evidence,
-    selfAssessment: input.selfAssessment,
-    requiredRoles,
-    urgent: input.urgent ?? false,
-  }, 'requester');
-
-  setHandler(stateQuery, () => state);
+  kernel.start({
+    by: input.requester,
+    details: {
+      trigger: input.trigger,
+      systemDescription: input.systemDescription,
+      evidence: input.evidence,
+      selfAssessment: input.selfAssessment,
+      requiredRoles,
+      urgent: input.urgent ?? false,
+    },
+  });
 
   setHandler(
     reviewVoteUpdate,
@@ -115,7 +101,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       // The reply describes the review after this vote: a vote that decides the round answers once the review
       // has moved on (changes requested, closed, or with the committee), not with the stage it had before.
       if (patched(REPLY_AFTER_OUTCOME)) await condition(() => state.stage !== 'in_review' || roundOutcome(policy.outcome, state.requiredRoles, state.votes).kind === 'pending');
-      return state;
+      return kernel.receipt();
     },
     { validator: validateVote },
   );
@@ -130,11 +116,11 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       state.stage = 'in_review';
       state.pendingRoles = [...state.requiredRoles];
       rec.event(req.actor, 'resubmitted', { round: state.round, changes: req.changes, evidence: req.evidence ?? [] }, 'requester');
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: ResubmitRequest) => {
-        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+        kernel.requireOpen();
         if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can resubmit the review');
         if (state.stage !== 'changes_requested') refuse('Conflict', 'the review is not waiting for changes');
         if (!req.changes?.trim()) refuse('RuleViolation', 'a resubmission must describe the changes made', [{ path: 'changes', message: 'required' }]);
@@ -142,26 +128,13 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     },
   );
 
-  setHandler(
-    withdrawUpdate,
-    (req) => {
-      withdrawal = req;
-      state.outcome = 'withdrawn';
-      state.stage = 'closed';
-      state.pendingRoles = [];
-      rec.event(req.actor, 'withdrawn', { reason: req.reason }, 'requester');
-      return state;
-    },
-    {
-      validator: (req: WithdrawRequest) => {
-        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
-        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the review');
-        requireReason(req.reason, 'a withdrawal');
-      },
-    },
-  );
+  kernel.handleWithdraw({
+    may: (actor) => (actor.id === state.requester ? undefined : 'only the requester can withdraw the review'),
+    before: (req) => void (withdrawal = req),
+    decide: false,
+  });
 
-  handleDeadlineExtensions(rec, { what: 'review', roles: [policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
+  kernel.handleExtensionDays({ roles: [policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });
 
   setHandler(
     delegateUpdate,
@@ -170,11 +143,11 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       state.assignees[req.role] = req.to.id;
       rec.event(req.actor, 'delegated', { role: req.role, from, to: req.to.id, reason: req.reason }, req.role);
       rec.notify('info', [req.to.id], `${req.actor.id} delegated the ${req.role} review of "${state.title}" to you`);
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: DelegateRequest) => {
-        if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+        kernel.requireOpen();
         if (!state.requiredRoles.includes(req.role)) refuse('ValidationError', `${req.role} is not a reviewer role of this review`, [{ path: 'role', message: `expected one of ${state.requiredRoles.join(', ')}` }]);
         const holder = state.assignees[req.role];
         const mayDelegate = holder ? holder === req.actor.id : req.actor.roles.includes(req.role);
@@ -186,7 +159,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
   );
 
   function validateVote(vote: ReviewVote): void {
-    if (!isOpen()) refuse('Conflict', `the review is closed (${state.outcome})`);
+    kernel.requireOpen();
     if (state.stage === 'awaiting_committee') refuse('Conflict', 'the reviewers have approved; the review awaits the governance committee');
     if (state.stage !== 'in_review') refuse('Conflict', 'the review is waiting for the requester to resubmit');
     if (!state.requiredRoles.includes(vote.role)) {
@@ -278,18 +251,11 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     close(final.outcome, final.reason);
   }
 
-  function close(outcome: string, reason: string): void {
-    state.outcome = outcome;
-    state.stage = 'closed';
-    state.pendingRoles = [];
-    state.slaDueAt = null;
-    rec.event('system', 'decided', { outcome, reason, round: state.round, conditions: state.conditions });
-    rec.notify('outcome', [state.requester], `"${state.title}": ${outcome.replace(/_/g, ' ')} — ${reason}`);
+  function close(outcome: ArchitectureReviewOutcome, reason: string): void {
+    kernel.close(outcome, reason, { details: { round: state.round, conditions: state.conditions } });
   }
 
-  await condition(allHandlersFinished);
-  await rec.close();
-  return state;
+  return kernel.finish();
 }
 
 function describe(s: ArchitectureReviewState): string {

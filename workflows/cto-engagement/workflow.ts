@@ -6,16 +6,9 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { parseIsoDate } from '../domain/engines/calendar.js';
-import {
-  extendDeadlineUpdate,
-  stateQuery,
-  withdrawUpdate,
-  type Actor,
-  type ExtendDeadlineRequest,
-  type WithdrawRequest,
-} from './contracts/common.js';
+import type { Activities } from '../../activities/index.js';
+import { parseIsoDate } from '../../domain/engines/calendar.js';
+import type { Actor, EventAction } from '../contracts/common.js';
 import {
   DAYS_PER_MONTH,
   DEFAULT_CONTINUE_AS_NEW_AFTER_DAYS,
@@ -25,17 +18,18 @@ import {
   termProblem,
   terminateUpdate,
   type CtoEngagementInput,
+  type CtoEngagementOutcome,
   type CtoEngagementState,
   type DeliverRequest,
   type RenewRequest,
   type TerminateRequest,
-} from './contracts/cto-engagement.js';
-import { reportScheduleId } from './contracts/report.js';
-import { DAY_MS } from '../domain/engines/calendar.js';
-import { requireReason } from './support/deadline-rules.js';
-import { refuse } from './support/failures.js';
-import { ProcessRecorder } from './support/process-recorder.js';
-import { startRetrospective } from './support/retrospective.js';
+} from './contract.js';
+import { reportScheduleId } from '../report/contract.js';
+import { DAY_MS } from '../../domain/engines/calendar.js';
+import { requireReason } from '../kernel/deadline-rules.js';
+import { refuse } from '../kernel/failures.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
+import { startRetrospective } from '../support/retrospective.js';
 
 // Schedules are created on the Temporal server: retried until it answers, since reporting must not silently lapse.
 const { createReportingSchedules, deleteReportingSchedules } = proxyActivities<Activities>({
@@ -55,35 +49,39 @@ const MAX_HISTORY_EVENTS = 10_000;
  */
 export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngagementState> {
   const state = input.resume ? input.resume.state : initialState(input);
-  const rec = new ProcessRecorder(state, describe, {
-    resume: input.resume?.checkpoint,
-    pendingActors: (s) => (s.pendingRoles.includes('engagement_lead') ? [s.engagementLead] : []),
+  const kernel = new ProcessKernel(state, {
+    noun: 'engagement',
+    closedAs: 'has ended',
+    describe,
+    recorder: {
+      resume: input.resume?.checkpoint,
+      pendingActors: (s) => (s.pendingRoles.includes('engagement_lead') ? [s.engagementLead] : []),
+    },
   });
-  const isOpen = () => state.outcome === null;
+  const { rec } = kernel;
+  const isOpen = () => kernel.isOpen();
   const isRequesterOrAdmin = (a: Actor) => a.id === state.requester || a.roles.includes('admin');
   /** Bumped by every accepted update, so the main loop re-reads deadlines and the continue-as-new hint. */
   let changes = 0;
-  const requireOpen = () => {
-    if (!isOpen()) refuse('Conflict', `the engagement has ended (${state.outcome})`);
-  };
+  const requireOpen = () => kernel.requireOpen();
 
-  // Recorded as started before any handler is registered: an Update that arrives with the start (delivered as
-  // its handler is set) comes after the start in the record.
-  rec.start();
-  if (!input.resume) {
-    rec.event(input.requester, 'started', {
-      clientOrg: state.clientOrg,
-      engagementType: state.engagementType,
-      startDate: state.startDate,
-      termDays: state.termDays,
-      termEndsAt: state.termEndsAt,
-      engagementLead: state.engagementLead,
-      deliverables: state.deliverables.map((d) => d.key),
-    }, 'requester');
-    rec.notify('info', [state.engagementLead], `You lead the ${state.engagementType.replace(/_/g, ' ')} engagement "${state.title}" for ${state.clientOrg}`);
-  }
-
-  setHandler(stateQuery, () => state);
+  kernel.start(
+    input.resume
+      ? undefined
+      : {
+          by: input.requester,
+          details: {
+            clientOrg: state.clientOrg,
+            engagementType: state.engagementType,
+            startDate: state.startDate,
+            termDays: state.termDays,
+            termEndsAt: state.termEndsAt,
+            engagementLead: state.engagementLead,
+            deliverables: state.deliverables.map((d) => d.key),
+          },
+        },
+  );
+  if (!input.resume) rec.notify('info', [state.engagementLead], `You lead the ${state.engagementType.replace(/_/g, ' ')} engagement "${state.title}" for ${state.clientOrg}`);
 
   setHandler(
     deliverUpdate,
@@ -96,7 +94,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
       changes++;
       rec.event(req.actor, 'deliverable_delivered', { deliverable: req.deliverable, revision, documentRef: req.documentRef, contentHash: req.contentHash, summary: req.summary }, 'engagement_lead');
       rec.notify('info', [state.requester], `"${state.title}": ${req.deliverable.replace(/_/g, ' ')} delivered (${req.documentRef})`);
-      return state;
+      return kernel.receipt();
     },
     {
       validator: (req: DeliverRequest) => {
@@ -118,28 +116,33 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
       state.termChanges.push({ kind: 'renewal', by: req.actor.id, at: new Date().toISOString(), months: req.months, reason: req.reason, termEndsAt: state.termEndsAt! });
       rec.event(req.actor, 'renewed', { months: req.months, reason: req.reason, termEndsAt: state.termEndsAt });
       rec.notify('info', [state.engagementLead, state.requester], `"${state.title}" renewed by ${req.months} months, now ending ${state.termEndsAt!.slice(0, 10)}`);
-      return state;
+      return kernel.receipt();
     },
-    { validator: (req: RenewRequest) => validateTermChange(req.actor, req.months, req.months * DAYS_PER_MONTH, req.reason, 'months') },
+    {
+      validator: (req: RenewRequest) => {
+        requireOpen();
+        if (!isRequesterOrAdmin(req.actor)) refuse('Forbidden', 'only the requester or an admin can change the term');
+        checkTermChange(req.months, req.months * DAYS_PER_MONTH, req.reason, 'months');
+      },
+    },
   );
 
-  setHandler(
-    extendDeadlineUpdate,
-    (req) => {
+  kernel.handleExtensions({
+    may: (actor) => (isRequesterOrAdmin(actor) ? undefined : 'only the requester or an admin can change the term'),
+    check: (req) => checkTermChange(req.days, req.days, req.reason, 'days'),
+    apply: (req) => {
       moveTermEnd(req.days);
       state.termChanges.push({ kind: 'extension', by: req.actor.id, at: new Date().toISOString(), days: req.days, reason: req.reason, termEndsAt: state.termEndsAt! });
-      rec.event(req.actor, 'deadline_extended', { days: req.days, reason: req.reason, termEndsAt: state.termEndsAt });
-      return state;
+      return { termEndsAt: state.termEndsAt };
     },
-    { validator: (req: ExtendDeadlineRequest) => validateTermChange(req.actor, req.days, req.days, req.reason, 'days') },
-  );
+  });
 
   setHandler(
     terminateUpdate,
     (req) => {
       state.termination = { by: req.actor.id, reason: req.reason, at: new Date().toISOString() };
-      end('terminated', req.actor, 'terminated', { reason: req.reason });
-      return state;
+      end('terminated', req.reason, req.actor, 'terminated', {});
+      return kernel.receipt();
     },
     {
       validator: (req: TerminateRequest) => {
@@ -150,25 +153,21 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     },
   );
 
-  setHandler(
-    withdrawUpdate,
-    (req) => {
-      end('withdrawn', req.actor, 'withdrawn', { reason: req.reason });
-      return state;
+  kernel.handleWithdraw({
+    may: (actor) => (actor.id === state.requester ? undefined : 'only the requester can withdraw the engagement'),
+    check: () => {
+      if (state.deliverables.some((d) => d.status === 'delivered')) refuse('Conflict', 'work has been delivered: terminate the engagement instead of withdrawing it');
     },
-    {
-      validator: (req: WithdrawRequest) => {
-        requireOpen();
-        if (req.actor.id !== state.requester) refuse('Forbidden', 'only the requester can withdraw the engagement');
-        if (state.deliverables.some((d) => d.status === 'delivered')) refuse('Conflict', 'work has been delivered: terminate the engagement instead of withdrawing it');
-        requireReason(req.reason, 'a withdrawal');
-      },
-    },
-  );
+    role: null,
+    // The withdrawn event is the engagement's end: nothing was delivered.
+    decide: false,
+    details: () => ({ outcome: 'withdrawn', outstandingDeliverables: outstanding() }),
+    then: () => ended(),
+  });
 
-  function validateTermChange(actor: Actor, amount: number, days: number, reason: string, unit: 'months' | 'days'): void {
+  /** The rules of a renewal or an extension (by `days`): a term to change, a reason, within the type's maximum. */
+  function checkTermChange(amount: number, days: number, reason: string, unit: 'months' | 'days'): void {
     requireOpen();
-    if (!isRequesterOrAdmin(actor)) refuse('Forbidden', 'only the requester or an admin can change the term');
     if (state.termDays === null) refuse('Conflict', 'this ongoing engagement has no term to change');
     if (!Number.isInteger(amount) || amount < 1) refuse('ValidationError', `${unit} must be a positive whole number`, [{ path: unit, message: 'expected an integer ≥ 1' }]);
     requireReason(reason, 'a term change');
@@ -190,15 +189,22 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     state.pendingRoles = isOpen() && state.deliverables.some((d) => d.status === 'pending') ? ['engagement_lead'] : [];
   }
 
-  function end(outcome: string, actor: Actor | 'system', action: string, details: Record<string, unknown>): void {
-    state.outcome = outcome;
-    state.stage = 'closed';
-    state.pendingRoles = [];
-    state.slaDueAt = null;
+  const outstanding = () => state.deliverables.filter((d) => d.status === 'pending').map((d) => d.key);
+
+  /** Ends the engagement with `action` as its record (term ended, terminated). */
+  function end(outcome: CtoEngagementOutcome, reason: string, by: Actor | 'system', action: EventAction, details: Record<string, unknown>): void {
+    kernel.close(outcome, reason, { by, action, details: { ...details, outstandingDeliverables: outstanding() }, recipients: [state.requester, state.engagementLead], message: endedMessage() });
     changes++;
-    const outstanding = state.deliverables.filter((d) => d.status === 'pending').map((d) => d.key);
-    rec.event(actor, action, { ...details, outcome, outstandingDeliverables: outstanding });
-    rec.notify('outcome', [state.requester, state.engagementLead], `"${state.title}" has ended: ${outcome}${outstanding.length ? ` (outstanding: ${outstanding.join(', ')})` : ''}`);
+  }
+
+  function ended(): void {
+    changes++;
+    rec.notify('outcome', [state.requester, state.engagementLead], endedMessage());
+  }
+
+  function endedMessage(): string {
+    const left = outstanding();
+    return `"${state.title}" has ended: ${state.outcome}${left.length ? ` (outstanding: ${left.join(', ')})` : ''}`;
   }
 
   if (isOpen() && state.reportingStatus === 'pending') {
@@ -223,7 +229,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     const now = Date.now();
     const ends = state.termEndsAt === null ? null : Date.parse(state.termEndsAt);
     if (ends !== null && now >= ends) {
-      end('completed', 'system', 'term_ended', { termEndsAt: state.termEndsAt });
+      end('completed', `the term ended on ${state.termEndsAt!.slice(0, 10)}`, 'system', 'term_ended', { termEndsAt: state.termEndsAt });
       break;
     }
     const remindAt = ends === null || state.endReminderSentFor === state.termEndsAt ? null : ends - END_REMINDER_DAYS * DAY_MS;
@@ -266,9 +272,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     rec.event('system', retro.linked ? 'retrospective_linked' : 'retrospective_started', { workflowId: retro.workflowId });
   }
 
-  await condition(allHandlersFinished);
-  await rec.close();
-  return state;
+  return kernel.finish();
 }
 
 function initialState(input: CtoEngagementInput): CtoEngagementState {
@@ -290,20 +294,11 @@ function initialState(input: CtoEngagementInput): CtoEngagementState {
   if (termEndsAt !== null && Date.parse(termEndsAt) <= Date.now()) {
     refuse('ValidationError', `the term would already have ended (${termEndsAt.slice(0, 10)})`, [{ path: 'startDate', message: 'the term must end in the future' }]);
   }
-  const workflowId = workflowInfo().workflowId;
+  const base = baseState('cto_engagement', input, 'active', type.deliverables.length ? ['engagement_lead'] : []);
+  const { workflowId } = base;
   return {
-    workflowId,
-    kind: 'cto_engagement',
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: 'active',
-    outcome: null,
-    pendingRoles: type.deliverables.length ? ['engagement_lead'] : [],
+    ...base,
     slaDueAt: termEndsAt,
-    events: [],
-    notices: [],
     clientOrg: input.clientOrg,
     engagementType: type.key,
     commitment: type.commitment,

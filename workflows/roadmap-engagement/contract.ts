@@ -1,7 +1,7 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, RoadmapPolicy } from '../../domain/policy/types.js';
 import type { PhaseState, RoadmapChild, RoadmapChildKind, Timeline } from '../../domain/roadmap/engagement.js';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 export type {
@@ -96,7 +96,8 @@ export interface LaunchChildRequest {
   input: unknown;
 }
 
-export interface RoadmapEngagementState extends ProcessStateBase {
+/** The stage is the policy's phase in progress (or closed). */
+export interface RoadmapEngagementState extends ProcessStateBase<string, 'completed' | 'withdrawn'> {
   kind: 'roadmap_engagement';
   sponsor: string;
   engagementLead: string;
@@ -115,9 +116,9 @@ export interface RoadmapEngagementState extends ProcessStateBase {
   timeline?: Timeline;
 }
 
-export const submitDeliverableUpdate = defineUpdate<RoadmapEngagementState, [SubmitDeliverableRequest]>('submitDeliverable');
-export const reviewDeliverableUpdate = defineUpdate<RoadmapEngagementState, [ReviewDeliverableRequest]>('reviewDeliverable');
-export const signOffPhaseUpdate = defineUpdate<RoadmapEngagementState, [SignOffRequest]>('signOffPhase');
+export const submitDeliverableUpdate = defineUpdate<ProcessReceipt, [SubmitDeliverableRequest]>('submitDeliverable');
+export const reviewDeliverableUpdate = defineUpdate<ProcessReceipt, [ReviewDeliverableRequest]>('reviewDeliverable');
+export const signOffPhaseUpdate = defineUpdate<ProcessReceipt, [SignOffRequest]>('signOffPhase');
 /** The sponsor closes the current, signed-off phase before its minimum duration. */
-export const closePhaseEarlyUpdate = defineUpdate<RoadmapEngagementState, [ClosePhaseEarlyRequest]>('closePhaseEarly');
-export const launchChildUpdate = defineUpdate<RoadmapEngagementState, [LaunchChildRequest]>('launchChild');
+export const closePhaseEarlyUpdate = defineUpdate<ProcessReceipt, [ClosePhaseEarlyRequest]>('closePhaseEarly');
+export const launchChildUpdate = defineUpdate<ProcessReceipt, [LaunchChildRequest]>('launchChild');

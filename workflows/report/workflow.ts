@@ -1,8 +1,8 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { ReportRunInput } from './contracts/report.js';
-import { DAY_MS } from '../domain/engines/calendar.js';
+import type { Activities } from '../../activities/index.js';
+import type { ReportRunInput } from './contract.js';
+import { DAY_MS } from '../../domain/engines/calendar.js';
 
 const { compileReport } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',

@@ -2,8 +2,8 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { MetricResult, ResultsAnalysis, SuccessMetric } from '../../domain/innovation/experiment-results.js';
 import type { PortfolioBucket, PortfolioCounts, ScaleUpProjection } from '../../domain/innovation/portfolio.js';
 import type { GovernanceCommitteePolicy, InnovationPolicy } from '../../domain/policy/types.js';
-import type { CommitteeOutcome } from './committee-approval.js';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { CommitteeOutcome } from '../committee-approval/contract.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 
 /** Workflow type name, for the API and tests. */
@@ -74,7 +74,8 @@ export interface CompletedStage {
 
 export type PocScaleUpOutcome = 'not_selected' | 'scaled_up' | 'not_scaled' | 'withdrawn' | 'sla_breached';
 
-export interface PocScaleUpState extends ProcessStateBase {
+/** The stage is the policy's development stage (or the selection gate, the scale-up decision, closed). */
+export interface PocScaleUpState extends ProcessStateBase<string, PocScaleUpOutcome> {
   kind: 'poc_scale_up';
   bucket: PortfolioBucket;
   proposal: PocProposal;
@@ -96,5 +97,5 @@ export interface PocScaleUpState extends ProcessStateBase {
   extensionDays: number;
 }
 
-export const gateReviewUpdate = defineUpdate<PocScaleUpState, [GateReview]>('gateReview');
-export const completeStageUpdate = defineUpdate<PocScaleUpState, [StageCompletion]>('completeStage');
+export const gateReviewUpdate = defineUpdate<ProcessReceipt, [GateReview]>('gateReview');
+export const completeStageUpdate = defineUpdate<ProcessReceipt, [StageCompletion]>('completeStage');

@@ -11,8 +11,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { Activities, DecisionRecord, ProcessSnapshot } from '../../activities/index.js';
-import { recordRetrySignal, recordStatusQuery, type Actor, type Notice, type ProcessEvent, type ProcessStateBase, type RecordStatus } from '../contracts/common.js';
+import { recordRetrySignal, recordStatusQuery, type Actor, type EventAction, type Notice, type ProcessEvent, type ProcessStateBase, type RecordStatus } from '../contracts/common.js';
 import { SA } from '../contracts/search-attributes.js';
 
 // Runs started before the patch below keep this: a local activity retried until the database took the write, each
@@ -45,6 +46,24 @@ export interface RecorderCheckpoint {
   version: number;
 }
 
+export interface RecorderOptions<S extends ProcessStateBase> {
+  /** A run continued as new resumes numbering where the last left off, so event keys and versions never repeat. */
+  resume?: RecorderCheckpoint;
+  /** The people the process waits on by name, derived from its state on every change (for their inbox). */
+  pendingActors?: (state: S) => string[];
+  /** The pending roles that any holder may take; by default every pending role but the requester's (a named person). */
+  openRoles?: (state: S) => string[];
+  /** The people who have already taken their seat at this stage (e.g. cast their ballot). */
+  seatedActors?: (state: S) => string[];
+}
+
+/**
+ * Marks runs that upsert a search attribute only when its value changes (earlier runs upserted all of them on every
+ * change: most of those commands changed nothing, and each one is a history event and a visibility write).
+ */
+const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
+
+
 /**
  * Keeps a process's state, audit events, notifications, search attributes and current details together.
  * Update handlers change state synchronously (so an accepted update answers at once); a pump running beside
@@ -69,6 +88,9 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private notes: Promise<void> = Promise.resolve();
   private notesInFlight = 0;
   private failureNoted = false;
+  private upsertOnChange = false;
+  /** The value of each search attribute as last upserted (JSON), to skip upserts that change nothing. */
+  private readonly upserted = new Map<string, string>();
 
   private readonly pendingActors?: (state: S) => string[];
   private readonly openRoles: (state: S) => string[];
@@ -77,16 +99,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   constructor(
     readonly state: S,
     private readonly describe: (state: S) => string,
-    options: {
-      /** A run continued as new resumes numbering where the last left off, so event keys and versions never repeat. */
-      resume?: RecorderCheckpoint;
-      /** The people the process waits on by name, derived from its state on every change (for their inbox). */
-      pendingActors?: (state: S) => string[];
-      /** The pending roles that any holder may take; by default every pending role but the requester's (a named person). */
-      openRoles?: (state: S) => string[];
-      /** The people who have already taken their seat at this stage (e.g. cast their ballot). */
-      seatedActors?: (state: S) => string[];
-    } = {},
+    options: RecorderOptions<S> = {},
   ) {
     this.pendingActors = options.pendingActors;
     this.openRoles = options.openRoles ?? ((s) => s.pendingRoles.filter((r) => r !== 'requester'));
@@ -97,6 +110,11 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       this.version = resume.version;
       this.flushedVersion = resume.version;
     }
+  }
+
+  /** Counts the process's changes: a newer state has a higher version (receipts and links carry it). */
+  get stateVersion(): number {
+    return this.version;
   }
 
   /** What a continued-as-new run needs to resume this recorder (see the constructor). */
@@ -111,7 +129,8 @@ export class ProcessRecorder<S extends ProcessStateBase> {
 
   start(): void {
     const s = this.state;
-    upsertSearchAttributes([
+    this.upsertOnChange = patched(SEARCH_ATTRIBUTES_ON_CHANGE);
+    this.upsert([
       { key: SA.kind, value: s.kind },
       { key: SA.requester, value: s.requester },
       { key: SA.businessKey, value: s.businessKey },
@@ -124,7 +143,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   }
 
   /** Records an auditable action by a person, an agent, or the process itself. */
-  event(actor: Actor | 'system', action: string, details: Record<string, unknown>, role?: string): ProcessEvent {
+  event(actor: Actor | 'system', action: EventAction, details: Record<string, unknown>, role?: string): ProcessEvent {
     const event: ProcessEvent = {
       seq: ++this.seq,
       at: new Date().toISOString(),
@@ -162,7 +181,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
     if (this.pendingActors) s.pendingActors = open ? [...new Set(this.pendingActors(s))] : [];
     s.openRoles = open ? [...new Set(this.openRoles(s))] : [];
     if (this.seatedActors) s.seatedActors = open ? [...new Set(this.seatedActors(s))] : [];
-    upsertSearchAttributes([
+    this.upsert([
       { key: SA.stage, value: s.stage },
       { key: SA.outcome, value: s.outcome ?? 'pending' },
       { key: SA.pendingRoles, value: s.pendingRoles },
@@ -170,6 +189,14 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       ...(s.riskTier ? [{ key: SA.riskTier, value: s.riskTier }] : []),
     ]);
     setCurrentDetails(this.details());
+  }
+
+  /** Upserts the attributes; on patched runs only those whose value differs from the last upsert. */
+  private upsert(updates: SearchAttributeUpdatePair[]): void {
+    const changed = this.upsertOnChange ? updates.filter((u) => this.upserted.get(u.key.name) !== JSON.stringify(u.value)) : updates;
+    if (changed.length === 0) return;
+    for (const u of changed) this.upserted.set(u.key.name, JSON.stringify(u.value));
+    upsertSearchAttributes(changed);
   }
 
   /** The UI's current details: what the process waits on, and a record that has not reached the database. */

@@ -1,5 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor, ProcessStateBase } from './common.js';
+import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 
 /** Insights are captured for this many days unless the facilitator closes capture earlier. */
 export const DEFAULT_CAPTURE_DAYS = 14;
@@ -62,7 +62,9 @@ export interface DisseminationPlan {
   plannedAt: string;
 }
 
-export interface RetrospectiveState extends ProcessStateBase {
+export type RetrospectiveStage = 'capturing' | 'synthesising' | 'planning_dissemination' | 'tracking_actions' | 'closed';
+
+export interface RetrospectiveState extends ProcessStateBase<RetrospectiveStage, 'completed' | 'withdrawn'> {
   kind: 'retrospective';
   subjectWorkflowId: string;
   participants: string[];
@@ -105,8 +107,8 @@ export interface CompleteActionRequest {
   note?: string;
 }
 
-export const addInsightUpdate = defineUpdate<RetrospectiveState, [AddInsightRequest]>('addInsight');
-export const closeCaptureUpdate = defineUpdate<RetrospectiveState, [CloseCaptureRequest]>('closeCapture');
-export const synthesiseUpdate = defineUpdate<RetrospectiveState, [SynthesiseRequest]>('synthesise');
-export const planDisseminationUpdate = defineUpdate<RetrospectiveState, [PlanDisseminationRequest]>('planDissemination');
-export const completeActionUpdate = defineUpdate<RetrospectiveState, [CompleteActionRequest]>('completeAction');
+export const addInsightUpdate = defineUpdate<ProcessReceipt, [AddInsightRequest]>('addInsight');
+export const closeCaptureUpdate = defineUpdate<ProcessReceipt, [CloseCaptureRequest]>('closeCapture');
+export const synthesiseUpdate = defineUpdate<ProcessReceipt, [SynthesiseRequest]>('synthesise');
+export const planDisseminationUpdate = defineUpdate<ProcessReceipt, [PlanDisseminationRequest]>('planDissemination');
+export const completeActionUpdate = defineUpdate<ProcessReceipt, [CompleteActionRequest]>('completeAction');

@@ -1,9 +1,9 @@
 import { defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BallotRequest, RecordedBallot, Tally } from './ballots.js';
-export type { RecordedBallot } from './ballots.js';
+import type { BallotRequest, RecordedBallot, Tally } from '../contracts/ballots.js';
+export type { RecordedBallot } from '../contracts/ballots.js';
 import type { ProcessAccess } from '../../domain/policy/access.js';
 import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
-import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest } from './common.js';
+import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest, type ProcessReceipt } from '../contracts/common.js';
 
 /** Workflow type name, for parents that start the committee as a child and for the API. */
 export const COMMITTEE_APPROVAL_WORKFLOW = 'committeeApproval';
@@ -38,7 +38,9 @@ export type CommitteeVote = BallotRequest;
 /** `sla_breached`: no quorum by the deadline (escalated); with quorum, the deadline closes the vote as cast. */
 export type CommitteeOutcome = 'approved' | 'rejected' | 'tie' | 'withdrawn' | 'sla_breached';
 
-export interface CommitteeApprovalState extends ProcessStateBase {
+export type CommitteeStage = 'awaiting_meeting' | 'voting' | 'closed';
+
+export interface CommitteeApprovalState extends ProcessStateBase<CommitteeStage, CommitteeOutcome> {
   kind: 'committee_approval';
   subject: CommitteeSubject;
   urgent: boolean;
@@ -52,7 +54,7 @@ export interface CommitteeApprovalState extends ProcessStateBase {
   extensionDays: number;
 }
 
-export const committeeVoteUpdate = defineUpdate<CommitteeApprovalState, [CommitteeVote]>('committeeVote');
+export const committeeVoteUpdate = defineUpdate<ProcessReceipt, [CommitteeVote]>('committeeVote');
 /** Sent by a parent process that was withdrawn while its committee item was still open. */
 export const committeeWithdrawSignal = defineSignal<[WithdrawRequest]>('withdrawFromCommittee');
 

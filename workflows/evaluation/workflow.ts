@@ -1,11 +1,10 @@
-import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { AiComplianceResult } from '../domain/engines/ai-compliance.js';
-import { outcomeOf } from '../domain/engines/outcome.js';
-import type { EngineName } from '../domain/engines/registry.js';
-import { stateQuery } from './contracts/common.js';
-import { EVALUATIONS, type EvaluationInput, type EvaluationState } from './contracts/evaluation.js';
-import { ProcessRecorder } from './support/process-recorder.js';
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities/index.js';
+import type { AiComplianceResult } from '../../domain/engines/ai-compliance.js';
+import { outcomeOf } from '../../domain/engines/outcome.js';
+import type { EngineName } from '../../domain/engines/registry.js';
+import { EVALUATIONS, type EvaluationInput, type EvaluationState } from './contract.js';
+import { baseState, ProcessKernel } from '../kernel/process.js';
 
 const { runEvaluation } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -18,25 +17,13 @@ const { runEvaluation } = proxyActivities<Activities>({
  */
 async function evaluate(engine: EngineName, input: EvaluationInput): Promise<EvaluationState> {
   const state: EvaluationState = {
-    workflowId: workflowInfo().workflowId,
-    kind: EVALUATIONS[engine].kind,
-    businessKey: input.businessKey,
-    title: input.title,
-    requester: input.requester.id,
-    policyVersion: input.policyVersion,
-    stage: 'evaluating',
-    outcome: null,
-    pendingRoles: [],
-    slaDueAt: null,
-    events: [],
-    notices: [],
+    ...baseState(EVALUATIONS[engine].kind, input, 'evaluating'),
     engine,
     result: null,
   };
-  const rec = new ProcessRecorder(state, (s) => `**${s.title}** — ${s.outcome ?? 'evaluating'} (${engine.replace(/_/g, ' ')})`);
-  setHandler(stateQuery, () => state);
-  rec.start();
-  rec.event(input.requester, 'evaluation_requested', { engine, input: input.input });
+  const kernel = new ProcessKernel(state, { noun: 'evaluation', describe: (s) => `**${s.title}** — ${s.outcome ?? 'evaluating'} (${engine.replace(/_/g, ' ')})` });
+  const { rec } = kernel;
+  kernel.start({ by: input.requester, action: 'evaluation_requested', details: { engine, input: input.input }, role: undefined });
   try {
     state.result = await runEvaluation({ workflowId: state.workflowId, engine, subject: input.title, policyVersion: input.policyVersion, policy: input.policy, input: input.input });
     state.outcome = outcomeOf(state.result);
@@ -51,8 +38,7 @@ async function evaluate(engine: EngineName, input: EvaluationInput): Promise<Eva
   }
   state.stage = 'closed';
   if (engine === 'ai_compliance') state.riskTier = (state.result as AiComplianceResult).classification.tier;
-  await rec.close();
-  return state;
+  return kernel.finish();
 }
 
 export const technicalDecisionEvaluation = (input: EvaluationInput) => evaluate('technical_decision', input);

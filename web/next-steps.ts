@@ -1,0 +1,54 @@
+import { DAY_MS } from '../domain/engines/calendar.js';
+import type { EscalationPolicy, PolicySet } from '../domain/policy/types.js';
+import type { ProcessStateBase } from '../workflows/contracts/common.js';
+
+/** The dates a process reports for what comes next, when it reports them (ISO timestamps). */
+export interface Deadlines {
+  reminderAt: string | null;
+  escalationAt: string | null;
+  dueAt: string | null;
+}
+
+export interface NextSteps extends Deadlines {
+  /** Who is escalated to, when the policy says. */
+  escalateTo?: string;
+  /** Whether the process closes as `sla_breached` at its deadline (the escalation clock's processes do). */
+  breachAtDue: boolean;
+}
+
+/**
+ * The escalation policy whose clock sets the deadline of a process of this kind and stage, if any: those kinds run
+ * `waitWithEscalation`, where reminder, escalation and SLA breach all count from the same start and move together
+ * with extensions. Other kinds' deadlines (a roadmap phase's window, an engagement's term) are dates of their own.
+ */
+function escalationClockOf(state: ProcessStateBase, policy: PolicySet): EscalationPolicy | undefined {
+  switch (state.kind) {
+    case 'architecture_review':
+      return policy.architectureReview.escalation;
+    case 'ethical_review':
+      return state.stage === 'board_review' ? policy.aiGovernance.ethicalReviewBoard.escalation : undefined;
+    case 'committee_approval':
+      return state.stage === 'voting' ? policy.aiGovernance.committee.escalation : undefined;
+    case 'poc_scale_up':
+      return policy.aiGovernance.committee.escalation;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What happens next and when: the process's own `deadlines` when it reports them; else derived from its SLA
+ * deadline and the pinned policy (a reminder `slaBreachAfterDays - reminderAfterDays` days before it, an escalation
+ * `slaBreachAfterDays - escalateAfterDays` days before it, as the workflow's clock sets them).
+ */
+export function nextSteps(state: ProcessStateBase & { deadlines?: Deadlines | null }, policy: PolicySet): NextSteps | null {
+  if (state.outcome) return null;
+  const clock = escalationClockOf(state, policy);
+  const escalateTo = clock?.escalateToRole;
+  if (state.deadlines) return { ...state.deadlines, escalateTo, breachAtDue: Boolean(clock) };
+  if (!state.slaDueAt) return null;
+  if (!clock) return { reminderAt: null, escalationAt: null, dueAt: state.slaDueAt, breachAtDue: false };
+  const due = new Date(state.slaDueAt).getTime();
+  const before = (days: number) => new Date(due - (clock.slaBreachAfterDays - days) * DAY_MS).toISOString();
+  return { reminderAt: before(clock.reminderAfterDays), escalationAt: before(clock.escalateAfterDays), dueAt: state.slaDueAt, escalateTo, breachAtDue: true };
+}
