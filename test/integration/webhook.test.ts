@@ -9,7 +9,7 @@ import { createActivities } from '../../activities/index.js';
 import { deliverPendingNotifications, WEBHOOK_REFUSED } from '../../activities/notifications.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Db } from '../../platform/database.js';
-import type { ArchitectureReviewState } from '../../workflows/contracts/architecture-review.js';
+import type { ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { delegateUpdate, stateQuery, withdrawUpdate } from '../../workflows/contracts/common.js';
 import { requester, securityArchitect, securityArchitect2 } from '../support/actors.js';
 import { testDb } from '../support/db.js';
