@@ -1,7 +1,7 @@
 import express from 'express';
 import { authenticate } from './auth.js';
 import { createOidcAuthenticator } from './oidc.js';
-import { cors, rateLimit, requestId, requireJson, securityHeaders } from './hardening.js';
+import { cors, rateLimit, requireJson, securityHeaders } from './hardening.js';
 import { idempotency } from './idempotency.js';
 import { createApiMetrics } from './metrics.js';
 import { requestLog } from './request-log.js';
@@ -54,7 +54,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   const metrics = createApiMetrics();
-  app.use(requestId, requestLog(deps.log), metrics.middleware, securityHeaders, cors(deps.config.CORS_ORIGINS));
+  app.use(requestLog(deps.log), metrics.middleware, ...securityHeaders, cors(deps.config.CORS_ORIGINS));
   app.get('/metrics', metrics.handler);
   app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
   // The web app (its own CSP, session cookies and form bodies) runs before the JSON-only body parser.

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, type ApiDeps } from '../../api/app.js';
 import { buildOpenApi } from '../../api/openapi.js';
-import { loadConfig } from '../../platform/config.js';
-import { defaultPolicy } from '../support/policy.js';
+import { offlineApp } from '../support/api.js';
 
 // Building the app touches no dependency; handlers (not called here) would.
-const { app, registry } = createApp({ config: loadConfig({}), db: {}, temporal: {}, policies: { current: await defaultPolicy() }, log: {} } as unknown as ApiDeps);
+const { app, registry } = await offlineApp();
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: string };
 
