@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteRegistry, RouteSpec } from './route-registry.js';
+import type { Route, RouteRegistry } from './route-registry.js';
 
 const problem = {
   description: 'An RFC 9457 problem document',
@@ -11,7 +11,7 @@ function toSchema(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
-function operation(route: RouteSpec) {
+function operation(route: Route) {
   const params = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
   const query = route.query
     ? Object.entries((toSchema(route.query).properties ?? {}) as Record<string, Record<string, unknown>>).map(([name, schema]) => ({
@@ -86,7 +86,7 @@ export function buildOpenApi(registry: RouteRegistry) {
   };
 }
 
-function describeRoute(route: RouteSpec): string {
+function describeRoute(route: Route): string {
   const roles = Array.isArray(route.roles) && route.roles.length ? `Roles: ${route.roles.join(', ')} (or admin).` : '';
   return [roles, route.description ?? ''].filter(Boolean).join(' ');
 }

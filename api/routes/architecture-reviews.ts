@@ -1,7 +1,7 @@
 import { GovflowError } from '../../domain/errors.js';
 import type { ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
 import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { resubmitBody, reviewVoteBody, startArchitectureReviewBody } from '../schemas/architecture-review.js';
 
@@ -27,18 +27,20 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
       };
     },
     actions: [
-      {
+      action({
         name: 'votes',
         summary: 'Vote as a reviewer: a ruling on every approval criterion',
         body: reviewVoteBody,
-        update: reviewVoteUpdate as never,
-      },
-      {
+        update: reviewVoteUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'resubmit',
         summary: 'Resubmit after changes were requested (requester only)',
         body: resubmitBody,
-        update: resubmitUpdate as never,
-      },
+        update: resubmitUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

@@ -2,7 +2,7 @@ import { DAY_MS } from '../../domain/engines/calendar.js';
 import { GovflowError } from '../../domain/errors.js';
 import { DAYS_PER_MONTH, deliverUpdate, renewUpdate, termProblem, terminateUpdate, type CtoEngagementInput } from '../../workflows/contracts/cto-engagement.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { deliverBody, renewBody, startCtoEngagementBody, terminateBody } from '../schemas/cto-engagement.js';
 
@@ -31,24 +31,27 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
       return { ...body, requester: actor, policyVersion: policy.version.id, policy: policy.ctoServiceModel };
     },
     actions: [
-      {
+      action({
         name: 'deliverables',
         summary: 'Deliver a deliverable of the engagement type (engagement lead)',
         body: deliverBody,
-        update: deliverUpdate as never,
-      },
-      {
+        update: deliverUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'renew',
         summary: 'Renew the term by some months, within the type’s maximum (requester)',
         body: renewBody,
-        update: renewUpdate as never,
-      },
-      {
+        update: renewUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'terminate',
         summary: 'End the engagement early, with a reason (requester)',
         body: terminateBody,
-        update: terminateUpdate as never,
-      },
+        update: terminateUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

@@ -1,7 +1,7 @@
 import { aiCompliancePolicyOf } from '../../domain/engines/ai-compliance.js';
 import { GovflowError } from '../../domain/errors.js';
 import { ETHICAL_REVIEW_WORKFLOW, boardVoteUpdate, type EthicalReviewInput } from '../../workflows/contracts/ethical-review.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { boardVoteBody, startEthicalReviewBody } from '../schemas/ethical-review.js';
 
@@ -28,12 +28,13 @@ export function registerEthicalReviewRoutes(registry: RouteRegistry, deps: ApiDe
       };
     },
     actions: [
-      {
+      action({
         name: 'votes',
         summary: 'Vote as a member of the ethical review board: a finding per review item and a ballot',
         body: boardVoteBody,
-        update: boardVoteUpdate as never,
-      },
+        update: boardVoteUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

@@ -3,7 +3,7 @@ import { PORTFOLIO_BUCKETS, type PortfolioCounts } from '../../domain/innovation
 import type { Db } from '../../platform/database.js';
 import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/contracts/poc-scale-up.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { completeStageBody, gateReviewBody, startPocScaleUpBody } from '../schemas/poc-scale-up.js';
 
@@ -46,18 +46,20 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
       };
     },
     actions: [
-      {
+      action({
         name: 'gate-reviews',
         summary: 'Rule on every PoC selection criterion (business sponsor or committee member)',
         body: gateReviewBody,
-        update: gateReviewUpdate as never,
-      },
-      {
+        update: gateReviewUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'stages',
         summary: 'Complete the current development stage (requester or business sponsor), in order',
         body: completeStageBody,
-        update: completeStageUpdate as never,
-      },
+        update: completeStageUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }
