@@ -1,4 +1,3 @@
-import { GovflowError } from '../../domain/errors.js';
 import type { ArchitectureReviewInput } from '../../workflows/contracts/architecture-review.js';
 import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/contracts/architecture-review.js';
 import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
@@ -11,21 +10,15 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
     path: '/architecture-reviews',
     tag: 'Architecture reviews',
     workflowType: 'architectureReview',
-    startBody: startArchitectureReviewBody,
+    startBody: startArchitectureReviewBody(deps.policies.current.architectureReview),
     delegation: true,
-    buildInput: (body, actor, policy): ArchitectureReviewInput => {
-      const { triggers } = policy.architectureReview;
-      if (!triggers.includes(body.trigger)) {
-        throw new GovflowError('ValidationError', `trigger must be one of the policy's review triggers`, [{ path: 'trigger', message: `expected one of ${triggers.join(', ')}` }]);
-      }
-      return {
+    buildInput: (body, actor, policy): ArchitectureReviewInput => ({
       ...body,
       requester: actor,
       policyVersion: policy.version.id,
       policy: policy.architectureReview,
       committeePolicy: policy.aiGovernance.committee,
-      };
-    },
+    }),
     actions: [
       action({
         name: 'votes',

@@ -12,17 +12,12 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
     path: '/cto-engagements',
     tag: 'CTO engagements',
     workflowType: 'ctoEngagement',
-    startBody: startCtoEngagementBody,
+    startBody: startCtoEngagementBody(deps.policies.current.ctoServiceModel.engagementTypes.map((t) => t.key)),
     delegation: false,
     buildInput: async (body, actor, policy): Promise<CtoEngagementInput> => {
       await requirePrincipalWithRole(deps.db, body.sponsor, 'executive_sponsor', 'sponsor');
-      const types = policy.ctoServiceModel.engagementTypes;
-      const type = types.find((t) => t.key === body.engagementType);
-      if (!type) {
-        throw new GovflowError('ValidationError', 'engagementType must be one of the policy engagement types', [
-          { path: 'engagementType', message: `expected one of ${types.map((t) => t.key).join(', ')}` },
-        ]);
-      }
+      // The schema holds the current policy's types, and new engagements pin the current policy.
+      const type = policy.ctoServiceModel.engagementTypes.find((t) => t.key === body.engagementType)!;
       const problem = termProblem(type, body.termMonths);
       if (problem) throw new GovflowError('ValidationError', problem, [{ path: 'termMonths', message: problem }]);
       if (body.startDate && body.termMonths !== undefined && Date.parse(`${body.startDate}T00:00:00Z`) + body.termMonths * DAYS_PER_MONTH * DAY_MS <= Date.now()) {

@@ -1,5 +1,4 @@
 import { aiCompliancePolicyOf } from '../../domain/engines/ai-compliance.js';
-import { GovflowError } from '../../domain/errors.js';
 import { ETHICAL_REVIEW_WORKFLOW, boardVoteUpdate, type EthicalReviewInput } from '../../workflows/contracts/ethical-review.js';
 import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
@@ -11,18 +10,14 @@ export function registerEthicalReviewRoutes(registry: RouteRegistry, deps: ApiDe
     path: '/ethical-reviews',
     tag: 'Ethical reviews',
     workflowType: ETHICAL_REVIEW_WORKFLOW,
-    startBody: startEthicalReviewBody,
+    startBody: startEthicalReviewBody(deps.policies.current.aiGovernance.ethicalReviewBoard.triggers),
     delegation: false,
     buildInput: (body, actor, policy): EthicalReviewInput => {
-      const board = policy.aiGovernance.ethicalReviewBoard;
-      if (!board.triggers.includes(body.trigger)) {
-        throw new GovflowError('ValidationError', "trigger must be one of the ethical review board's triggers", [{ path: 'trigger', message: `expected one of ${board.triggers.join(', ')}` }]);
-      }
       return {
         ...body,
         requester: actor,
         policyVersion: policy.version.id,
-        policy: board,
+        policy: policy.aiGovernance.ethicalReviewBoard,
         compliancePolicy: aiCompliancePolicyOf(policy),
         committeePolicy: policy.aiGovernance.committee,
       };

@@ -1,4 +1,3 @@
-import { GovflowError } from '../../domain/errors.js';
 import { PORTFOLIO_BUCKETS, type PortfolioCounts } from '../../domain/innovation/portfolio.js';
 import type { Db } from '../../platform/database.js';
 import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/contracts/poc-scale-up.js';
@@ -21,14 +20,9 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
     path: '/poc-scale-ups',
     tag: 'Proofs of concept',
     workflowType: POC_SCALE_UP_WORKFLOW,
-    startBody: startPocScaleUpBody,
+    startBody: startPocScaleUpBody(deps.policies.current.innovation.pocSelectionCriteria),
     delegation: false,
     buildInput: async (body, actor, policy): Promise<PocScaleUpInput> => {
-      const { pocSelectionCriteria } = policy.innovation;
-      const unknown = Object.keys(body.selfAssessment).filter((c) => !pocSelectionCriteria.includes(c));
-      if (unknown.length) {
-        throw new GovflowError('ValidationError', 'the self-assessment covers the PoC selection criteria of the policy', unknown.map((c) => ({ path: `selfAssessment.${c}`, message: `expected one of ${pocSelectionCriteria.join(', ')}` })));
-      }
       // The named sponsor must be a real, active holder of the role: the sponsor completes stages and is notified.
       await requirePrincipalWithRole(deps.db, body.proposal.businessSponsor, 'business_sponsor', 'proposal.businessSponsor');
       return {

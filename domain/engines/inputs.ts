@@ -17,19 +17,17 @@ export const DIMENSION_SCALE = { min: 0, max: 10 } as const;
 export const MONEY_LIMIT = 1e12;
 export const NUMBER_LIMIT = 1e6;
 
-const number = (description: string) =>
+/** A number within [min, max]; the refusal says which bound it broke. */
+export const bounded = (min: number, max: number, what = 'a number') =>
   z
-    .number({ error: 'expected a number' })
-    .min(-NUMBER_LIMIT, { error: `expected a number of at least -${NUMBER_LIMIT}` })
-    .max(NUMBER_LIMIT, { error: `expected a number of at most ${NUMBER_LIMIT}` })
-    .describe(description);
+    .number({ error: `expected ${what}` })
+    .min(min, { error: `expected ${what} of at least ${min}` })
+    .max(max, { error: `expected ${what} of at most ${max}` });
+
+const number = (description: string) => bounded(-NUMBER_LIMIT, NUMBER_LIMIT).describe(description);
 
 /** An amount of money (a cash flow may be negative). */
-export const amount = (min: number) =>
-  z
-    .number({ error: 'expected an amount of money' })
-    .min(min, { error: `expected an amount of at least ${min}` })
-    .max(MONEY_LIMIT, { error: `expected an amount of at most ${MONEY_LIMIT} (one trillion)` });
+export const amount = (min: number) => bounded(min, MONEY_LIMIT, 'an amount of money');
 
 const onDimensionScale = (description: string) => {
   const message = `expected a number between ${DIMENSION_SCALE.min} and ${DIMENSION_SCALE.max}`;

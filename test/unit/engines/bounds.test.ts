@@ -45,13 +45,13 @@ describe('numeric bounds of the engines', () => {
 
   it('refuses amounts beyond a trillion, naming the field and the rule', () => {
     const e = thrown(() => runTechnologyProposal(proposal({ annual: { licences: 1e308, infrastructure: 0, staffing: 0 } }), technologyProposal())) as EngineInputError;
-    expect(e.fields).toEqual([{ path: 'costs.annual.licences', message: 'expected an amount of at most 1000000000000 (one trillion)' }]);
+    expect(e.fields).toEqual([{ path: 'costs.annual.licences', message: 'expected an amount of money of at most 1000000000000' }]);
     const budget = thrown(() => runTechnologyProposal(proposal({ budget: 1e-300 }), technologyProposal())) as EngineInputError;
-    expect(budget.fields).toEqual([{ path: 'costs.budget', message: 'expected an amount of at least 0.01' }]);
+    expect(budget.fields).toEqual([{ path: 'costs.budget', message: 'expected an amount of money of at least 0.01' }]);
     const flows = thrown(() => runStrategicInitiative(initiative([-1e308, 1e308]), strategicInitiative())) as EngineInputError;
     expect(flows.fields).toEqual([
-      { path: 'cashFlows[0]', message: 'expected an amount of at least -1000000000000' },
-      { path: 'cashFlows[1]', message: 'expected an amount of at most 1000000000000 (one trillion)' },
+      { path: 'cashFlows[0]', message: 'expected an amount of money of at least -1000000000000' },
+      { path: 'cashFlows[1]', message: 'expected an amount of money of at most 1000000000000' },
     ]);
   });
 
