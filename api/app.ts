@@ -5,6 +5,7 @@ import { cors, rateLimit, requireJson, securityHeaders } from './hardening.js';
 import { idempotency } from './idempotency.js';
 import { createApiMetrics } from './metrics.js';
 import { requestLog } from './request-log.js';
+import { methodNotAllowed } from './openapi.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
@@ -31,7 +32,7 @@ export type { ApiDeps };
 
 /** Builds the Express app (no listening): the server entry point and the tests share it. */
 export function createApp(deps: ApiDeps): { app: express.Express; registry: RouteRegistry } {
-  const registry = new RouteRegistry();
+  const registry = new RouteRegistry({ checkResponses: deps.config.NODE_ENV === 'test' });
   registerHealthRoutes(registry, deps);
   registerPrincipalRoutes(registry, deps);
   registerPolicyRoutes(registry, deps);
@@ -56,7 +57,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   const metrics = createApiMetrics();
   app.use(requestLog(deps.log), metrics.middleware, ...securityHeaders, cors(deps.config.CORS_ORIGINS));
   app.get('/metrics', metrics.handler);
-  app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
+  app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE), methodNotAllowed(registry));
   // The web app (its own CSP, session cookies and form bodies) runs before the JSON-only body parser.
   app.use('/app', webApp(deps, registry));
   app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));

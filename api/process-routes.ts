@@ -25,6 +25,7 @@ import { idempotencyKeyOf } from './idempotency.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import type { RouteRegistry } from './route-registry.js';
 import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
+import { evaluated, processPage, processState, started } from './schemas/responses.js';
 
 export interface ApiDeps {
   config: Config;
@@ -105,6 +106,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     tag: spec.tag,
     roles: permittedRoles(policy, spec.kind, 'start'),
     body: spec.startBody,
+    response: spec.awaitResult ? evaluated : started,
     status: 201,
     idempotent: true,
     handler: async ({ body }, _req, res) => {
@@ -149,6 +151,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     tag: spec.tag,
     roles: [],
     query: listQuery,
+    response: processPage,
     handler: async ({ query }) => {
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const rows = await db.process.findMany({
@@ -179,6 +182,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     summary: `Get a ${spec.kind.replace(/_/g, ' ')}'s full state`,
     tag: spec.tag,
     roles: [],
+    response: processState,
     handler: async ({ params }) => {
       try {
         const handle = handleFor(params.key!);
@@ -228,6 +232,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       tag: spec.tag,
       roles: [],
       body: typed.body,
+      response: processState,
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
         const request = await typed.toRequest(body, actorOf(res), deps);

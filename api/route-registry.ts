@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { actorOf, checkRole } from './auth.js';
+import { sendProblem } from './problem.js';
 
 export interface RouteInfo<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -42,12 +43,25 @@ function parse<S extends z.ZodType>(schema: S | undefined, input: unknown): z.ou
   return (schema ? schema.parse(input ?? {}) : undefined) as z.output<S>;
 }
 
+/** The answer as JSON, refused with a 500 naming the mismatch when it does not match the documented schema. */
+function sendChecked(res: Response, route: Route, result: unknown): void {
+  const json: unknown = JSON.parse(JSON.stringify(result));
+  const checked = route.response!.safeParse(json);
+  if (checked.success) return void res.status(route.status ?? 200).json(json);
+  const issues = checked.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`).join('; ');
+  sendProblem(res, 500, 'InternalError', `the answer of ${route.method.toUpperCase()} ${route.path} does not match its documented schema: ${issues}`);
+}
+
 /**
  * Every route is declared once, here: the same declaration mounts the Express handler (with zod parsing and
  * role checks) and feeds the OpenAPI document, so the two cannot drift apart.
  */
 export class RouteRegistry {
   readonly routes: Route[] = [];
+
+  /** `checkResponses` (the test suites, NODE_ENV=test): every JSON answer must match its route's response schema. */
+  constructor(private readonly options: { checkResponses?: boolean } = {}) {}
+
   /** Each kind of process's collection path and action bodies, for the web app's pages and forms. */
   readonly processes = new Map<string, { path: string; startBody: z.ZodType; actions: { name: string; summary: string; body: z.ZodType }[] }>();
 
@@ -66,6 +80,7 @@ export class RouteRegistry {
           const result = await this.invoke(route, { body: req.body, query: req.query, params: req.params as Record<string, string> }, req, res);
           if (!res.headersSent) {
             if (result === undefined) res.status(route.status ?? 204).end();
+            else if (this.options.checkResponses && route.response) sendChecked(res, route, result);
             else res.status(route.status ?? 200).json(result);
           }
         } catch (err) {

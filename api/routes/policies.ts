@@ -7,6 +7,7 @@ import type { PolicySet } from '../../domain/policy/types.js';
 import { impactOnRecord } from '../policy-impact.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
+import { impactReport, policyIndex, policyVersion, rolesTable } from '../schemas/responses.js';
 
 const impactBody = z
   .object({
@@ -27,6 +28,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     summary: 'The policy set new processes pin now, and every version a process has pinned',
     tag: 'Policies',
     roles: [],
+    response: policyIndex,
     handler: async () => ({ current: policies.current, pinnedVersions: await policies.versions() }),
   });
 
@@ -36,6 +38,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     summary: 'The roles of the current policy, who may start each process and take each action, and the segregation of duties',
     tag: 'Policies',
     roles: [],
+    response: rolesTable,
     handler: () => {
       const p = policies.current;
       return {
@@ -54,6 +57,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     summary: 'A policy set by version ID (e.g. 1.0.0+3f2a9c1b7d4e), as pinned by processes',
     tag: 'Policies',
     roles: [],
+    response: policyVersion,
     handler: async ({ params }) => {
       const set = await policies.get(params.version!);
       if (!set) throw new GovflowError('NotFound', `no policy version ${params.version}`);
@@ -68,6 +72,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     tag: 'Policies',
     roles: IMPACT_ROLES,
     body: impactBody,
+    response: impactReport,
     handler: async ({ body }) => {
       let draft: PolicySet;
       try {

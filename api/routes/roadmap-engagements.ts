@@ -15,6 +15,7 @@ import { requirePrincipalWithRole } from '../principal-checks.js';
 import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { closePhaseEarlyBody, launchChildBody, reviewDeliverableBody, signOffBody, startRoadmapEngagementBody, submitDeliverableBody } from '../schemas/roadmap-engagement.js';
+import { roadmapPackage } from '../schemas/responses.js';
 
 const PATH = '/roadmap-engagements';
 const TAG = 'Roadmap engagements';
@@ -106,6 +107,7 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
     summary: "A finished engagement's roadmap package: deliverables, decisions and child outcomes",
     tag: TAG,
     roles: [],
+    response: roadmapPackage,
     handler: async ({ params }) => {
       const workflowId = workflowIdFor('roadmap_engagement', params.key!);
       const report = await deps.db.report.findUnique({ where: { id: roadmapPackageId(workflowId) } });

@@ -59,3 +59,21 @@ describe('middleware in front of the API', () => {
     expect((await get('/openapi.json', { headers: { authorization: 'Bearer another-callers-token' } })).status).toBe(200);
   });
 });
+
+describe('methods a path does not take', () => {
+  it('answers 405 with Allow and a problem document, counting every route the path matches', async () => {
+    const call = await serve();
+    const res = await call('/healthz', { method: 'DELETE' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET, HEAD');
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ status: 405, code: 'MethodNotAllowed' });
+    // /policies/impact is also /policies/:version: GET and POST are both taken, PUT is not.
+    const put = await call('/policies/impact', { method: 'PUT' });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
+    expect((await call('/policies/impact', { method: 'POST' })).status).toBe(401);
+    expect((await call('/architecture-reviews/ARCH-1/votes/', { method: 'GET' })).status).toBe(405);
+    expect((await call('/no/such/path', { method: 'DELETE' })).status).toBe(401);
+  });
+});
