@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
+import { withArticle } from '../domain/text.js';
 import { permittedRoles, pinnedAccess } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import type { Config } from '../platform/config.js';
@@ -98,11 +99,12 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     return roles.length ? `Checked by the process against the policy it pinned; in the current policy: ${roles.join(', ')} (or admin).` : undefined;
   };
   const handleFor = (key: string) => temporal.workflow.getHandle(workflowIdFor(spec.kind, key));
+  const label = spec.kind.replace(/_/g, ' ');
 
   registry.add({
     method: 'post',
     path: spec.path,
-    summary: `Start a ${spec.kind.replace(/_/g, ' ')}`,
+    summary: `Start ${withArticle(label)}`,
     tag: spec.tag,
     roles: permittedRoles(policy, spec.kind, 'start'),
     body: spec.startBody,
@@ -147,7 +149,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   registry.add({
     method: 'get',
     path: spec.path,
-    summary: `List ${spec.kind.replace(/_/g, ' ')}s`,
+    summary: `List ${label}s`,
     tag: spec.tag,
     roles: [],
     query: listQuery,
@@ -179,7 +181,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   registry.add({
     method: 'get',
     path: `${spec.path}/:key`,
-    summary: `Get a ${spec.kind.replace(/_/g, ' ')}'s full state`,
+    summary: `Get ${withArticle(label)}'s full state`,
     tag: spec.tag,
     roles: [],
     response: processState,
@@ -193,7 +195,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
         // Past Temporal's retention the database projection is the record.
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, params.key!) } });
-        if (!row) throw new GovflowError('NotFound', `no ${spec.kind.replace(/_/g, ' ')} with key ${params.key}`);
+        if (!row) throw new GovflowError('NotFound', `no ${label} with key ${params.key}`);
         return row.state as unknown as ProcessStateBase;
       }
     },
@@ -247,8 +249,8 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
           // A finished workflow takes no Updates; if the record knows it, the process is closed, not unknown.
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, params.key!) }, select: { outcome: true, completedAt: true } });
-          if (!row) throw new GovflowError('NotFound', `no ${spec.kind.replace(/_/g, ' ')} with key ${params.key}`);
-          throw new GovflowError('Conflict', `the ${spec.kind.replace(/_/g, ' ')} ${params.key} is closed${row.outcome ? ` (${row.outcome})` : ''}`);
+          if (!row) throw new GovflowError('NotFound', `no ${label} with key ${params.key}`);
+          throw new GovflowError('Conflict', `the ${label} ${params.key} is closed${row.outcome ? ` (${row.outcome})` : ''}`);
         }
       },
     });
