@@ -47,7 +47,8 @@ async function call(method: string, p: string, body?: unknown): Promise<unknown>
     }
     fail(`${res.status} ${detail}`);
   }
-  return res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+  // JSON documents are parsed and pretty-printed; JSON Lines (the audit export) pass through as they are.
+  return /^application\/([\w.-]+\+)?json(;|$)/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
 }
 
 
@@ -188,6 +189,9 @@ function resolve(argv: string[]): [string, Command] | undefined {
   }
   return undefined;
 }
+
+// `govflow audit export | head`: a reader that stops early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 2));
 
 const argv = process.argv.slice(2);
 const wantsHelp = argv.includes('--help') || argv.includes('-h');
