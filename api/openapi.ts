@@ -79,14 +79,20 @@ export function methodsByPath(registry: RouteRegistry): Map<string, string[]> {
 }
 
 /**
- * 405 with an `Allow` header for a known path asked with a method it does not take (every pattern the path
- * matches counts: `/policies/impact` is also `/policies/:version`). Paths match as Express matches them:
- * case-insensitive, with or without a trailing slash.
+ * 405 with an `Allow` header for a known path asked with a method it does not take. The most specific paths the
+ * request matches decide, as the document lists them: `/policies/impact` takes POST, though `/policies/:version`
+ * would match it too. Paths match as Express matches them: case-insensitive, with or without a trailing slash.
  */
 export function methodNotAllowed(registry: RouteRegistry): RequestHandler {
-  const patterns = [...methodsByPath(registry)].map(([path, methods]) => ({ regex: new RegExp(`^${path.replace(/:\w+/g, '[^/]+')}/?$`, 'i'), methods }));
+  const patterns = [...methodsByPath(registry)].map(([path, methods]) => ({
+    regex: new RegExp(`^${path.replace(/:\w+/g, '[^/]+')}/?$`, 'i'),
+    params: path.split(':').length - 1,
+    methods,
+  }));
   return (req, res, next) => {
-    const allowed = new Set(patterns.filter((p) => p.regex.test(req.path)).flatMap((p) => p.methods));
+    const matching = patterns.filter((p) => p.regex.test(req.path));
+    const fewest = Math.min(...matching.map((p) => p.params));
+    const allowed = new Set(matching.filter((p) => p.params === fewest).flatMap((p) => p.methods));
     if (allowed.size === 0 || allowed.has(req.method)) return next();
     res.set('allow', [...allowed].join(', '));
     next(new GovflowError('MethodNotAllowed', `${req.path} takes ${[...allowed].join(', ')}, not ${req.method}`));
