@@ -26,7 +26,7 @@ import { idempotencyKeyOf } from './idempotency.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import type { RouteRegistry } from './route-registry.js';
 import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
-import { evaluated, processPage, processState, started } from './schemas/responses.js';
+import { actionResult, evaluated, processPage, processState, started } from './schemas/responses.js';
 
 export interface ApiDeps {
   config: Config;
@@ -234,7 +234,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       tag: spec.tag,
       roles: [],
       body: typed.body,
-      response: processState,
+      response: actionResult,
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
         const request = await typed.toRequest(body, actorOf(res), deps);

@@ -41,6 +41,21 @@ export const processState = z
   })
   .describe("The process's full state; each kind adds its own fields");
 
+/**
+ * What an action answers: the fields the full state and the kernel's receipt (issue 15) both carry, so the contract
+ * holds on either side of that change; the process's own fields are in `GET /<process>/:key`.
+ */
+export const actionResult = z
+  .looseObject({
+    workflowId: z.string(),
+    kind: z.string(),
+    stage: z.string(),
+    outcome: z.string().nullable(),
+    pendingRoles: strings,
+    slaDueAt: z.string().nullable(),
+  })
+  .describe("Where the process stands after the action: its stage, outcome and who it waits on");
+
 export const started = z.strictObject({
   workflowId: z.string(),
   businessKey: z.string(),
