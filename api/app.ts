@@ -1,10 +1,11 @@
 import express from 'express';
 import { authenticate } from './auth.js';
 import { createOidcAuthenticator, createOidcVerifier } from './oidc.js';
-import { cors, rateLimit, requestId, requireJson, securityHeaders } from './hardening.js';
+import { cors, rateLimit, requireJson, securityHeaders } from './hardening.js';
 import { idempotency } from './idempotency.js';
 import { createApiMetrics } from './metrics.js';
 import { requestLog } from './request-log.js';
+import { methodNotAllowed } from './openapi.js';
 import { notFoundHandler, problemHandler } from './problem.js';
 import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
@@ -31,7 +32,7 @@ export type { ApiDeps };
 
 /** Builds the Express app (no listening): the server entry point and the tests share it. */
 export function createApp(deps: ApiDeps): { app: express.Express; registry: RouteRegistry } {
-  const registry = new RouteRegistry();
+  const registry = new RouteRegistry({ checkResponses: deps.config.NODE_ENV === 'test' });
   registerHealthRoutes(registry, deps);
   registerPrincipalRoutes(registry, deps);
   registerPolicyRoutes(registry, deps);
@@ -54,9 +55,9 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   const metrics = createApiMetrics();
-  app.use(requestId, requestLog(deps.log), metrics.middleware, securityHeaders, cors(deps.config.CORS_ORIGINS));
+  app.use(requestLog(deps.log), metrics.middleware, ...securityHeaders, cors(deps.config.CORS_ORIGINS));
   app.get('/metrics', metrics.handler);
-  app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE));
+  app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE), methodNotAllowed(registry));
   // The web app (its own CSP, session cookies and form bodies) runs before the JSON-only body parser.
   const oidc = createOidcVerifier(deps);
   app.use('/app', webApp(deps, registry, oidc));

@@ -10,7 +10,7 @@ const CLOSE_MS = 5_000;
 
 runMain(async () => {
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL, { process: 'api' });
+  const log = createLogger(config.LOG_LEVEL, { process: 'api' }, config.NODE_ENV);
   const { client: connection } = await connectTemporal(config);
   await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
   const database = await openDatabase(config, log, { allowEmbedded: false });

@@ -16,6 +16,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
@@ -36,8 +37,12 @@ export interface Problem {
   requestId?: string;
 }
 
+/** One field per issue; a refused record key is named with the rule it broke (zod nests that issue). */
 export function zodFields(err: ZodError): ErrorField[] {
-  return err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+  return err.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(body)',
+    message: i.code === 'invalid_key' && i.issues[0] ? i.issues[0].message : i.message,
+  }));
 }
 
 /** Translates anything thrown below the API into govflow's error vocabulary. */

@@ -3,6 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
+import { withArticle } from '../domain/text.js';
 import { permittedRoles, pinnedAccess } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import type { Config } from '../platform/config.js';
@@ -25,6 +26,7 @@ import { idempotencyKeyOf } from './idempotency.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import type { RouteRegistry } from './route-registry.js';
 import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
+import { actionResult, evaluated, processPage, processState, started } from './schemas/responses.js';
 
 export interface ApiDeps {
   config: Config;
@@ -34,14 +36,35 @@ export interface ApiDeps {
   log: Logger;
 }
 
-export interface ProcessAction<B extends z.ZodType> {
+/** One action of a process: its body, the Update it sends, and how the parsed body becomes the Update's argument. */
+export interface TypedAction<B extends z.ZodType, A, R> {
   /** URL segment after `/:key/`, e.g. `votes`. */
   name: string;
   summary: string;
   body: B;
-  update: UpdateDefinition<unknown, [never]>;
-  /** The Update's argument; by default the body with the verified actor added. */
-  toRequest?(body: z.output<B>, actor: Actor, deps: ApiDeps): Promise<unknown> | unknown;
+  update: UpdateDefinition<R, [A]>;
+  toRequest(body: z.output<B>, actor: Actor, deps: ApiDeps): Promise<A> | A;
+}
+
+/**
+ * A typed action with its types hidden, so a process can list actions of different bodies and Updates: the
+ * consumer gets the action back with its types intact (body output, Update argument and result stay tied).
+ */
+export type ProcessAction = <T>(use: <B extends z.ZodType, A, R>(action: TypedAction<B, A, R>) => T) => T;
+
+/**
+ * Declares an action. The Update's argument type comes from the Update alone, so `toRequest` (usually `withActor`:
+ * the body with the verified actor added) must build exactly what the Update takes, or the code does not compile.
+ */
+export function action<B extends z.ZodType, A, R>(
+  spec: Omit<TypedAction<B, A, R>, 'toRequest'> & { toRequest(body: z.output<B>, actor: Actor, deps: ApiDeps): Promise<NoInfer<A>> | NoInfer<A> },
+): ProcessAction {
+  return (use) => use(spec);
+}
+
+/** The common Update argument: the parsed body and the actor the API verified. */
+export function withActor<T extends object>(body: T, actor: Actor): T & { actor: Actor } {
+  return { ...body, actor };
 }
 
 export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: string }>> {
@@ -54,7 +77,7 @@ export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: s
   /** May be async, e.g. to read the record (a PoC's portfolio counts). */
   buildInput(body: z.output<S>, actor: Actor, policy: PolicySet): unknown;
   /** Actions besides the common withdraw / extend-deadline / delegate. */
-  actions: ProcessAction<z.ZodType>[];
+  actions: ProcessAction[];
   /** Whether the common delegate action applies (processes with reviewer roles). */
   delegation: boolean;
   /** Short processes (evaluations): answer the start with the finished process's outcome and result. */
@@ -76,14 +99,16 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     return roles.length ? `Checked by the process against the policy it pinned; in the current policy: ${roles.join(', ')} (or admin).` : undefined;
   };
   const handleFor = (key: string) => temporal.workflow.getHandle(workflowIdFor(spec.kind, key));
+  const label = spec.kind.replace(/_/g, ' ');
 
   registry.add({
     method: 'post',
     path: spec.path,
-    summary: `Start a ${spec.kind.replace(/_/g, ' ')}`,
+    summary: `Start ${withArticle(label)}`,
     tag: spec.tag,
     roles: permittedRoles(policy, spec.kind, 'start'),
     body: spec.startBody,
+    response: spec.awaitResult ? evaluated : started,
     status: 201,
     idempotent: true,
     handler: async ({ body }, _req, res) => {
@@ -124,10 +149,11 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   registry.add({
     method: 'get',
     path: spec.path,
-    summary: `List ${spec.kind.replace(/_/g, ' ')}s`,
+    summary: `List ${label}s`,
     tag: spec.tag,
     roles: [],
     query: listQuery,
+    response: processPage,
     handler: async ({ query }) => {
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const rows = await db.process.findMany({
@@ -155,9 +181,10 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   registry.add({
     method: 'get',
     path: `${spec.path}/:key`,
-    summary: `Get a ${spec.kind.replace(/_/g, ' ')}'s full state`,
+    summary: `Get ${withArticle(label)}'s full state`,
     tag: spec.tag,
     roles: [],
+    response: processState,
     handler: async ({ params }) => {
       try {
         const handle = handleFor(params.key!);
@@ -168,65 +195,62 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
         // Past Temporal's retention the database projection is the record.
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, params.key!) } });
-        if (!row) throw new GovflowError('NotFound', `no ${spec.kind.replace(/_/g, ' ')} with key ${params.key}`);
+        if (!row) throw new GovflowError('NotFound', `no ${label} with key ${params.key}`);
         return row.state as unknown as ProcessStateBase;
       }
     },
   });
 
-  const common: ProcessAction<z.ZodType>[] = [
-    { name: 'withdraw', summary: 'Withdraw (requester only)', body: withdrawBody, update: withdrawUpdate as never },
-    {
-      name: 'extend-deadline',
-      summary: 'Extend the deadline, with a reason',
-      body: extendDeadlineBody,
-      update: extendDeadlineUpdate as never,
-    },
+  const common: ProcessAction[] = [
+    action({ name: 'withdraw', summary: 'Withdraw (requester only)', body: withdrawBody, update: withdrawUpdate, toRequest: withActor }),
+    action({ name: 'extend-deadline', summary: 'Extend the deadline, with a reason', body: extendDeadlineBody, update: extendDeadlineUpdate, toRequest: withActor }),
     ...(spec.delegation
       ? [
-          {
+          action({
             name: 'delegate',
             summary: 'Delegate a reviewer role to another holder of it',
             body: delegateBody,
-            update: delegateUpdate as never,
-            toRequest: async (b: unknown, actor: Actor) => {
-              const req = b as z.output<typeof delegateBody>;
+            update: delegateUpdate,
+            toRequest: async (req, actor) => {
               const to = await db.principal.findUnique({ where: { id: req.to } });
               if (!to || to.disabled) throw new GovflowError('ValidationError', `unknown principal ${req.to}`, [{ path: 'to', message: 'no such principal' }]);
-              return { actor, role: req.role, reason: req.reason, to: { id: to.id, kind: to.kind === 'agent' ? 'agent' : 'person', roles: to.roles } };
+              return { actor, role: req.role, reason: req.reason, to: { id: to.id, kind: to.kind === 'agent' ? 'agent' : 'person', roles: to.roles } satisfies Actor };
             },
-          } satisfies ProcessAction<z.ZodType>,
+          }),
         ]
       : []),
   ];
 
-  registry.processes.set(spec.kind, { path: spec.path, startBody: spec.startBody, actions: [...spec.actions, ...common] });
-  for (const action of [...spec.actions, ...common]) {
+  const actions = [...spec.actions, ...common];
+  registry.processes.set(spec.kind, { path: spec.path, startBody: spec.startBody, actions: actions.map((a) => a(({ name, summary, body }) => ({ name, summary, body }))) });
+  for (const processAction of actions) processAction((typed) => addActionRoute(typed));
+
+  function addActionRoute<B extends z.ZodType, A, R>(typed: TypedAction<B, A, R>): void {
     registry.add({
       method: 'post',
-      path: `${spec.path}/:key/${action.name}`,
-      summary: action.summary,
-      description: whoMay(action.name),
+      path: `${spec.path}/:key/${typed.name}`,
+      summary: typed.summary,
+      description: whoMay(typed.name),
       tag: spec.tag,
       roles: [],
-      body: action.body,
+      body: typed.body,
+      response: actionResult,
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
-        const actor = actorOf(res);
-        const request = action.toRequest ? await action.toRequest(body, actor, deps) : { ...(body as object), actor };
+        const request = await typed.toRequest(body, actorOf(res), deps);
         const idempotencyKey = idempotencyKeyOf(res);
         try {
           // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.
-          return await handleFor(params.key!).executeUpdate(action.update, {
-            args: [request as never],
-            ...(idempotencyKey ? { updateId: `${action.name}-${idempotencyKey}` } : {}),
+          return await handleFor(params.key!).executeUpdate(typed.update, {
+            args: [request],
+            ...(idempotencyKey ? { updateId: `${typed.name}-${idempotencyKey}` } : {}),
           });
         } catch (err) {
           // A finished workflow takes no Updates; if the record knows it, the process is closed, not unknown.
           if (!(err instanceof WorkflowNotFoundError)) throw err;
           const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, params.key!) }, select: { outcome: true, completedAt: true } });
-          if (!row) throw new GovflowError('NotFound', `no ${spec.kind.replace(/_/g, ' ')} with key ${params.key}`);
-          throw new GovflowError('Conflict', `the ${spec.kind.replace(/_/g, ' ')} ${params.key} is closed${row.outcome ? ` (${row.outcome})` : ''}`);
+          if (!row) throw new GovflowError('NotFound', `no ${label} with key ${params.key}`);
+          throw new GovflowError('Conflict', `the ${label} ${params.key} is closed${row.outcome ? ` (${row.outcome})` : ''}`);
         }
       },
     });

@@ -1,8 +1,9 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import { actorOf, checkRole } from './auth.js';
+import { sendProblem } from './problem.js';
 
-export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface RouteInfo<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express path, e.g. `/architecture-reviews/:key/votes`. */
   path: string;
@@ -14,17 +15,41 @@ export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefin
   roles: string[] | 'public';
   body?: B;
   query?: Q;
+  /** What a success answers (JSON), for the OpenAPI document; absent = not described beyond "JSON". */
+  response?: z.ZodType;
   /** Documented success status. */
   status?: number;
   /** Answers 404 when its body names something unknown (routes with path parameters always may). */
   notFound?: boolean;
   /** Accepts `Idempotency-Key` (POSTs that create an effect). */
   idempotent?: boolean;
-  handler: (
-    ctx: { body: B extends z.ZodType ? z.output<B> : undefined; query: Q extends z.ZodType ? z.output<Q> : undefined; params: Record<string, string> },
-    req: Request,
-    res: Response,
-  ) => Promise<unknown> | unknown;
+}
+
+/** A route without a body or query schema gets `undefined` for it (the defaults below). */
+export interface RouteSpec<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined> extends RouteInfo<B, Q> {
+  handler: (ctx: { body: z.output<B>; query: z.output<Q>; params: Record<string, string> }, req: Request, res: Response) => Promise<unknown> | unknown;
+}
+
+export type RouteInput = { body?: unknown; query?: unknown; params: Record<string, string> };
+
+/** A declared route: what the OpenAPI document reads, and its handler behind its own schemas. */
+export interface Route extends RouteInfo {
+  run(input: RouteInput, req: Request, res: Response): Promise<unknown>;
+}
+
+// The one place a schema's output meets the handler's declared input: a route that declares no schema has the
+// default type parameter (z.ZodUndefined), whose output is the `undefined` passed here.
+function parse<S extends z.ZodType>(schema: S | undefined, input: unknown): z.output<S> {
+  return (schema ? schema.parse(input ?? {}) : undefined) as z.output<S>;
+}
+
+/** The answer as JSON, refused with a 500 naming the mismatch when it does not match the documented schema. */
+function sendChecked(res: Response, route: Route, result: unknown): void {
+  const json: unknown = JSON.parse(JSON.stringify(result));
+  const checked = route.response!.safeParse(json);
+  if (checked.success) return void res.status(route.status ?? 200).json(json);
+  const issues = checked.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`).join('; ');
+  sendProblem(res, 500, 'InternalError', `the answer of ${route.method.toUpperCase()} ${route.path} does not match its documented schema: ${issues}`);
 }
 
 /**
@@ -32,47 +57,54 @@ export interface RouteSpec<B extends z.ZodType | undefined = z.ZodType | undefin
  * role checks) and feeds the OpenAPI document, so the two cannot drift apart.
  */
 export class RouteRegistry {
-  readonly routes: RouteSpec[] = [];
+  readonly routes: Route[] = [];
+
+  /** `checkResponses` (the test suites, NODE_ENV=test): every JSON answer must match its route's response schema. */
+  constructor(private readonly options: { checkResponses?: boolean } = {}) {}
+
   /** Each kind of process's collection path and action bodies, for the web app's pages and forms. */
   readonly processes = new Map<string, { path: string; startBody: z.ZodType; actions: { name: string; summary: string; body: z.ZodType }[] }>();
 
-  add<B extends z.ZodType | undefined, Q extends z.ZodType | undefined>(spec: RouteSpec<B, Q>): void {
-    this.routes.push(spec as unknown as RouteSpec);
+  add<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(spec: RouteSpec<B, Q>): void {
+    const { handler, ...info } = spec;
+    this.routes.push({
+      ...info,
+      run: async (input, req, res) => handler({ body: parse(spec.body, input.body), query: parse(spec.query, input.query), params: input.params }, req, res),
+    });
   }
 
   mount(publicRouter: Router, privateRouter: Router): void {
-    for (const spec of this.routes) {
+    for (const route of this.routes) {
       const handle: RequestHandler = async (req, res, next) => {
         try {
-          const result = await this.invoke(spec, { body: req.body, query: req.query, params: req.params as Record<string, string> }, req, res);
+          const result = await this.invoke(route, { body: req.body, query: req.query, params: req.params as Record<string, string> }, req, res);
           if (!res.headersSent) {
-            if (result === undefined) res.status(spec.status ?? 204).end();
-            else res.status(spec.status ?? 200).json(result);
+            if (result === undefined) res.status(route.status ?? 204).end();
+            else if (this.options.checkResponses && route.response) sendChecked(res, route, result);
+            else res.status(route.status ?? 200).json(result);
           }
         } catch (err) {
           next(err);
         }
       };
-      if (spec.roles === 'public') publicRouter[spec.method](spec.path, handle);
-      else privateRouter[spec.method](spec.path, handle);
+      if (route.roles === 'public') publicRouter[route.method](route.path, handle);
+      else privateRouter[route.method](route.path, handle);
     }
   }
 
   /** The route declared for `method path` (e.g. `post /architecture-reviews/:key/votes`). */
-  find(method: RouteSpec['method'], path: string): RouteSpec {
-    const spec = this.routes.find((r) => r.method === method && r.path === path);
-    if (!spec) throw new Error(`no route ${method} ${path}`);
-    return spec;
+  find(method: Route['method'], path: string): Route {
+    const route = this.routes.find((r) => r.method === method && r.path === path);
+    if (!route) throw new Error(`no route ${method} ${path}`);
+    return route;
   }
 
   /**
    * Checks the caller's roles, parses the input with the route's schemas and runs its handler: the JSON API and
    * the web app take the same path (the caller has authenticated; the handler and the process check the actor).
    */
-  async invoke(spec: RouteSpec, input: { body?: unknown; query?: unknown; params: Record<string, string> }, req: Request, res: Response): Promise<unknown> {
-    if (spec.roles !== 'public' && spec.roles.length) checkRole(actorOf(res), spec.roles);
-    const body = spec.body ? spec.body.parse(input.body ?? {}) : undefined;
-    const query = spec.query ? spec.query.parse(input.query ?? {}) : undefined;
-    return spec.handler({ body, query, params: input.params } as never, req, res);
+  async invoke(route: Route, input: RouteInput, req: Request, res: Response): Promise<unknown> {
+    if (route.roles !== 'public' && route.roles.length) checkRole(actorOf(res), route.roles);
+    return route.run(input, req, res);
   }
 }

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   Forbidden: 403,
   /** Unknown process or resource (404). */
   NotFound: 404,
+  /** A known path that does not take this method (405, with an Allow header). */
+  MethodNotAllowed: 405,
   /** The action conflicts with the current state: a closed review, a duplicate start or vote (409). */
   Conflict: 409,
   /** A governance rule refused the action (422), e.g. a rejection without justification. */

@@ -1,11 +1,11 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { PROJECT_ROOT } from './paths.js';
 
 /**
  * Applies the committed migrations in `prisma/migrations` with Prisma's own schema engine, compiled to
@@ -13,9 +13,8 @@ import * as engineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
  * `_prisma_migrations` table exactly as `prisma migrate deploy` does, and so stays interchangeable with it.
  */
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const MIGRATIONS_DIR = path.join(root, 'prisma', 'migrations');
-export const SCHEMA_PATH = path.join(root, 'prisma', 'schema.prisma');
+export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
+export const SCHEMA_PATH = path.join(PROJECT_ROOT, 'prisma', 'schema.prisma');
 const NO_FILTER = { externalTables: [], externalEnums: [] };
 
 interface WasmSchemaEngine {

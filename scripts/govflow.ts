@@ -2,6 +2,7 @@
  * govflow: the operators' and reviewers' command line, over the HTTP API.
  *   GOVFLOW_URL   API base URL (default http://127.0.0.1:3000)
  *   GOVFLOW_TOKEN bearer token (default: the local admin token in $DATA_DIR/admin-token written by `npm start`)
+ * Every command takes --help; a usage error is one line on stderr and exit 2, as is a refusal by the API.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,26 +11,6 @@ import { COMMITTEE_SUMMARY_MAX } from '../api/schemas/committee-approval.js';
 import type { ImpactReport } from '../domain/policy/impact.js';
 import { impactMarkdown } from '../domain/policy/impact-markdown.js';
 import { POLICY_FILES } from '../domain/policy/schema.js';
-
-const USAGE = `usage: npm run govflow -- <command>
-  principal create <id> --roles r1,r2 [--name "Full Name"] [--kind person|agent]   create a principal (roles: govflow roles); prints it with its token
-  principal list | principal deactivate <id> | principal reactivate <id>          offboarding: a deactivated principal's tokens are refused at once
-  token create <id> [--label L]                                                   issue another token
-      (--print-token on either: print the bare token, e.g. RITA=$(npm run -s govflow -- principal create rita --roles requester --print-token))
-  login-link <id>                                                                 a one-time web sign-in link (15 minutes) for a principal
-  token list <id> | token revoke <id> <tokenId>                                   a principal's tokens (never the secret) | revoke one
-  roles                                                                           the roles of the current policy, and who may start each process
-  inbox                                                                           what waits on me
-  start <process-path> --file body.json                                           e.g. start architecture-reviews --file review.json
-  show <process-path> <key>                                                       full state of a process
-  vote architecture-reviews <key> --role R (--approve-all | --rulings c1=v,c2=v) [--justification T] [--conditions "a;b"]
-  act <process-path> <key> <action> --file body.json                              any other action (resubmit, withdraw, delegate, ...)
-  audit verify | audit export                                                     check the hash chain | JSON Lines to stdout
-  policy impact --dir <draft> [--as-of YYYY-MM-DD] [--format json|markdown]        what the draft policy folder would change in the record;
-        [--committee <businessKey> --title T]                                     exits 1 when a flagged change appears (for a policy repository's CI);
-                                                                                  --committee starts the committee item that approves the change,
-                                                                                  with the report (Markdown) as its papers
-  record list | record retry <workflowId>                                         records the database refused | write one again after repairing the cause`;
 
 const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 
@@ -69,113 +50,194 @@ async function call(method: string, p: string, body?: unknown): Promise<unknown>
     }
     fail(`${res.status} ${detail}`);
   }
-  return res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+  // JSON documents are parsed and pretty-printed; JSON Lines (the audit export) pass through as they are.
+  return /^application\/([\w.-]+\+)?json(;|$)/.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
 }
 
-const readJson = (file: string | undefined) => (file ? JSON.parse(readFileSync(file, 'utf8')) : fail('--file is required'));
-const print = (value: unknown) => process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
-const printIssued = (issued: unknown) => (values['print-token'] ? print(`${(issued as { token: string }).token}\n`) : print(issued));
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    roles: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, label: { type: 'string' }, file: { type: 'string' },
-    dir: { type: 'string' }, 'as-of': { type: 'string' }, format: { type: 'string' }, committee: { type: 'string' }, title: { type: 'string' },
-    'print-token': { type: 'boolean' }, role: { type: 'string' }, rulings: { type: 'string' }, 'approve-all': { type: 'boolean' }, justification: { type: 'string' }, conditions: { type: 'string' },
-  },
+const readJson = (file: unknown) => JSON.parse(readFileSync(String(file), 'utf8')) as unknown;
+const print = (value: unknown): void => void process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
+const segment = encodeURIComponent;
+
+type Option = { type: 'string' | 'boolean'; help: string; required?: true };
+type Values = Record<string, string | boolean | undefined>;
+interface Command {
+  /** Positional arguments after the command's words, e.g. `<id>`; `[x]` is optional. */
+  args: string[];
+  summary: string;
+  options?: Record<string, Option>;
+  run(args: string[], values: Values): Promise<void> | void;
+}
+
+const file: Record<string, Option> = { file: { type: 'string', help: 'the JSON body, e.g. review.json', required: true } };
+const printToken: Option = { type: 'boolean', help: 'print the bare token only, e.g. RITA=$(npm run -s govflow -- principal create rita --roles requester --print-token)' };
+const printIssued = (issued: unknown, values: Values): void => (values['print-token'] ? print(`${(issued as { token: string }).token}\n`) : print(issued));
+const activation = (verb: 'deactivate' | 'reactivate'): Command => ({
+  args: ['<id>'],
+  summary: verb === 'deactivate' ? "offboarding: the principal's tokens are refused from the next request on" : 'its unrevoked tokens work again',
+  run: async ([id]) => print(await call('POST', `/principals/${segment(id!)}/${verb}`, {})),
 });
-const [cmd, sub, a, b] = positionals;
+const get = (summary: string, apiPath: string): Command => ({ args: [], summary, run: async () => print(await call('GET', apiPath)) });
 
-switch (`${cmd ?? ''} ${cmd === 'principal' || cmd === 'token' || cmd === 'audit' || cmd === 'record' ? (sub ?? '') : ''}`.trim()) {
-  case 'principal create':
-    if (!a || !values.roles) fail(USAGE);
-    printIssued(await call('POST', '/principals', { id: a, roles: values.roles.split(','), ...(values.name ? { name: values.name } : {}), ...(values.kind ? { kind: values.kind } : {}) }));
-    break;
-  case 'principal list':
-    print(await call('GET', '/principals'));
-    break;
-  case 'principal deactivate':
-  case 'principal reactivate':
-    if (!a) fail(USAGE);
-    print(await call('POST', `/principals/${encodeURIComponent(a)}/${sub}`, {}));
-    break;
-  case 'token list':
-    if (!a) fail(USAGE);
-    print(await call('GET', `/principals/${encodeURIComponent(a)}/tokens`));
-    break;
-  case 'token revoke':
-    if (!a || !b) fail(USAGE);
-    print(await call('POST', `/principals/${encodeURIComponent(a)}/tokens/${encodeURIComponent(b)}/revoke`, {}));
-    break;
-  case 'login-link': {
-    if (!sub) fail(USAGE);
-    const link = (await call('POST', `/principals/${encodeURIComponent(sub)}/login-links`, {})) as { path: string; expiresAt: string };
-    print(`${base}${link.path}\n`);
-    break;
-  }
-  case 'roles':
-    print(await call('GET', '/policies/current/roles'));
-    break;
-  case 'token create':
-    if (!a) fail(USAGE);
-    printIssued(await call('POST', `/principals/${encodeURIComponent(a)}/tokens`, { ...(values.label ? { label: values.label } : {}) }));
-    break;
-  case 'inbox':
-    print(await call('GET', '/inbox'));
-    break;
-  case 'start':
-    if (!sub) fail(USAGE);
-    print(await call('POST', `/${sub}`, readJson(values.file)));
-    break;
-  case 'show':
-    if (!sub || !a) fail(USAGE);
-    print(await call('GET', `/${sub}/${encodeURIComponent(a)}`));
-    break;
-  case 'vote': {
-    if (!sub || !a || !values.role) fail(USAGE);
-    let rulings: Record<string, string>;
-    if (values['approve-all']) {
-      const { current } = (await call('GET', '/policies')) as { current: { architectureReview: { approvalCriteria: string[] } } };
-      rulings = Object.fromEntries(current.architectureReview.approvalCriteria.map((k) => [k, 'approve']));
-    } else if (values.rulings) {
-      rulings = Object.fromEntries(values.rulings.split(',').map((pair) => pair.split('=') as [string, string]));
-    } else fail('give --approve-all or --rulings criterion=verdict,...');
-    const conditions = values.conditions?.split(';').map((x) => x.trim()).filter(Boolean);
-    print(await call('POST', `/${sub}/${encodeURIComponent(a)}/votes`, { role: values.role, rulings, ...(values.justification ? { justification: values.justification } : {}), ...(conditions ? { conditions } : {}) }));
-    break;
-  }
-  case 'act':
-    if (!sub || !a || !b) fail(USAGE);
-    print(await call('POST', `/${sub}/${encodeURIComponent(a)}/${b}`, readJson(values.file)));
-    break;
-  case 'audit verify':
-    print(await call('GET', '/audit/verify'));
-    break;
-  case 'audit export':
-    print(await call('GET', '/audit/export'));
-    break;
-  case 'policy': {
-    if (sub !== 'impact' || !values.dir) fail(USAGE);
-    const dir = values.dir;
-    const files = Object.fromEntries(Object.keys(POLICY_FILES).filter((f) => existsSync(path.join(dir, f))).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
-    if (values.format && values.format !== 'json' && values.format !== 'markdown') fail('--format is json or markdown');
-    if (values.committee && !values.title) fail('--committee needs --title: what the committee is asked to approve');
-    const report = (await call('POST', '/policies/impact', { files, ...(values['as-of'] ? { asOf: values['as-of'] } : {}) })) as ImpactReport;
-    print(values.format === 'markdown' ? impactMarkdown(report) : report);
-    if (values.committee) {
-      const item = (await call('POST', '/committee-approvals', { businessKey: values.committee, title: values.title, summary: impactMarkdown(report, COMMITTEE_SUMMARY_MAX) })) as { workflowId: string };
-      process.stderr.write(`govflow: committee item ${item.workflowId} started with the impact report as its papers\n`);
-    }
-    if (report.flagged > 0) process.exitCode = 1;
-    break;
-  }
-  case 'record list':
-    print(await call('GET', '/records'));
-    break;
-  case 'record retry':
-    if (!a) fail(USAGE);
-    print(await call('POST', '/records/retry', { workflowId: a }));
-    break;
-  default:
-    fail(USAGE);
+const COMMANDS: Record<string, Command> = {
+  'principal create': {
+    args: ['<id>'],
+    summary: 'create a principal (roles: govflow roles); prints it with its token',
+    options: {
+      roles: { type: 'string', help: 'comma-separated roles, e.g. requester,technical_lead', required: true },
+      name: { type: 'string', help: 'full name' },
+      kind: { type: 'string', help: 'person (default) or agent' },
+      'print-token': printToken,
+    },
+    run: async ([id], v) =>
+      printIssued(await call('POST', '/principals', { id, roles: String(v.roles).split(','), ...(v.name ? { name: v.name } : {}), ...(v.kind ? { kind: v.kind } : {}) }), v),
+  },
+  'principal list': get('every principal and its roles', '/principals'),
+  'principal deactivate': activation('deactivate'),
+  'principal reactivate': activation('reactivate'),
+  'token create': {
+    args: ['<id>'],
+    summary: 'issue another token for a principal',
+    options: { label: { type: 'string', help: 'what the token is for, e.g. laptop' }, 'print-token': printToken },
+    run: async ([id], v) => printIssued(await call('POST', `/principals/${segment(id!)}/tokens`, { ...(v.label ? { label: v.label } : {}) }), v),
+  },
+  'token list': { args: ['<id>'], summary: "a principal's tokens (never the secret)", run: async ([id]) => print(await call('GET', `/principals/${segment(id!)}/tokens`)) },
+  'token revoke': {
+    args: ['<id>', '<tokenId>'],
+    summary: 'revoke one token',
+    run: async ([id, tokenId]) => print(await call('POST', `/principals/${segment(id!)}/tokens/${segment(tokenId!)}/revoke`, {})),
+  },
+  'login-link': {
+    args: ['<id>'],
+    summary: 'a one-time web sign-in link (15 minutes) for a principal',
+    run: async ([id]) => {
+      const link = (await call('POST', `/principals/${segment(id!)}/login-links`, {})) as { path: string };
+      print(`${base}${link.path}\n`);
+    },
+  },
+  roles: get('the roles of the current policy, and who may start each process', '/policies/current/roles'),
+  inbox: get('what waits on me', '/inbox'),
+  start: {
+    args: ['<process-path>'],
+    summary: 'start a process, e.g. start architecture-reviews --file review.json',
+    options: file,
+    run: async ([process], v) => print(await call('POST', `/${process}`, readJson(v.file))),
+  },
+  show: { args: ['<process-path>', '<key>'], summary: 'full state of a process', run: async ([process, key]) => print(await call('GET', `/${process}/${segment(key!)}`)) },
+  vote: {
+    args: ['<process-path>', '<key>'],
+    summary: "vote on an architecture review: a ruling on every approval criterion of the policy",
+    options: {
+      role: { type: 'string', help: 'the reviewer role you vote as', required: true },
+      'approve-all': { type: 'boolean', help: 'approve every approval criterion' },
+      rulings: { type: 'string', help: 'criterion=verdict pairs, e.g. security_assessment_approval=approve,scalability_validation=approve_with_conditions' },
+      justification: { type: 'string', help: 'why (required with conditions or a rejection)' },
+      conditions: { type: 'string', help: 'conditions separated by ";"' },
+    },
+    run: async ([process, key], v) => {
+      let rulings: Record<string, string>;
+      if (v['approve-all']) {
+        const { current } = (await call('GET', '/policies')) as { current: { architectureReview: { approvalCriteria: string[] } } };
+        rulings = Object.fromEntries(current.architectureReview.approvalCriteria.map((k) => [k, 'approve']));
+      } else if (typeof v.rulings === 'string') {
+        rulings = Object.fromEntries(v.rulings.split(',').map((pair) => pair.split('=') as [string, string]));
+      } else fail('vote: give --approve-all or --rulings criterion=verdict,...');
+      const conditions = typeof v.conditions === 'string' ? v.conditions.split(';').map((x) => x.trim()).filter(Boolean) : undefined;
+      print(await call('POST', `/${process}/${segment(key!)}/votes`, { role: v.role, rulings, ...(v.justification ? { justification: v.justification } : {}), ...(conditions ? { conditions } : {}) }));
+    },
+  },
+  act: {
+    args: ['<process-path>', '<key>', '<action>'],
+    summary: 'any other action (resubmit, withdraw, delegate, ...), e.g. act architecture-reviews ARCH-1 withdraw --file reason.json',
+    options: file,
+    run: async ([process, key, action], v) => print(await call('POST', `/${process}/${segment(key!)}/${action}`, readJson(v.file))),
+  },
+  'audit verify': get('check the hash chain of the audit log', '/audit/verify'),
+  'audit export': get('the whole audit log as JSON Lines to stdout', '/audit/export'),
+  'policy impact': {
+    args: [],
+    summary: "what a draft policy folder would change in the record; exits 1 when a flagged change appears (for a policy repository's CI)",
+    options: {
+      dir: { type: 'string', help: 'the draft policy folder', required: true },
+      'as-of': { type: 'string', help: "date the draft's law is applied as of, YYYY-MM-DD (default today)" },
+      format: { type: 'string', help: 'json (default) or markdown: the report for the governance committee to read' },
+      committee: { type: 'string', help: 'start the committee item that approves the change, under this business key, with the report (Markdown) as its papers' },
+      title: { type: 'string', help: 'with --committee: what the committee is asked to approve' },
+    },
+    run: async (_args, v) => {
+      if (v.format !== undefined && v.format !== 'json' && v.format !== 'markdown') fail('--format is json or markdown');
+      if (v.committee && !v.title) fail('--committee needs --title: what the committee is asked to approve');
+      const dir = String(v.dir);
+      const files = Object.fromEntries(Object.keys(POLICY_FILES).filter((f) => existsSync(path.join(dir, f))).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+      const report = (await call('POST', '/policies/impact', { files, ...(v['as-of'] ? { asOf: v['as-of'] } : {}) })) as ImpactReport;
+      print(v.format === 'markdown' ? impactMarkdown(report) : report);
+      if (v.committee) {
+        const item = (await call('POST', '/committee-approvals', { businessKey: v.committee, title: v.title, summary: impactMarkdown(report, COMMITTEE_SUMMARY_MAX) })) as { workflowId: string };
+        process.stderr.write(`govflow: committee item ${item.workflowId} started with the impact report as its papers\n`);
+      }
+      if (report.flagged > 0) process.exitCode = 1;
+    },
+  },
+  'record list': get('records the database refused', '/records'),
+  'record retry': { args: ['<workflowId>'], summary: 'write a refused record again, after repairing the cause', run: async ([id]) => print(await call('POST', '/records/retry', { workflowId: id })) },
+};
+
+const flag = (o: string, opt: Option) => `--${o}${opt.type === 'string' ? ' <value>' : ''}`;
+const synopsis = (name: string, c: Command) => [name, ...c.args, ...Object.entries(c.options ?? {}).map(([o, opt]) => (opt.required ? flag(o, opt) : `[${flag(o, opt)}]`))].join(' ');
+const USAGE = [
+  'usage: npm run govflow -- <command> [--help]',
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${synopsis(name, c)}\n      ${c.summary}`),
+  '',
+  'GOVFLOW_URL: the API (default http://127.0.0.1:3000); GOVFLOW_TOKEN: your token (default: .data/admin-token of `npm start`)',
+].join('\n');
+
+function help(name: string, c: Command): string {
+  const options = Object.entries({ ...c.options, help: { type: 'boolean', help: 'this help' } as Option }).map(([o, opt]) => `  ${flag(o, opt)}\n      ${opt.help}${opt.required ? ' (required)' : ''}`);
+  return [`usage: npm run govflow -- ${synopsis(name, c)}`, `  ${c.summary}`, '', 'options:', ...options].join('\n');
 }
+
+/** The command named by the leading words of the arguments (two words first: `principal create`). */
+function resolve(argv: string[]): [string, Command] | undefined {
+  for (const name of [`${argv[0]} ${argv[1]}`, argv[0] ?? '']) {
+    const command = COMMANDS[name];
+    if (command) return [name, command];
+  }
+  return undefined;
+}
+
+// `govflow audit export | head`: a reader that stops early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 2));
+
+const argv = process.argv.slice(2);
+const wantsHelp = argv.includes('--help') || argv.includes('-h');
+const found = resolve(argv);
+if (!found) {
+  if (wantsHelp && !argv.some((a) => !a.startsWith('-'))) {
+    print(`${USAGE}\n`);
+    process.exit(0);
+  }
+  fail(argv.length ? `unknown command "${argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')}"\n${USAGE}` : USAGE);
+}
+const [name, command] = found;
+if (wantsHelp) {
+  print(`${help(name, command)}\n`);
+  process.exit(0);
+}
+
+let parsed: { values: Values; positionals: string[] };
+try {
+  parsed = parseArgs({ args: argv.slice(name.split(' ').length), allowPositionals: true, strict: true, options: command.options ?? {} });
+} catch (err) {
+  // node:util names the problem in a long sentence; one short line says what to do.
+  const e = err as { code?: string; message: string };
+  const option = /'(-[^' ]+)/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') fail(`${name}: unknown option ${option} (see npm run govflow -- ${name} --help)`);
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') fail(`${name}: ${option} needs a value (see npm run govflow -- ${name} --help)`);
+  fail(`${name}: ${e.message.split('\n')[0]}`);
+}
+const missing = Object.entries(command.options ?? {}).find(([o, opt]) => opt.required && parsed.values[o] === undefined);
+if (missing) fail(`${name}: ${flag(missing[0], missing[1])} is required (see npm run govflow -- ${name} --help)`);
+const required = command.args.filter((a) => a.startsWith('<')).length;
+if (parsed.positionals.length < required) fail(`${name}: expected ${command.args.join(' ')} (see npm run govflow -- ${name} --help)`);
+if (parsed.positionals.length > command.args.length) fail(`${name}: unexpected argument "${parsed.positionals[command.args.length]}" (see npm run govflow -- ${name} --help)`);
+await command.run(parsed.positionals, parsed.values);

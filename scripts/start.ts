@@ -22,7 +22,7 @@ const DEV_STOP_MS = 12_000;
 
 runMain(async () => {
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL, { process: 'govflow' });
+  const log = createLogger(config.LOG_LEVEL, { process: 'govflow' }, config.NODE_ENV);
   installWorkerRuntime(config, log);
 
   let dev: DevServer | undefined;

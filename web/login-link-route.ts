@@ -3,6 +3,7 @@ import { actorOf } from '../api/auth.js';
 import type { ApiDeps } from '../api/process-routes.js';
 import type { RouteRegistry } from '../api/route-registry.js';
 import { issueLoginLink } from './sessions.js';
+import { loginLink } from '../api/schemas/responses.js';
 
 /** `POST /principals/:id/login-links` (admin): a one-time web sign-in link, as `govflow login-link <id>` prints it. */
 export function registerLoginLinkRoutes(registry: RouteRegistry, { db }: ApiDeps): void {
@@ -14,6 +15,7 @@ export function registerLoginLinkRoutes(registry: RouteRegistry, { db }: ApiDeps
     tag: 'Principals',
     roles: ['admin'],
     body: z.object({}).strict(),
+    response: loginLink,
     status: 201,
     handler: async ({ params }, _req, res) => issueLoginLink(db, params.id!, actorOf(res).id),
   });

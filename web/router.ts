@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../platform/paths.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { GovflowError, ERROR_CODES, type ErrorField } from '../domain/errors.js';
@@ -38,7 +38,6 @@ const COOKIE = 'govflow_session';
 // signed: it only ever holds this browser's own flow, and another site cannot set it (same-origin cookies).
 const FLOW_COOKIE = 'govflow_oidc';
 const FLOW_PATH = '/app/oidc';
-const here = path.dirname(fileURLToPath(import.meta.url));
 const htmxPath = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 
 const sessionOf = (res: Response) => res.locals.webSession ?? null;
@@ -83,7 +82,7 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
-  router.get('/assets/app.css', (_req, res) => res.sendFile(path.join(here, 'assets/app.css')));
+  router.get('/assets/app.css', (_req, res) => res.sendFile(path.join(PROJECT_ROOT, 'web/assets/app.css')));
   router.get('/assets/htmx.min.js', (_req, res) => res.sendFile(htmxPath));
   router.use(express.urlencoded({ extended: false, limit: deps.config.API_BODY_LIMIT }));
 

@@ -10,7 +10,7 @@ const CLOSE_MS = 5_000;
 
 runMain(async () => {
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL, { process: 'worker' });
+  const log = createLogger(config.LOG_LEVEL, { process: 'worker' }, config.NODE_ENV);
   installWorkerRuntime(config, log);
   const temporal = await connectTemporal(config);
   await registerSearchAttributes(temporal.client, config.TEMPORAL_NAMESPACE);

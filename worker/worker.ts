@@ -6,7 +6,8 @@ import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 
-export const WORKFLOWS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
+// workflows/index.ts from source (tsx), dist/workflows/index.js compiled: the same extension as this file.
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 /**
  * Builds the govflow worker. In production it loads the prebuilt workflow bundle (`npm run build:workflows`),

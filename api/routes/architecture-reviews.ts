@@ -1,7 +1,6 @@
-import { GovflowError } from '../../domain/errors.js';
 import type { ArchitectureReviewInput } from '../../workflows/architecture-review/contract.js';
 import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/architecture-review/contract.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { resubmitBody, reviewVoteBody, startArchitectureReviewBody } from '../schemas/architecture-review.js';
 
@@ -11,34 +10,30 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
     path: '/architecture-reviews',
     tag: 'Architecture reviews',
     workflowType: 'architectureReview',
-    startBody: startArchitectureReviewBody,
+    startBody: startArchitectureReviewBody(deps.policies.current.architectureReview),
     delegation: true,
-    buildInput: (body, actor, policy): ArchitectureReviewInput => {
-      const { triggers } = policy.architectureReview;
-      if (!triggers.includes(body.trigger)) {
-        throw new GovflowError('ValidationError', `trigger must be one of the policy's review triggers`, [{ path: 'trigger', message: `expected one of ${triggers.join(', ')}` }]);
-      }
-      return {
+    buildInput: (body, actor, policy): ArchitectureReviewInput => ({
       ...body,
       requester: actor,
       policyVersion: policy.version.id,
       policy: policy.architectureReview,
       committeePolicy: policy.aiGovernance.committee,
-      };
-    },
+    }),
     actions: [
-      {
+      action({
         name: 'votes',
         summary: 'Vote as a reviewer: a ruling on every approval criterion',
         body: reviewVoteBody,
-        update: reviewVoteUpdate as never,
-      },
-      {
+        update: reviewVoteUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'resubmit',
         summary: 'Resubmit after changes were requested (requester only)',
         body: resubmitBody,
-        update: resubmitUpdate as never,
-      },
+        update: resubmitUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

@@ -4,6 +4,7 @@ import { safeString } from '../schemas/common.js';
 import { verifyAuditChain } from '../../activities/audit-log.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
+import { auditPage, chainVerification } from '../schemas/responses.js';
 
 
 const auditQuery = z
@@ -26,6 +27,7 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies }: A
     tag: 'Audit',
     roles: readers,
     query: auditQuery,
+    response: auditPage,
     handler: async ({ query }) => {
       const rows = await db.auditEntry.findMany({
         where: {
@@ -46,6 +48,7 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies }: A
     summary: 'Verify the hash chain; names the first broken entry',
     tag: 'Audit',
     roles: readers,
+    response: chainVerification,
     handler: () => verifyAuditChain(db),
   });
 

@@ -1,7 +1,7 @@
 import type { CommitteeApprovalInput } from '../../workflows/committee-approval/contract.js';
 import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, isParentCommitteeKey } from '../../workflows/committee-approval/contract.js';
 import { GovflowError } from '../../domain/errors.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { committeeVoteBody, startCommitteeApprovalBody } from '../schemas/committee-approval.js';
 
@@ -34,12 +34,13 @@ export function registerCommitteeApprovalRoutes(registry: RouteRegistry, deps: A
       };
     },
     actions: [
-      {
+      action({
         name: 'votes',
         summary: 'Cast (or revise) your ballot as a committee member',
         body: committeeVoteBody,
-        update: committeeVoteUpdate as never,
-      },
+        update: committeeVoteUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

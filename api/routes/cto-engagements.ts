@@ -2,7 +2,7 @@ import { DAY_MS } from '../../domain/engines/calendar.js';
 import { GovflowError } from '../../domain/errors.js';
 import { DAYS_PER_MONTH, deliverUpdate, renewUpdate, termProblem, terminateUpdate, type CtoEngagementInput } from '../../workflows/cto-engagement/contract.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { deliverBody, renewBody, startCtoEngagementBody, terminateBody } from '../schemas/cto-engagement.js';
 
@@ -12,17 +12,12 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
     path: '/cto-engagements',
     tag: 'CTO engagements',
     workflowType: 'ctoEngagement',
-    startBody: startCtoEngagementBody,
+    startBody: startCtoEngagementBody(deps.policies.current.ctoServiceModel.engagementTypes.map((t) => t.key)),
     delegation: false,
     buildInput: async (body, actor, policy): Promise<CtoEngagementInput> => {
       await requirePrincipalWithRole(deps.db, body.sponsor, 'executive_sponsor', 'sponsor');
-      const types = policy.ctoServiceModel.engagementTypes;
-      const type = types.find((t) => t.key === body.engagementType);
-      if (!type) {
-        throw new GovflowError('ValidationError', 'engagementType must be one of the policy engagement types', [
-          { path: 'engagementType', message: `expected one of ${types.map((t) => t.key).join(', ')}` },
-        ]);
-      }
+      // The schema holds the current policy's types, and new engagements pin the current policy.
+      const type = policy.ctoServiceModel.engagementTypes.find((t) => t.key === body.engagementType)!;
       const problem = termProblem(type, body.termMonths);
       if (problem) throw new GovflowError('ValidationError', problem, [{ path: 'termMonths', message: problem }]);
       if (body.startDate && body.termMonths !== undefined && Date.parse(`${body.startDate}T00:00:00Z`) + body.termMonths * DAYS_PER_MONTH * DAY_MS <= Date.now()) {
@@ -31,24 +26,27 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
       return { ...body, requester: actor, policyVersion: policy.version.id, policy: policy.ctoServiceModel };
     },
     actions: [
-      {
+      action({
         name: 'deliverables',
         summary: 'Deliver a deliverable of the engagement type (engagement lead)',
         body: deliverBody,
-        update: deliverUpdate as never,
-      },
-      {
+        update: deliverUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'renew',
         summary: 'Renew the term by some months, within the type’s maximum (requester)',
         body: renewBody,
-        update: renewUpdate as never,
-      },
-      {
+        update: renewUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'terminate',
         summary: 'End the engagement early, with a reason (requester)',
         body: terminateBody,
-        update: terminateUpdate as never,
-      },
+        update: terminateUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

@@ -1,7 +1,6 @@
 import { aiCompliancePolicyOf } from '../../domain/engines/ai-compliance.js';
-import { GovflowError } from '../../domain/errors.js';
 import { ETHICAL_REVIEW_WORKFLOW, boardVoteUpdate, type EthicalReviewInput } from '../../workflows/ethical-review/contract.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { boardVoteBody, startEthicalReviewBody } from '../schemas/ethical-review.js';
 
@@ -11,29 +10,26 @@ export function registerEthicalReviewRoutes(registry: RouteRegistry, deps: ApiDe
     path: '/ethical-reviews',
     tag: 'Ethical reviews',
     workflowType: ETHICAL_REVIEW_WORKFLOW,
-    startBody: startEthicalReviewBody,
+    startBody: startEthicalReviewBody(deps.policies.current.aiGovernance.ethicalReviewBoard.triggers),
     delegation: false,
     buildInput: (body, actor, policy): EthicalReviewInput => {
-      const board = policy.aiGovernance.ethicalReviewBoard;
-      if (!board.triggers.includes(body.trigger)) {
-        throw new GovflowError('ValidationError', "trigger must be one of the ethical review board's triggers", [{ path: 'trigger', message: `expected one of ${board.triggers.join(', ')}` }]);
-      }
       return {
         ...body,
         requester: actor,
         policyVersion: policy.version.id,
-        policy: board,
+        policy: policy.aiGovernance.ethicalReviewBoard,
         compliancePolicy: aiCompliancePolicyOf(policy),
         committeePolicy: policy.aiGovernance.committee,
       };
     },
     actions: [
-      {
+      action({
         name: 'votes',
         summary: 'Vote as a member of the ethical review board: a finding per review item and a ballot',
         body: boardVoteBody,
-        update: boardVoteUpdate as never,
-      },
+        update: boardVoteUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

@@ -1,6 +1,7 @@
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { sendProblem } from '../problem.js';
+import { liveness, readiness } from '../schemas/responses.js';
 
 const within = <T>(ms: number, p: Promise<T>) =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
@@ -19,6 +20,7 @@ export function registerHealthRoutes(registry: RouteRegistry, deps: ApiDeps): vo
     summary: 'Liveness: the process is up',
     tag: 'Operations',
     roles: 'public',
+    response: liveness,
     handler: () => ({ status: 'ok' }),
   });
 
@@ -28,6 +30,7 @@ export function registerHealthRoutes(registry: RouteRegistry, deps: ApiDeps): vo
     summary: 'Readiness: Temporal and the database answer (503 with the reason when not)',
     tag: 'Operations',
     roles: 'public',
+    response: readiness,
     handler: async (_ctx, _req, res) => {
       const [temporal, database] = await Promise.allSettled([
         within(3000, deps.temporal.workflowService.getSystemInfo({})),

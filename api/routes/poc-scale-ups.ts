@@ -1,9 +1,8 @@
-import { GovflowError } from '../../domain/errors.js';
 import { PORTFOLIO_BUCKETS, type PortfolioCounts } from '../../domain/innovation/portfolio.js';
 import type { Db } from '../../platform/database.js';
 import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocScaleUpInput } from '../../workflows/poc-scale-up/contract.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { completeStageBody, gateReviewBody, startPocScaleUpBody } from '../schemas/poc-scale-up.js';
 
@@ -21,14 +20,9 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
     path: '/poc-scale-ups',
     tag: 'Proofs of concept',
     workflowType: POC_SCALE_UP_WORKFLOW,
-    startBody: startPocScaleUpBody,
+    startBody: startPocScaleUpBody(deps.policies.current.innovation.pocSelectionCriteria),
     delegation: false,
     buildInput: async (body, actor, policy): Promise<PocScaleUpInput> => {
-      const { pocSelectionCriteria } = policy.innovation;
-      const unknown = Object.keys(body.selfAssessment).filter((c) => !pocSelectionCriteria.includes(c));
-      if (unknown.length) {
-        throw new GovflowError('ValidationError', 'the self-assessment covers the PoC selection criteria of the policy', unknown.map((c) => ({ path: `selfAssessment.${c}`, message: `expected one of ${pocSelectionCriteria.join(', ')}` })));
-      }
       // The named sponsor must be a real, active holder of the role: the sponsor completes stages and is notified.
       await requirePrincipalWithRole(deps.db, body.proposal.businessSponsor, 'business_sponsor', 'proposal.businessSponsor');
       return {
@@ -46,18 +40,20 @@ export function registerPocScaleUpRoutes(registry: RouteRegistry, deps: ApiDeps)
       };
     },
     actions: [
-      {
+      action({
         name: 'gate-reviews',
         summary: 'Rule on every PoC selection criterion (business sponsor or committee member)',
         body: gateReviewBody,
-        update: gateReviewUpdate as never,
-      },
-      {
+        update: gateReviewUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'stages',
         summary: 'Complete the current development stage (requester or business sponsor), in order',
         body: completeStageBody,
-        update: completeStageUpdate as never,
-      },
+        update: completeStageUpdate,
+        toRequest: withActor,
+      }),
     ],
   });
 }

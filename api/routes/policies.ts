@@ -8,6 +8,7 @@ import type { PolicySet } from '../../domain/policy/types.js';
 import { impactOnRecord } from '../policy-impact.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
+import { impactReport, policyIndex, policyVersion, rolesTable } from '../schemas/responses.js';
 
 const impactBody = z
   .object({
@@ -32,6 +33,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     summary: 'The policy set new processes pin now, and every version a process has pinned',
     tag: 'Policies',
     roles: [],
+    response: policyIndex,
     handler: async () => ({ current: policies.current, pinnedVersions: await policies.versions() }),
   });
 
@@ -41,6 +43,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     summary: 'The roles of the current policy, who may start each process and take each action, and the segregation of duties',
     tag: 'Policies',
     roles: [],
+    response: rolesTable,
     handler: () => {
       const p = policies.current;
       return {
@@ -59,6 +62,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     summary: 'A policy set by version ID (e.g. 1.0.0+3f2a9c1b7d4e), as pinned by processes',
     tag: 'Policies',
     roles: [],
+    response: policyVersion,
     handler: async ({ params }) => {
       const set = await policies.get(params.version!);
       if (!set) throw new GovflowError('NotFound', `no policy version ${params.version}`);
@@ -75,6 +79,7 @@ export function registerPolicyRoutes(registry: RouteRegistry, { policies, db, co
     roles: IMPACT_ROLES,
     body: impactBody,
     query: impactQuery,
+    response: impactReport,
     handler: async ({ body, query }, req, res) => {
       let draft: PolicySet;
       try {

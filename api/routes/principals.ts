@@ -5,6 +5,7 @@ import { issueToken, listTokens, revokeToken, setPrincipalActive } from '../../p
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
+import { actorResponse, principalIssued, principalList, principalState, tokenIssued, tokenList, tokenRevoked } from '../schemas/responses.js';
 
 const tokenBody = z.object({ label: safeString().trim().min(1).max(100).default('api') }).strict();
 const empty = z.object({}).strict();
@@ -29,6 +30,7 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
     tag: 'Administration',
     roles: ['admin'],
     body: principalBody,
+    response: principalIssued,
     status: 201,
     handler: async ({ body }, _req, res) => {
       const token = await issueToken(db, body, 'created', undefined, actorOf(res).id);
@@ -43,6 +45,7 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
     tag: 'Administration',
     roles: ['admin'],
     body: tokenBody,
+    response: tokenIssued,
     status: 201,
     handler: async ({ body, params }, _req, res) => {
       const principal = await db.principal.findUnique({ where: { id: params.id! } });
@@ -58,6 +61,7 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
     summary: "A principal's tokens: label, issued, expiry and revocation (never the token itself)",
     tag: 'Administration',
     roles: ['admin'],
+    response: tokenList,
     handler: async ({ params }) => ({ items: await listTokens(db, params.id!) }),
   });
 
@@ -68,6 +72,7 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
     tag: 'Administration',
     roles: ['admin'],
     body: empty,
+    response: tokenRevoked,
     handler: ({ params }, _req, res) => revokeToken(db, params.id!, params.tokenId!, actorOf(res).id),
   });
 
@@ -79,6 +84,7 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
       tag: 'Administration',
       roles: ['admin'],
       body: empty,
+      response: principalState,
       handler: async ({ params }, _req, res) => {
         const p = await setPrincipalActive(db, params.id!, active, actorOf(res).id);
         return { id: p.id, name: p.name, kind: p.kind, roles: p.roles, disabled: p.disabled };
@@ -92,6 +98,7 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
     summary: 'List principals and their roles',
     tag: 'Administration',
     roles: ['admin'],
+    response: principalList,
     handler: async () => ({
       items: await db.principal.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true, kind: true, roles: true, disabled: true, createdAt: true } }),
     }),
@@ -103,6 +110,7 @@ export function registerPrincipalRoutes(registry: RouteRegistry, { db, policies 
     summary: 'Who am I: the principal behind the token, and its roles',
     tag: 'Administration',
     roles: [],
+    response: actorResponse,
     handler: (_ctx, _req, res) => res.locals.actor,
   });
 }

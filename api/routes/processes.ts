@@ -3,6 +3,7 @@ import { ADMIN_ROLE } from '../../domain/policy/access.js';
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
+import { inboxPage } from '../schemas/responses.js';
 
 const inboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
 
@@ -19,6 +20,7 @@ export function registerProcessIndexRoutes(registry: RouteRegistry, { db }: ApiD
     tag: 'Processes',
     roles: [],
     query: inboxQuery,
+    response: inboxPage,
     handler: async ({ query }, _req, res) => {
       const actor = actorOf(res);
       const open = { completedAt: null, outcome: null };

@@ -5,6 +5,7 @@ import { recordRetrySignal } from '../../workflows/contracts/common.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { safeString } from '../schemas/common.js';
+import { recordList, recordRetry } from '../schemas/responses.js';
 
 const recordsQuery = z
   .object({
@@ -24,6 +25,7 @@ export function registerRecordRoutes(registry: RouteRegistry, { db, temporal }: 
     tag: 'Operations',
     roles: ['admin'],
     query: recordsQuery,
+    response: recordList,
     handler: async ({ query }) => ({
       items: await db.recordStatus.findMany({ where: { status: query.status }, orderBy: { updatedAt: 'desc' }, take: query.limit }),
     }),
@@ -36,6 +38,7 @@ export function registerRecordRoutes(registry: RouteRegistry, { db, temporal }: 
     tag: 'Operations',
     roles: ['admin'],
     body: retryBody,
+    response: recordRetry,
     status: 202,
     notFound: true,
     handler: async ({ body }) => {

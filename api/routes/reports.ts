@@ -6,6 +6,7 @@ import type { Actor } from '../../workflows/contracts/common.js';
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
+import { report, reportPage } from '../schemas/responses.js';
 
 const reportsQuery = z
   .object({
@@ -37,6 +38,7 @@ export function registerReportRoutes(registry: RouteRegistry, { db, policies }: 
     tag: 'Reports',
     roles: [],
     query: reportsQuery,
+    response: reportPage,
     handler: async ({ query }, _req, res) => {
       const actor = actorOf(res);
       let scopes: string[] | undefined = query.scope ? [query.scope] : undefined;
@@ -66,6 +68,7 @@ export function registerReportRoutes(registry: RouteRegistry, { db, policies }: 
     description: who,
     tag: 'Reports',
     roles: [],
+    response: report,
     handler: async ({ params }, _req, res) => {
       const report = await db.report.findUnique({ where: { id: params.id! } });
       if (!report) throw new GovflowError('NotFound', `no report ${params.id}`);

@@ -7,7 +7,7 @@ import {
   type RetrospectiveInput,
 } from '../../workflows/retrospective/contract.js';
 import { requireActivePrincipals } from '../principal-checks.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { addInsightBody, closeCaptureBody, completeActionBody, planDisseminationBody, startRetrospectiveBody, synthesiseBody } from '../schemas/retrospective.js';
 
@@ -29,16 +29,17 @@ export function registerRetrospectiveRoutes(registry: RouteRegistry, deps: ApiDe
       return { ...body, requester: actor, policyVersion: policy.version.id };
     },
     actions: [
-      { name: 'insights', summary: 'Add an insight (participants, while capturing)', body: addInsightBody, update: addInsightUpdate as never },
-      { name: 'close-capture', summary: 'Close insight capture (facilitator)', body: closeCaptureBody, update: closeCaptureUpdate as never },
-      { name: 'synthesis', summary: 'Synthesise themes and follow-up actions (facilitator)', body: synthesiseBody, update: synthesiseUpdate as never },
-      {
+      action({ name: 'insights', summary: 'Add an insight (participants, while capturing)', body: addInsightBody, update: addInsightUpdate, toRequest: withActor }),
+      action({ name: 'close-capture', summary: 'Close insight capture (facilitator)', body: closeCaptureBody, update: closeCaptureUpdate, toRequest: withActor }),
+      action({ name: 'synthesis', summary: 'Synthesise themes and follow-up actions (facilitator)', body: synthesiseBody, update: synthesiseUpdate, toRequest: withActor }),
+      action({
         name: 'dissemination-plan',
         summary: 'Plan the dissemination: audiences and channels (facilitator)',
         body: planDisseminationBody,
-        update: planDisseminationUpdate as never,
-      },
-      { name: 'complete-action', summary: 'Complete a follow-up action (its owner)', body: completeActionBody, update: completeActionUpdate as never },
+        update: planDisseminationUpdate,
+        toRequest: withActor,
+      }),
+      action({ name: 'complete-action', summary: 'Complete a follow-up action (its owner)', body: completeActionBody, update: completeActionUpdate, toRequest: withActor }),
     ],
   });
 }

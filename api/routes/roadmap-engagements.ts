@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { runEngine, ENGINES } from '../../domain/engines/registry.js';
 import { GovflowError } from '../../domain/errors.js';
 import { roadmapPackageId } from '../../domain/roadmap/engagement.js';
@@ -13,9 +12,10 @@ import {
   type RoadmapEngagementInput,
 } from '../../workflows/roadmap-engagement/contract.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
-import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
+import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { closePhaseEarlyBody, launchChildBody, reviewDeliverableBody, signOffBody, startRoadmapEngagementBody, submitDeliverableBody } from '../schemas/roadmap-engagement.js';
+import { roadmapPackage } from '../schemas/responses.js';
 
 const PATH = '/roadmap-engagements';
 const TAG = 'Roadmap engagements';
@@ -49,38 +49,41 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
       },
     }),
     actions: [
-      {
+      action({
         name: 'early-close',
         summary: 'Close the signed-off phase before its minimum duration, with a justification (the sponsor, where the policy allows it)',
         body: closePhaseEarlyBody,
-        update: closePhaseEarlyUpdate as never,
-      },
-      {
+        update: closePhaseEarlyUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'deliverables',
         summary: "Submit (or resubmit) one of the current phase's deliverables",
         body: submitDeliverableBody,
-        update: submitDeliverableUpdate as never,
-      },
-      {
+        update: submitDeliverableUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'deliverable-reviews',
         summary: 'Accept a submitted deliverable or send it back with a note (the engagement lead)',
         body: reviewDeliverableBody,
-        update: reviewDeliverableUpdate as never,
-      },
-      {
+        update: reviewDeliverableUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'sign-offs',
         // The sign-off roles are the pinned policy's; the workflow checks that the caller holds the one named.
         summary: "Approve or reject the current phase at its gate, as one of the phase's sign-off roles",
         body: signOffBody,
-        update: signOffPhaseUpdate as never,
-      },
-      {
+        update: signOffPhaseUpdate,
+        toRequest: withActor,
+      }),
+      action({
         name: 'children',
         summary: 'Launch an architecture review or an evaluation as a child process (from the strategy phase on)',
         body: launchChildBody,
-        update: launchChildUpdate as never,
-        toRequest: (b, actor, { policies }) => {
-          const req = b as z.output<typeof launchChildBody>;
+        update: launchChildUpdate,
+        toRequest: (req, actor, { policies }) => {
           if (req.kind !== 'architecture_review') {
             // A dry run against the current policy refuses input the engine would refuse (400) before a child starts;
             // the child itself runs on the engagement's pinned policy.
@@ -92,9 +95,9 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
               throw err;
             }
           }
-          return { ...req, actor };
+          return withActor(req, actor);
         },
-      },
+      }),
     ],
   });
 
@@ -104,6 +107,7 @@ export function registerRoadmapEngagementRoutes(registry: RouteRegistry, deps: A
     summary: "A finished engagement's roadmap package: deliverables, decisions and child outcomes",
     tag: TAG,
     roles: [],
+    response: roadmapPackage,
     handler: async ({ params }) => {
       const workflowId = workflowIdFor('roadmap_engagement', params.key!);
       const report = await deps.db.report.findUnique({ where: { id: roadmapPackageId(workflowId) } });

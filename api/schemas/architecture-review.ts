@@ -1,26 +1,31 @@
 import { z } from 'zod';
-import { businessKey, evidence, text, safeString } from './common.js';
+import type { ArchitectureReviewPolicy } from '../../domain/policy/types.js';
+import { businessKey, evidence, policyEnum, policyKey, text, safeString } from './common.js';
 
 const verdict = z.enum(['approve', 'approve_with_conditions', 'request_changes', 'reject']);
 
-export const startArchitectureReviewBody = z
-  .object({
-    businessKey,
-    title: text(300),
-    trigger: safeString().min(1).describe('One of the policy review triggers, e.g. new_system_design'),
-    systemDescription: text(20_000),
-    evidence,
-    selfAssessment: z
-      .record(
-        safeString(),
-        z.object({ status: z.enum(['compliant', 'partial', 'non_compliant']), notes: safeString().max(4000).optional() }).strict(),
-      )
-      .default({})
-      .describe('Self-assessment per architectural principle of the policy'),
-    assignees: z.record(safeString(), safeString().min(1)).optional().describe('Named reviewer (principal ID) per role'),
-    urgent: z.boolean().default(false),
-  })
-  .strict();
+const selfAssessed = z.object({ status: z.enum(['compliant', 'partial', 'non_compliant']), notes: safeString().max(4000).optional() }).strict();
+
+/** The start body, with the triggers, principles and reviewer roles of the policy new reviews pin. */
+export const startArchitectureReviewBody = (policy: ArchitectureReviewPolicy) =>
+  z
+    .object({
+      businessKey,
+      title: text(300),
+      trigger: policyEnum(policy.triggers, 'review triggers').describe('One of the policy review triggers'),
+      systemDescription: text(20_000),
+      evidence,
+      selfAssessment: z
+        .record(policyKey(policy.principles.map((p) => p.key), 'architectural principles'), selfAssessed)
+        .default({})
+        .describe('Self-assessment per architectural principle of the policy'),
+      assignees: z
+        .record(policyKey(policy.participants.map((p) => p.role), 'reviewer roles'), safeString().min(1))
+        .optional()
+        .describe('Named reviewer (principal ID) per reviewer role'),
+      urgent: z.boolean().default(false),
+    })
+    .strict();
 
 export const reviewVoteBody = z
   .object({

@@ -46,5 +46,22 @@ export const listQuery = z
   })
   .strict();
 
+/**
+ * One of the values the loaded policy allows (triggers, roles, criteria, types): in the schema, so the published
+ * OpenAPI lists them and a refusal names them. Only for starts and principals, which use the current policy; an
+ * action on a running process is checked by the process against the policy it pinned.
+ */
+export function policyEnum(values: readonly string[], what: string) {
+  return z.enum(values as [string, ...string[]], { error: `expected one of the policy's ${what}: ${values.join(', ')}` });
+}
+
+/** The same for a record's keys, where not every value need appear (a zod enum key would require them all). */
+export function policyKey(values: readonly string[], what: string) {
+  const allowed = new Set(values);
+  return safeString()
+    .refine((v) => allowed.has(v), `expected one of the policy's ${what}: ${values.join(', ')}`)
+    .meta({ enum: [...values] });
+}
+
 export const evidence = z.array(safeString().trim().min(1).max(2000)).max(50).default([]);
 export { text };

@@ -1,19 +1,21 @@
 import { z } from 'zod';
-import { businessKey, principalId, text, safeString } from './common.js';
+import { businessKey, policyEnum, principalId, text, safeString } from './common.js';
 
-export const startCtoEngagementBody = z
-  .object({
-    businessKey,
-    title: text(300),
-    clientOrg: text(300).describe('The client organisation'),
-    engagementType: safeString().min(1).max(64).describe('One of the policy engagement types, e.g. project_cto'),
-    startDate: z.iso.date().optional().describe('First day of the term (YYYY-MM-DD); defaults to today'),
-    termMonths: z.number().int('expected a whole number of months').min(1).max(120).optional().describe('Term in months, within the type’s duration; omit for an open-ended advisory engagement'),
-    engagementLead: principalId.describe('Principal ID of the engagement lead'),
-    sponsor: principalId.describe('Principal ID of the executive sponsor (holder of executive_sponsor): reads the engagement’s reports'),
-    retrospectiveParticipants: z.array(principalId).max(50).optional().describe('Invited to the retrospective when the engagement ends'),
-  })
-  .strict();
+/** The start body, with the engagement types of the policy new engagements pin. */
+export const startCtoEngagementBody = (engagementTypes: readonly string[]) =>
+  z
+    .object({
+      businessKey,
+      title: text(300),
+      clientOrg: text(300).describe('The client organisation'),
+      engagementType: policyEnum(engagementTypes, 'engagement types').describe('One of the policy engagement types'),
+      startDate: z.iso.date().optional().describe('First day of the term (YYYY-MM-DD); defaults to today'),
+      termMonths: z.number().int('expected a whole number of months').min(1).max(120).optional().describe('Term in months, within the type’s duration; omit for an open-ended advisory engagement'),
+      engagementLead: principalId.describe('Principal ID of the engagement lead'),
+      sponsor: principalId.describe('Principal ID of the executive sponsor (holder of executive_sponsor): reads the engagement’s reports'),
+      retrospectiveParticipants: z.array(principalId).max(50).optional().describe('Invited to the retrospective when the engagement ends'),
+    })
+    .strict();
 
 export const deliverBody = z
   .object({

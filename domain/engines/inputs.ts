@@ -10,7 +10,24 @@ import { safeString } from '../text.js';
 /** Dimension scores of the technology-proposal and strategic-initiative engines are on this fixed scale. */
 export const DIMENSION_SCALE = { min: 0, max: 10 } as const;
 
-const number = (description: string) => z.number({ error: 'expected a number' }).describe(description);
+/**
+ * Every amount is at most a trillion (in its currency) either way, and every other number at most a million: far
+ * beyond any real business case, and small enough that sums over 51 years and discounting stay finite.
+ */
+export const MONEY_LIMIT = 1e12;
+export const NUMBER_LIMIT = 1e6;
+
+/** A number within [min, max]; the refusal says which bound it broke. */
+export const bounded = (min: number, max: number, what = 'a number') =>
+  z
+    .number({ error: `expected ${what}` })
+    .min(min, { error: `expected ${what} of at least ${min}` })
+    .max(max, { error: `expected ${what} of at most ${max}` });
+
+const number = (description: string) => bounded(-NUMBER_LIMIT, NUMBER_LIMIT).describe(description);
+
+/** An amount of money (a cash flow may be negative). */
+export const amount = (min: number) => bounded(min, MONEY_LIMIT, 'an amount of money');
 
 const onDimensionScale = (description: string) => {
   const message = `expected a number between ${DIMENSION_SCALE.min} and ${DIMENSION_SCALE.max}`;
@@ -21,8 +38,7 @@ const onDimensionScale = (description: string) => {
     .describe(`${description} (${DIMENSION_SCALE.min}-${DIMENSION_SCALE.max})`);
 };
 
-const money = (description: string) =>
-  z.number({ error: 'expected an amount of money' }).min(0, { error: 'expected an amount of at least 0' }).describe(description);
+const money = (description: string) => amount(0).describe(description);
 
 const text = (max: number, description: string) =>
   safeString({ error: 'expected a text' }).trim().min(1, { error: 'must not be empty' }).max(max, { error: `at most ${max} characters` }).describe(description);
@@ -78,9 +94,8 @@ export type DecisionMatrixInput = z.output<typeof decisionMatrixInputSchema>;
 export const technologyCostsSchema = z
   .object({
     currency,
-    budget: z
-      .number({ error: 'expected an amount of money' })
-      .gt(0, { error: 'expected an amount greater than 0' })
+    // At least a cent, so that the TCO's share of it stays finite.
+    budget: amount(0.01)
       .describe('Budget for the whole policy horizon, in present-value terms, against which the discounted TCO is scored'),
     migrationOneOff: money('One-off migration and implementation cost, spent now (year 0)'),
     annual: z
@@ -133,7 +148,7 @@ export const strategicInitiativeInputSchema = z
     implementationRiskLevel: onDimensionScale('Implementation risk: 0 = none, 10 = severe; the score is 10 minus this'),
     currency,
     cashFlows: z
-      .array(number('Net cash flow of the year'))
+      .array(amount(-MONEY_LIMIT).describe('Net cash flow of the year'))
       .min(2, { error: 'at least two years of cash flows (year 0 and year 1)' })
       .max(51, { error: 'at most 51 years of cash flows' })
       .describe('Net cash flow per year; index 0 is now (usually the negative investment), index t is year t'),

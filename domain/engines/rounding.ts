@@ -12,12 +12,14 @@ export const YEARS_DECIMALS = 4;
 
 /**
  * Rounds half away from zero to `decimals` places. The scaled value is first cut to 15 significant digits so that
- * binary noise does not decide the rounding (1.005 → 1.01, not 1.00). Never returns -0.
+ * binary noise does not decide the rounding (1.005 → 1.01, not 1.00). Never returns -0, never a non-finite number.
  */
 export function round(value: number, decimals: number): number {
   if (!Number.isFinite(value)) throw new RangeError(`cannot round a non-finite number (${value})`);
   const factor = 10 ** decimals;
   const scaled = Number((Math.abs(value) * factor).toPrecision(15));
+  // So large a number has no fractional digits left to round (beyond 2^53 every double is an integer).
+  if (!Number.isFinite(scaled)) return value;
   const rounded = (Math.sign(value) * Math.round(scaled)) / factor;
   return rounded === 0 ? 0 : rounded;
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { PROJECT_ROOT } from '../../platform/paths.js';
 import { canonicalJson } from '../canonical-json.js';
 import { PROCESS_KINDS } from '../process-kinds.js';
 import { PERMISSION_SCOPES } from './access.js';
@@ -26,7 +26,7 @@ export class PolicyValidationError extends Error {
 
 /** The policy set shipped with govflow (the framework's own values). */
 export function defaultPolicyDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../policies');
+  return path.join(PROJECT_ROOT, 'policies');
 }
 
 const REQUIRED_PHASES = ['phase_1_assessment', 'phase_2_strategy', 'phase_3_execution_planning'];

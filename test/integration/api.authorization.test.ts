@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createApp, type ApiDeps } from '../../api/app.js';
-import { loadConfig } from '../../platform/config.js';
 import type { Db } from '../../platform/database.js';
 import { defaultPolicy } from '../support/policy.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { offlineApp, startTestApi, type TestApi } from '../support/api.js';
 import { testDb } from '../support/db.js';
 import { devServerEnv } from '../support/temporal.js';
 
 // The route table, from the same registry the app mounts, and every role the policy declares.
 const policy = await defaultPolicy();
-const { registry } = createApp({ config: loadConfig({}), db: {}, temporal: {}, policies: { current: policy }, log: {} } as unknown as ApiDeps);
+const { registry } = await offlineApp({}, policy);
 const routes = registry.routes.filter((r) => r.roles !== 'public');
 
 let env: TestWorkflowEnvironment;

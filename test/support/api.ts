@@ -59,3 +59,12 @@ export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQue
     },
   };
 }
+
+/**
+ * The app without its backing services (no database, no Temporal): for the route table, the OpenAPI document and
+ * the middleware in front of the handlers, which touch neither.
+ */
+export async function offlineApp(env: Record<string, string> = {}, policy?: PolicySet): Promise<ReturnType<typeof createApp>> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  return createApp({ config, db: {} as Db, temporal: {} as TestWorkflowEnvironment['client'], policies: { current: policy ?? (await defaultPolicy()) } as PolicyRegistry, log: createLogger('silent') });
+}

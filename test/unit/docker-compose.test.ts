@@ -19,7 +19,13 @@ describe('docker-compose.yml', () => {
     expect(s.postgresql!.image).toMatch(/^postgres:\d+/);
     expect(s.worker!.build).toBe('.');
     expect(s.api!.build).toBe('.');
-    expect(readFileSync('Dockerfile', 'utf8')).toMatch(/build-workflow-bundle/);
+    // The image compiles (tsc to dist/, with the workflow bundle) and runs node on the result, never tsx.
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    expect(dockerfile).toMatch(/npm run build/);
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts.build).toMatch(/tsc -p tsconfig.build.json && node dist\/scripts\/build-workflow-bundle.js/);
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/api\/main.js"\]/);
+    expect(dockerfile.split('\n').filter((line) => !line.startsWith('#'))).not.toContainEqual(expect.stringMatching(/tsx/));
+    expect(Object.values(s).flatMap((svc) => svc.command ?? []).filter((c) => /tsx|\.ts$/.test(c))).toEqual([]);
   });
 
   it('runs Temporal on its supported images, pinned, with admin-tools setting up schema and namespace first', () => {
@@ -40,7 +46,7 @@ describe('docker-compose.yml', () => {
 
   it('migrates once, in a one-shot service that workers and the API wait for', () => {
     expect(s.migrate!.build).toBe('.');
-    expect(s.migrate!.command).toEqual(['npx', 'tsx', 'scripts/migrate.ts']);
+    expect(s.migrate!.command).toEqual(['node', 'dist/scripts/migrate.js']);
     expect(s.migrate!.restart).not.toMatch(/always|unless-stopped/);
     expect(s.migrate!.environment!.DATABASE_URL).toBe(s.worker!.environment!.DATABASE_URL);
     expect(configSchema.safeParse(s.migrate!.environment).success).toBe(true);
@@ -64,8 +70,8 @@ describe('docker-compose.yml', () => {
       const { GOVFLOW_BOOTSTRAP_TOKEN: _interpolated, ...literal } = env;
       expect(configSchema.safeParse(literal).success).toBe(true);
     }
-    expect(s.worker!.command).toEqual(['npx', 'tsx', 'worker/main.ts']);
-    expect(s.api!.command).toEqual(['npx', 'tsx', 'api/main.ts']);
+    expect(s.worker!.command).toEqual(['node', 'dist/worker/main.js']);
+    expect(s.api!.command).toEqual(['node', 'dist/api/main.js']);
     expect(s.api!.environment!.HOST).toBe('0.0.0.0');
   });
 

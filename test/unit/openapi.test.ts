@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, type ApiDeps } from '../../api/app.js';
 import { buildOpenApi } from '../../api/openapi.js';
-import { loadConfig } from '../../platform/config.js';
+import { offlineApp } from '../support/api.js';
 import { defaultPolicy } from '../support/policy.js';
 
 // Building the app touches no dependency; handlers (not called here) would.
-const { app, registry } = createApp({ config: loadConfig({}), db: {}, temporal: {}, policies: { current: await defaultPolicy() }, log: {} } as unknown as ApiDeps);
+const { app, registry } = await offlineApp();
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; rawPath?: string };
 
@@ -34,9 +33,44 @@ describe('OpenAPI document', () => {
     const body = start.requestBody.content['application/json'].schema;
     expect(body.required).toEqual(expect.arrayContaining(['businessKey', 'title', 'trigger', 'systemDescription']));
     expect(body.properties.businessKey.allOf.map((p: { pattern: string }) => p.pattern)).toContain('^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$');
-    expect(start.responses['400'].content['application/problem+json']).toBeDefined();
+    expect(start.responses['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
+    expect(spec.components.responses.BadRequest.content['application/problem+json']).toBeDefined();
     expect(start.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key')).toBe(true);
     const health = (spec.paths['/healthz'] as Record<string, any>).get;
     expect(health.security).toEqual([]);
+  });
+
+  const operations = Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops as Record<string, any>).map(([method, op]) => ({ name: `${method} ${path}`, op })));
+
+  it('describes the answer of every JSON operation with a schema, and the audit export as JSON Lines', () => {
+    const undescribed = operations.filter(({ name, op }) => {
+      const [status, success] = Object.entries(op.responses as Record<string, any>)[0]!;
+      if (status === '204' || name === 'get /openapi.json') return false;
+      const json = success.content?.['application/json']?.schema;
+      return json !== undefined && Object.keys(json).length === 0;
+    });
+    expect(undescribed.map((o) => o.name)).toEqual([]);
+    const exported = (spec.paths['/audit/export'] as Record<string, any>).get.responses['200'].content;
+    expect(Object.keys(exported)).toEqual(['application/x-ndjson']);
+    const state = (spec.paths['/architecture-reviews/{key}'] as Record<string, any>).get.responses['200'].content['application/json'].schema;
+    expect(state.required).toEqual(expect.arrayContaining(['workflowId', 'stage', 'outcome', 'pendingRoles', 'events']));
+  });
+
+  it('documents 429 on every rate-limited operation and 405 with Allow', () => {
+    expect(operations.filter(({ name, op }) => name !== 'get /metrics' && !op.responses['429']).map((o) => o.name)).toEqual([]);
+    expect(spec.components.responses.RateLimited.headers['Retry-After']).toBeDefined();
+    expect(spec.components.responses.MethodNotAllowed.headers.Allow).toBeDefined();
+  });
+
+  it("carries the loaded policy's triggers, roles, criteria and types as enums", async () => {
+    const policy = await defaultPolicy();
+    const body = (path: string) => (spec.paths[path] as Record<string, any>).post.requestBody.content['application/json'].schema;
+    expect(body('/architecture-reviews').properties.trigger.enum).toEqual(policy.architectureReview.triggers);
+    expect(body('/architecture-reviews').properties.assignees.propertyNames.enum).toEqual(policy.architectureReview.participants.map((p) => p.role));
+    expect(body('/architecture-reviews').properties.selfAssessment.propertyNames.enum).toEqual(policy.architectureReview.principles.map((p) => p.key));
+    expect(body('/ethical-reviews').properties.trigger.enum).toEqual(policy.aiGovernance.ethicalReviewBoard.triggers);
+    expect(body('/cto-engagements').properties.engagementType.enum).toEqual(policy.ctoServiceModel.engagementTypes.map((t) => t.key));
+    expect(body('/poc-scale-ups').properties.selfAssessment.propertyNames.enum).toEqual(policy.innovation.pocSelectionCriteria);
+    expect(body('/principals').properties.roles.items.enum).toEqual(policy.roles);
   });
 });

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createApp, type ApiDeps } from '../../api/app.js';
 import { safeString } from '../../domain/text.js';
-import { defaultPolicy } from '../support/policy.js';
+import { offlineApp } from '../support/api.js';
 
-const { registry } = createApp({ config: { API_RATE_LIMIT_PER_MINUTE: 600 }, db: {}, temporal: {}, policies: { current: await defaultPolicy() }, log: {} } as unknown as ApiDeps);
+const { registry } = await offlineApp();
 
 /** Every string schema inside a route's body or query schema (object fields, array items, record keys and values, unions…). */
 function stringLeaves(schema: z.ZodType, path: string, out: { path: string; schema: z.ZodType }[] = []): { path: string; schema: z.ZodType }[] {

@@ -12,7 +12,9 @@ const render = (body: Parameters<typeof renderForm>[0]['body'], ctx: Parameters<
 
 describe('forms for nested bodies', () => {
   it('turns rows, per-criterion records, required and optional checkboxes back into the body the API parses', async () => {
-    const ctx = startContext('poc_scale_up', await defaultPolicy());
+    const policy = await defaultPolicy();
+    const ctx = startContext('poc_scale_up', policy);
+    const startBody = startPocScaleUpBody(policy.innovation.pocSelectionCriteria);
     const form = {
       businessKey: 'POC-1', title: 'T', 'proposal.hypothesis': 'H', 'proposal.expectedImpact': 'I',
       'proposal.successMetrics._rows': '3',
@@ -22,21 +24,23 @@ describe('forms for nested bodies', () => {
       'proposal.businessSponsor': 'bea', 'proposal.bucket': 'core', 'proposal.riskLevel': 'low',
       'selfAssessment.clear_success_metrics.met': 'on', 'selfAssessment.defined_business_sponsor.notes': 'named',
     };
-    const body = bodyFromForm(startPocScaleUpBody, ctx, form);
+    const body = bodyFromForm(startBody, ctx, form);
     expect(body).toEqual({
       businessKey: 'POC-1', title: 'T',
       proposal: { hypothesis: 'H', expectedImpact: 'I', successMetrics: [{ name: 'uplift', target: 10 }, { name: 'latency', target: 'fast', direction: 'at_most' }], businessSponsor: 'bea', bucket: 'core', riskLevel: 'low' },
       selfAssessment: { clear_success_metrics: { met: true }, defined_business_sponsor: { met: false, notes: 'named' } },
     });
-    const parsed = startPocScaleUpBody.safeParse(body);
+    const parsed = startBody.safeParse(body);
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual(['proposal.successMetrics.1.target']);
     expect(pathLabel('proposal.successMetrics.1.target')).toBe('proposal › success metrics › 2 › target');
   });
 
   it('answers false for an unticked Art. 50 question, leaves an untouched optional part (the Art. 6(3) derogation) out', async () => {
-    const ctx = startContext('ethical_review', await defaultPolicy());
-    const body = bodyFromForm(startEthicalReviewBody, ctx, { 'assessment.intake.annexIIIAreas': ['4', '1'], 'assessment.intake.generatesSyntheticContent': 'on', 'assessment.intake.operatorRoles': 'deployer' });
+    const policy = await defaultPolicy();
+    const ctx = startContext('ethical_review', policy);
+    const startBody = startEthicalReviewBody(policy.aiGovernance.ethicalReviewBoard.triggers);
+    const body = bodyFromForm(startBody, ctx, { 'assessment.intake.annexIIIAreas': ['4', '1'], 'assessment.intake.generatesSyntheticContent': 'on', 'assessment.intake.operatorRoles': 'deployer' });
     expect(body.assessment).toMatchObject({
       intake: { annexIIIAreas: ['4', '1'], prohibitedPractices: [], annexISafetyComponent: false, interactsWithNaturalPersons: false, generatesSyntheticContent: true, emotionRecognitionOrBiometricCategorisation: false, operatorRoles: ['deployer'] },
     });
@@ -44,7 +48,7 @@ describe('forms for nested bodies', () => {
     expect(body.assessment).not.toHaveProperty('evidence');
     expect((body.assessment as { intake: object }).intake).not.toHaveProperty('derogation');
     // The first showing ticks the schema's defaults (both operator roles).
-    expect(render(startEthicalReviewBody, ctx)).toMatch(/name="assessment\.intake\.operatorRoles" value="deployer" checked/);
+    expect(render(startBody, ctx)).toMatch(/name="assessment\.intake\.operatorRoles" value="deployer" checked/);
   });
 
   it('adds and removes rows, moving the later rows up', () => {

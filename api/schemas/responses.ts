@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/**
+ * What the API answers, as zod schemas: the OpenAPI document's response schemas, and (with NODE_ENV=test) the
+ * check every answer passes in the test suites, so the document cannot drift from the handlers. `strictObject`
+ * where the answer is exactly these fields; `looseObject` where a process kind or a policy adds its own.
+ */
+
+const at = z.iso.datetime().describe('ISO 8601 timestamp (UTC)');
+const strings = z.array(z.string());
+
+export const actorResponse = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['person', 'agent']),
+  roles: strings,
+  identity: z.strictObject({ issuer: z.string(), subject: z.string() }).optional(),
+});
+
+const event = z.looseObject({ seq: z.number(), at: z.string(), actor: z.string(), actorKind: z.enum(['person', 'agent', 'system']), action: z.string(), details: z.record(z.string(), z.unknown()) });
+const notice = z.looseObject({ seq: z.number(), kind: z.string(), recipients: strings, message: z.string() });
+
+/** Every kind's state has these fields (workflows/contracts/common.ts `ProcessStateBase`); each kind adds its own. */
+export const processState = z
+  .looseObject({
+    workflowId: z.string(),
+    kind: z.string(),
+    businessKey: z.string(),
+    title: z.string(),
+    requester: z.string(),
+    policyVersion: z.string(),
+    stage: z.string(),
+    outcome: z.string().nullable(),
+    pendingRoles: strings,
+    slaDueAt: z.string().nullable(),
+    events: z.array(event),
+    notices: z.array(notice),
+    record: z
+      .strictObject({ status: z.enum(['ok', 'lagging', 'failed']), error: z.string().optional(), since: z.string().optional() })
+      .optional()
+      .describe('Whether the database has this state yet (absent once the process is past Temporal retention)'),
+  })
+  .describe("The process's full state; each kind adds its own fields");
+
+/**
+ * What an action answers: the fields the full state and the kernel's receipt (issue 15) both carry, so the contract
+ * holds on either side of that change; the process's own fields are in `GET /<process>/:key`.
+ */
+export const actionResult = z
+  .looseObject({
+    workflowId: z.string(),
+    kind: z.string(),
+    stage: z.string(),
+    outcome: z.string().nullable(),
+    pendingRoles: strings,
+    slaDueAt: z.string().nullable(),
+  })
+  .describe("Where the process stands after the action: its stage, outcome and who it waits on");
+
+export const started = z.strictObject({
+  workflowId: z.string(),
+  businessKey: z.string(),
+  policyVersion: z.string(),
+  href: z.string().describe('Where the process is: GET it for its state'),
+});
+
+export const evaluated = started.extend({
+  outcome: z.string().nullable(),
+  result: z.looseObject({ engine: z.string() }).optional().describe("The engine's explained result"),
+});
+
+export const processSummary = z.strictObject({
+  workflowId: z.string(),
+  businessKey: z.string(),
+  title: z.string(),
+  requester: z.string(),
+  stage: z.string(),
+  outcome: z.string().nullable(),
+  pendingRoles: strings,
+  riskTier: z.string().nullable(),
+  slaDueAt: at.nullable(),
+  policyVersion: z.string(),
+  createdAt: at,
+  updatedAt: at,
+  completedAt: at.nullable(),
+});
+
+export const processPage = z.strictObject({ items: z.array(processSummary), nextCursor: z.string().nullable() });
+
+export const inboxPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      workflowId: z.string(),
+      kind: z.string(),
+      businessKey: z.string(),
+      title: z.string(),
+      stage: z.string(),
+      pendingRoles: strings,
+      pendingActors: strings,
+      slaDueAt: at.nullable(),
+      requester: z.string(),
+      createdAt: at,
+      attention: z.string().optional().describe('Why an admin sees it (a seat held by an inactive person)'),
+    }),
+  ),
+});
+
+const principal = z.strictObject({ id: z.string(), name: z.string(), kind: z.string(), roles: strings, disabled: z.boolean() });
+export const principalIssued = z.strictObject({ id: z.string(), kind: z.string(), roles: strings, token: z.string().describe('Shown only once') });
+export const tokenIssued = z.strictObject({ id: z.string(), token: z.string().describe('Shown only once') });
+export const tokenList = z.strictObject({
+  items: z.array(z.strictObject({ id: z.string(), label: z.string(), createdAt: at, expiresAt: at.nullable(), revokedAt: at.nullable() })),
+});
+export const tokenRevoked = z.strictObject({ id: z.string(), label: z.string(), revokedAt: at.nullable() });
+export const principalState = principal;
+export const principalList = z.strictObject({ items: z.array(principal.extend({ createdAt: at })) });
+export const loginLink = z.strictObject({ path: z.string().describe('Open on this server: /app/login/<token>'), expiresAt: at });
+
+export const liveness = z.strictObject({ status: z.literal('ok') });
+export const readiness = z.strictObject({ status: z.literal('ready'), checks: z.strictObject({ temporal: z.string(), database: z.string() }) });
+
+const policySet = z.looseObject({ version: z.looseObject({ id: z.string(), semver: z.string(), contentHash: z.string() }), roles: strings }).describe('A whole policy set');
+export const policyIndex = z.strictObject({ current: policySet, pinnedVersions: z.array(z.looseObject({ id: z.string() })) });
+export const policyVersion = policySet;
+export const rolesTable = z.strictObject({
+  policyVersion: z.string(),
+  roles: strings,
+  permissions: z.record(z.string(), z.record(z.string(), strings)),
+  segregationOfDuties: z.looseObject({}),
+  agents: z.looseObject({}),
+});
+
+const change = z.strictObject({ kind: z.string(), subject: z.string(), before: z.unknown(), after: z.unknown(), detail: z.string(), flagged: z.boolean() });
+const impactEntry = z.strictObject({ workflowId: z.string(), what: z.string(), title: z.string(), owners: strings, policyVersion: z.string(), changes: z.array(change) });
+export const impactReport = z.strictObject({
+  draftVersion: z.string(),
+  asOf: z.iso.date(),
+  examined: z.strictObject({ evaluations: z.number(), processes: z.number() }),
+  evaluations: z.array(impactEntry),
+  processes: z.array(impactEntry),
+  flagged: z.number().describe('Flagged changes; a policy CI fails when above 0'),
+});
+
+export const auditEntry = z.strictObject({
+  seq: z.string().describe('Sequence number (a decimal string: it may exceed 2^53)'),
+  eventKey: z.string(),
+  workflowId: z.string().nullable(),
+  actor: z.string(),
+  actorKind: z.string(),
+  role: z.string().nullable(),
+  action: z.string(),
+  details: z.unknown(),
+  policyVersion: z.string().nullable(),
+  issuer: z.string().nullable(),
+  subject: z.string().nullable(),
+  occurredAt: at,
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const auditPage = z.strictObject({ items: z.array(auditEntry), nextAfterSeq: z.string().nullable() });
+export const chainVerification = z.strictObject({
+  ok: z.boolean(),
+  entries: z.number(),
+  firstBroken: z.strictObject({ seq: z.string(), eventKey: z.string(), reason: z.string() }).nullable(),
+});
+
+const reportSummary = z.strictObject({ id: z.string(), kind: z.string(), scope: z.string(), periodStart: at, periodEnd: at, createdAt: at });
+export const reportPage = z.strictObject({ items: z.array(reportSummary), nextBefore: at.nullable() });
+export const report = reportSummary.extend({ content: z.unknown() });
+export const roadmapPackage = z.looseObject({}).describe("The roadmap package: deliverables, decisions and child outcomes");
+
+const recordRow = z.strictObject({ workflowId: z.string(), status: z.string(), error: z.string().nullable(), since: at.nullable(), updatedAt: at });
+export const recordList = z.strictObject({ items: z.array(recordRow) });
+export const recordRetry = z.strictObject({ workflowId: z.string(), retrying: z.literal(true) });
