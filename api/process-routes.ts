@@ -126,6 +126,9 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
           // A business key names one process forever: a retried or repeated start never creates a second one.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { policyVersion: pinned.version.id, title: body.title, ...(idempotencyKey ? { idempotencyKey } : {}) },
+          // What the Temporal UI's list and detail page show for the process, instead of its id alone.
+          staticSummary: `${label}: ${body.title}`,
+          staticDetails: `**${body.title}**\n\n${withArticle(label)} requested by ${actor.id} under policy ${pinned.version.id}; in govflow: \`/app/processes/${spec.kind}/${body.businessKey}\`, \`GET ${spec.path}/${body.businessKey}\`.`,
           typedSearchAttributes: [
             { key: SA.kind, value: spec.kind },
             { key: SA.businessKey, value: body.businessKey },

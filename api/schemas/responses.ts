@@ -41,20 +41,19 @@ export const processState = z
   })
   .describe("The process's full state; each kind adds its own fields");
 
-/**
- * What an action answers: the fields the full state and the kernel's receipt (issue 15) both carry, so the contract
- * holds on either side of that change; the process's own fields are in `GET /<process>/:key`.
- */
+/** What an action answers: the kernel's receipt (ProcessReceipt); the process's own fields are in `GET /<process>/:key`. */
 export const actionResult = z
-  .looseObject({
+  .strictObject({
     workflowId: z.string(),
     kind: z.string(),
     stage: z.string(),
     outcome: z.string().nullable(),
     pendingRoles: strings,
     slaDueAt: z.string().nullable(),
+    version: z.number().int().describe('The state version after the action; it only grows'),
+    event: z.number().int().nullable().describe("The sequence number of the last event on the process's record (the action's own, when it recorded one)"),
   })
-  .describe("Where the process stands after the action: its stage, outcome and who it waits on");
+  .describe('Where the process stands after the action: its stage, outcome, who it waits on, and the state version');
 
 export const started = z.strictObject({
   workflowId: z.string(),

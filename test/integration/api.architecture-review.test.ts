@@ -59,6 +59,9 @@ describe('architecture review through the API', () => {
     const described = await handle.describe();
     expect(described.status.name).toBe('COMPLETED');
     expect(described.memo?.policyVersion).toBe((await defaultPolicy()).version.id);
+    // The Temporal UI shows what the process is, not only its id.
+    expect(await described.staticSummary()).toBe(`architecture review: ${startBody(key).title}`);
+    expect(await described.staticDetails()).toContain(`/app/processes/architecture_review/${key}`);
 
     const row = await waitFor('the completed process row', () => stack.db.process.findFirst({ where: { workflowId: started.body.workflowId, completedAt: { not: null } } }));
     expect(row.outcome).toBe('approved');
