@@ -18,7 +18,7 @@ export default tseslint.config(
   {
     // Workflow code is replayed and must be deterministic: no Node built-ins, no environment, no I/O, and
     // activities only as types (called through proxyActivities). Pure domain code is shared with workflows.
-    files: ['workflows/**/*.ts', 'domain/engines/**/*.ts', 'domain/review/**/*.ts', 'domain/roadmap/**/*.ts', 'domain/innovation/**/*.ts', 'domain/policy/types.ts', 'domain/errors.ts', 'domain/canonical-json.ts'],
+    files: ['workflows/**/*.ts', 'domain/engines/**/*.ts', 'domain/review/**/*.ts', 'domain/roadmap/**/*.ts', 'domain/innovation/**/*.ts', 'domain/policy/types.ts', 'domain/errors.ts', 'domain/canonical-json.ts', 'domain/wording.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

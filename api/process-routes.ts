@@ -3,7 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
-import { withArticle } from '../domain/text.js';
+import { withArticle } from '../domain/wording.js';
 import { permittedRoles, pinnedAccess } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import type { Config } from '../platform/config.js';

@@ -13,11 +13,3 @@ export const UNSAFE_TEXT_MESSAGE = 'must not contain NUL, control characters (ot
 
 /** The one string schema of every API input (lint forbids a bare z.string() there). */
 export const safeString = (params?: Parameters<typeof z.string>[0]) => z.string(params).regex(SAFE_TEXT, UNSAFE_TEXT_MESSAGE);
-
-/**
- * `a` or `an` before a generated noun phrase ("an architecture review", "an interim_cto engagement"), by its first
- * letter: enough for govflow's keys and kinds, none of which starts with a silent h or a "you"-sounding u.
- */
-export function withArticle(phrase: string): string {
-  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
-}

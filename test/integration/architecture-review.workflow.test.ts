@@ -92,6 +92,8 @@ describe('architecture review', () => {
     const result = (await handle.result()) as ArchitectureReviewState;
     expect(result.outcome).toBe('withdrawn');
     expect(result.votes).toHaveLength(1);
+    // The reviewers it waited on are told, with the reason.
+    expect(result.notices.at(-1)).toMatchObject({ kind: 'info', recipients: expect.arrayContaining(['security_architect', 'technical_lead']), message: expect.stringContaining('superseded by ARCH-2') });
   });
 
   it('ends at once when a blocking role (security) rejects', async () => {

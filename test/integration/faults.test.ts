@@ -245,14 +245,7 @@ describe('faults', () => {
 });
 
 describe('record status', () => {
-  // Fails today, on two defects of the recorder (workflows/support/process-recorder.ts, being refactored): the local
-  // write's 20 s schedule-to-close is not enforced when each attempt fails at once (connection refused: the SDK core's
-  // timer fires while the activity waits out its backoff between attempts, finds no attempt in flight and drops the
-  // timeout), so the record never shows `lagging` and the workflow task stays open for the whole outage (TMPRL1104);
-  // bounding it by attempts instead (retry.maximumAttempts: 6) shows `lagging` after ~20 s, but that history then
-  // fails to replay ("Activity machine does not handle this event: WorkflowExecutionUpdateCompleted").
-  // Drop `.fails` with the fix.
-  it.fails('is lagging, with the error, while the worker cannot reach the database; ok once it returns, with nothing lost', async () => {
+  it('is lagging, with the error, while the worker cannot reach the database; ok once it returns, with nothing lost', async () => {
     // The worker alone loses the database (its own proxy); the API keeps it, so it can show what the worker cannot write.
     const lagQueue = `lagging-${randomUUID()}`;
     const dbUrl = new URL(inject('databaseUrl'));

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { withArticle } from '../../domain/text.js';
+import { withArticle } from '../../domain/wording.js';
 
 const run = promisify(execFile);
 

@@ -21,6 +21,8 @@ import { baseState, ProcessKernel } from '../kernel/process.js';
 
 /** Marks runs whose vote reply waits for the round's outcome (earlier runs answered before it). */
 const REPLY_AFTER_OUTCOME = 'vote-reply-after-outcome';
+/** Marks runs whose withdrawal notifies the reviewers. */
+const WITHDRAWAL_NOTIFIES = 'withdrawal-notifies';
 
 /**
  * Architecture review: the policy's reviewer roles each rule on every approval criterion; "request changes"
@@ -132,6 +134,12 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     may: (actor) => (actor.id === state.requester ? undefined : 'only the requester can withdraw the review'),
     before: (req) => void (withdrawal = req),
     decide: false,
+    // The reviewers it waited on hear of it (runs started before this change told nobody).
+    then: (req) => {
+      if (!patched(WITHDRAWAL_NOTIFIES)) return;
+      const told = [...new Set([...Object.values(state.assignees), ...state.requiredRoles.filter((r) => !state.assignees[r])])];
+      rec.notify('info', told, `"${state.title}" was withdrawn by the requester: ${req.reason.trim()}`);
+    },
   });
 
   kernel.handleExtensionDays({ roles: [policy.escalation.escalateToRole], maxTotal: policy.escalation.maxExtensionDays });

@@ -1,4 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
+import { withArticle } from '../../domain/wording.js';
 import type { CtoEngagementTypePolicy, CtoServiceModelPolicy } from '../../domain/policy/types.js';
 import type { RecorderCheckpoint } from '../kernel/process-recorder.js';
 import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
@@ -116,10 +117,10 @@ export const terminateUpdate = defineUpdate<ProcessReceipt, [TerminateRequest]>(
  */
 export function termProblem(type: CtoEngagementTypePolicy, termMonths: number | undefined): string | null {
   const { minDays, maxDays } = type.duration;
-  if (termMonths === undefined) return maxDays === null ? null : `a ${type.key} engagement needs a term in months`;
+  if (termMonths === undefined) return maxDays === null ? null : `${withArticle(type.key)} engagement needs a term in months`;
   if (!Number.isInteger(termMonths) || termMonths < 1) return 'the term must be a whole number of months, at least 1';
   const days = termMonths * DAYS_PER_MONTH;
-  if (days < minDays) return `a ${type.key} engagement runs at least ${minDays / DAYS_PER_MONTH} months`;
-  if (maxDays !== null && days > maxDays) return `a ${type.key} engagement runs at most ${maxDays / DAYS_PER_MONTH} months`;
+  if (days < minDays) return `${withArticle(type.key)} engagement runs at least ${minDays / DAYS_PER_MONTH} months`;
+  if (maxDays !== null && days > maxDays) return `${withArticle(type.key)} engagement runs at most ${maxDays / DAYS_PER_MONTH} months`;
   return null;
 }

@@ -26,6 +26,7 @@ import {
 } from './contract.js';
 import { reportScheduleId } from '../report/contract.js';
 import { DAY_MS } from '../../domain/engines/calendar.js';
+import { withArticle } from '../../domain/wording.js';
 import { requireReason } from '../kernel/deadline-rules.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
@@ -102,7 +103,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
         if (req.actor.id !== state.engagementLead) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) delivers deliverables`);
         if (!state.deliverables.some((d) => d.key === req.deliverable)) {
           const keys = state.deliverables.map((d) => d.key).join(', ');
-          refuse('ValidationError', `${req.deliverable} is not a deliverable of a ${state.engagementType} engagement`, [{ path: 'deliverable', message: `expected one of ${keys}` }]);
+          refuse('ValidationError', `${req.deliverable} is not a deliverable of ${withArticle(state.engagementType)} engagement`, [{ path: 'deliverable', message: `expected one of ${keys}` }]);
         }
         if (!req.documentRef?.trim()) refuse('RuleViolation', 'a delivery must reference its document', [{ path: 'documentRef', message: 'required' }]);
       },
@@ -172,7 +173,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     if (!Number.isInteger(amount) || amount < 1) refuse('ValidationError', `${unit} must be a positive whole number`, [{ path: unit, message: 'expected an integer ≥ 1' }]);
     requireReason(reason, 'a term change');
     if (state.maxTermDays !== null && state.termDays + days > state.maxTermDays) {
-      refuse('RuleViolation', `a ${state.engagementType} engagement runs at most ${state.maxTermDays / DAYS_PER_MONTH} months (${state.maxTermDays} days; already ${state.termDays})`, [
+      refuse('RuleViolation', `${withArticle(state.engagementType)} engagement runs at most ${state.maxTermDays / DAYS_PER_MONTH} months (${state.maxTermDays} days; already ${state.termDays})`, [
         { path: unit, message: `at most ${unit === 'months' ? Math.floor((state.maxTermDays - state.termDays) / DAYS_PER_MONTH) : state.maxTermDays - state.termDays}` },
       ]);
     }

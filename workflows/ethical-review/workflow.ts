@@ -153,7 +153,8 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
   // 2. The board's review and vote.
   if (isOpen()) {
     state.stage = 'board_review';
-    state.pendingRoles = ['ethics_board_member'];
+    // Every role that may take a board seat waits (the policy's composition roles as well as ethics_board_member).
+    state.pendingRoles = [...voterRoles];
     const clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
     state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
     rec.event('system', 'board_review_opened', { reviewItems: state.reviewItems, members: state.members });

@@ -31,6 +31,14 @@ const { recordProcess: recordLocal } = proxyLocalActivities<Activities>({
   scheduleToCloseTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 seconds' },
 });
+// Runs started since the patch below bound the local write by attempts (2, within ~10 s), not by a schedule-to-close
+// that the SDK does not enforce while an attempt waits out its backoff: a refused connection then hands over to the
+// regular activity at once (`lagging`) instead of holding the workflow task open for the whole outage.
+const RECORD_ATTEMPTS_BOUNDED = 'record-attempts-bounded';
+const { recordProcess: recordLocalBounded } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 2 },
+});
 const { recordProcess: recordRemote, noteRecordStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
@@ -89,6 +97,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private notesInFlight = 0;
   private failureNoted = false;
   private upsertOnChange = false;
+  private recordLocal = recordLocal;
   /** The value of each search attribute as last upserted (JSON), to skip upserts that change nothing. */
   private readonly upserted = new Map<string, string>();
 
@@ -217,6 +226,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private async runPump(): Promise<void> {
     // Replays of runs started before bounded writes take the unbounded path they recorded.
     const bounded = patched(BOUNDED_RECORD_WRITES);
+    this.recordLocal = bounded && patched(RECORD_ATTEMPTS_BOUNDED) ? recordLocalBounded : recordLocal;
     const settled = () => this.closed && this.version === this.flushedVersion && this.deliveriesInFlight === 0 && this.notesInFlight === 0;
     for (;;) {
       await condition(() => this.version !== this.flushedVersion || settled());
@@ -240,7 +250,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private async write(snapshot: ProcessSnapshot): Promise<void> {
     for (;;) {
       try {
-        await (this.record.status === 'ok' ? recordLocal(snapshot) : recordRemote(snapshot));
+        await (this.record.status === 'ok' ? this.recordLocal(snapshot) : recordRemote(snapshot));
         if (this.record.status !== 'ok') this.setRecord({ status: 'ok' });
         return;
       } catch (err) {

@@ -2,6 +2,7 @@ import { setHandler } from '@temporalio/workflow';
 import { analyseResults } from '../../domain/innovation/experiment-results.js';
 import { describeImbalance, PORTFOLIO_BUCKETS, projectScaleUp } from '../../domain/innovation/portfolio.js';
 import type { ErrorField } from '../../domain/errors.js';
+import { withArticle } from '../../domain/wording.js';
 import {
   committeeKeyFor,
   type CommitteeApprovalInput,
@@ -171,7 +172,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   function validateGateReview(review: GateReview): void {
     kernel.requireOpen();
     if (state.stage !== GATE_STAGE || state.gate) refuse('Conflict', 'the selection gate has already been reviewed');
-    if (!reviewerRole(review.actor)) refuse('Forbidden', `only a ${gateRoles.join(' or ')} (or an admin) can review the selection gate`);
+    if (!reviewerRole(review.actor)) refuse('Forbidden', `only ${withArticle(gateRoles.join(' or '))} (or an admin) can review the selection gate`);
     requireMayDecide(input.access, review.actor);
     // A proposal does not select itself.
     requireDuties(input.access, { actor: review.actor, role: reviewerRole(review.actor)!, requester: state.requester }, []);
