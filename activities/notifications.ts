@@ -31,7 +31,8 @@ export async function deliverPendingNotifications(
   webhookUrl: string | undefined,
   fetchImpl: typeof fetch = fetch,
 ): Promise<{ delivered: number; failed: number }> {
-  const pending = await db.notification.findMany({ where: { workflowId, deliveredAt: null }, orderBy: { createdAt: 'asc' } });
+  // A refused notification is not sent again (refusedAt); one that failed otherwise is, with the next delivery.
+  const pending = await db.notification.findMany({ where: { workflowId, deliveredAt: null, refusedAt: null }, orderBy: { createdAt: 'asc' } });
   let delivered = 0;
   let failed = 0;
   let refused = 0;
@@ -52,9 +53,10 @@ export async function deliverPendingNotifications(
       await db.notification.update({ where: { id: n.id }, data: { deliveredAt: new Date(), attempts: { increment: 1 }, lastError: null } });
       delivered++;
     } catch (err) {
-      await db.notification.update({ where: { id: n.id }, data: { attempts: { increment: 1 }, lastError: (err as Error).message.slice(0, 500) } });
+      const isRefusal = err instanceof WebhookAnswered && isPermanentWebhookStatus(err.status);
+      await db.notification.update({ where: { id: n.id }, data: { attempts: { increment: 1 }, lastError: (err as Error).message.slice(0, 500), ...(isRefusal ? { refusedAt: new Date() } : {}) } });
       failed++;
-      if (err instanceof WebhookAnswered && isPermanentWebhookStatus(err.status)) refused++;
+      if (isRefusal) refused++;
     }
   }
   if (failed > 0 && refused === failed) {

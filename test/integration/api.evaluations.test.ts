@@ -219,7 +219,9 @@ describe('policy impact replay (POST /policies/impact)', () => {
     // The report is the papers of the committee item that approves the change (as much as an item holds: other
     // tests record into the same database), readable on the committee's page.
     const papers = impactMarkdown(res.body, COMMITTEE_SUMMARY_MAX);
-    expect(byQuery.body.startsWith(papers.replace(/\n_\d+ more entr.*\n$/, ''))).toBe(true);
+    // Other files' processes may be recorded (and their timers move) between the two calls: compare this review's section.
+    const section = (md: string) => md.slice(md.indexOf(`### Impact ${key}`)).split('\n### ')[0];
+    expect(section(byQuery.body)).toBe(section(impactMarkdown(res.body)));
     const itemKey = `POLICY-${randomUUID().slice(0, 8)}`;
     const item = await stack.api.call('POST', '/committee-approvals', { token: rita, body: { businessKey: itemKey, title: 'Architecture reviews decided by majority', summary: papers } });
     expect(item.status, JSON.stringify(item.body)).toBe(201);

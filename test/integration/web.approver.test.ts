@@ -99,6 +99,12 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
     const cleo = await signIn(id('cleo'), PHONE);
     await cleo.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Committee' }).click();
     const agenda = cleo.page.locator('li.card', { hasText: 'Vendor consolidation' });
+    // On a loaded machine the page may be served before the item's first record is complete: look again.
+    await waitFor('the item on the agenda', async () => {
+      if ((await agenda.count()) > 0) return true;
+      await cleo.page.reload();
+      return null;
+    }, 60_000, 1000);
     expect(await agenda.textContent()).toMatch(/Ballots 0 of \d+ · quorum \d+ not yet met/);
     await checkPage(cleo.page, 'committee-phone', PHONE);
     await cleo.page.goto(`/app/processes/architecture-review/${key}`);

@@ -63,7 +63,10 @@ describe('notification webhook', () => {
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: WEBHOOK_REFUSED, nonRetryable: true });
     const row = await db.notification.findFirstOrThrow({ where: { workflowId } });
-    expect(row).toMatchObject({ deliveredAt: null, attempts: 1, lastError: `webhook answered ${status} (refused: not retried)` });
+    expect(row).toMatchObject({ deliveredAt: null, refusedAt: expect.any(Date), attempts: 1, lastError: `webhook answered ${status} (refused: not retried)` });
+    // A later delivery (the process's next notice) does not send it again.
+    answer = 200;
+    expect(await deliverPendingNotifications(db, workflowId, hookUrl)).toEqual({ delivered: 0, failed: 0 });
   });
 
   it.each([408, 429, 500, 502, 503])('retries a notification the webhook answers %i', async (status) => {
@@ -113,7 +116,8 @@ describe('notification webhook', () => {
       expect(calls).toBe(1);
       await handle.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'done' }] });
       expect(((await handle.result()) as ArchitectureReviewState).outcome).toBe('withdrawn');
-      expect(calls).toBe(1);
+      // The withdrawal's own notice is sent (and refused) once; the refused delegation notice is never sent again.
+      expect(calls).toBe(2);
     });
   });
 });

@@ -515,18 +515,23 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     refresh();
     // Organisational learning after each phase; the last one is covered by the engagement's retrospective.
     if (state.phaseIndex < state.phases.length - 1 && patched('roadmap-phase-retrospectives')) {
-      const retro = await startRetrospective({
-        businessKey: `roadmap-${state.businessKey}-${phase.key}`,
-        title: `Retrospective: ${state.title}, ${phase.key.replace(/_/g, ' ')}`,
-        subjectWorkflowId: state.workflowId,
-        participants: [...new Set([state.requester, state.sponsor, state.engagementLead])],
-        facilitator: state.engagementLead,
-        requester: input.requester,
-        policyVersion: state.policyVersion,
-      });
+      const retro = await lookBack(`-${phase.key}`, `, ${phase.key.replace(/_/g, ' ')}`);
       phase.retrospectiveWorkflowId = retro.workflowId;
       rec.event('system', retro.linked ? 'retrospective_linked' : 'retrospective_started', { workflowId: retro.workflowId, phase: phase.key });
     }
+  }
+
+  /** The engagement's people look back on a phase (`suffix` names it) or on the whole engagement. */
+  function lookBack(keySuffix: string, titleSuffix: string) {
+    return startRetrospective({
+      businessKey: `roadmap-${state.businessKey}${keySuffix}`,
+      title: `Retrospective: ${state.title}${titleSuffix}`,
+      subjectWorkflowId: state.workflowId,
+      participants: [...new Set([state.requester, state.sponsor, state.engagementLead])],
+      facilitator: state.engagementLead,
+      requester: input.requester,
+      policyVersion: state.policyVersion,
+    });
   }
 
   for (let i = 0; i < state.phases.length && isOpen(); i++) {
@@ -543,15 +548,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
   // Organisational learning: a completed engagement is looked back on. (Engagements recorded before this
   // change took no such step, hence the patch.)
   if (state.outcome === 'completed' && patched('roadmap-retrospective')) {
-    const retro = await startRetrospective({
-      businessKey: `roadmap-${state.businessKey}`,
-      title: `Retrospective: ${state.title}`,
-      subjectWorkflowId: state.workflowId,
-      participants: [...new Set([state.requester, state.sponsor, state.engagementLead])],
-      facilitator: state.engagementLead,
-      requester: input.requester,
-      policyVersion: state.policyVersion,
-    });
+    const retro = await lookBack('', '');
     state.retrospectiveWorkflowId = retro.workflowId;
     rec.event('system', retro.linked ? 'retrospective_linked' : 'retrospective_started', { workflowId: retro.workflowId });
   }
