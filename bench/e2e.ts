@@ -204,7 +204,7 @@ try {
   console.log(`\n| open reviews | ${values.split ? 'worker' : 'govflow (worker + API)'} process RSS MiB | KiB per open review |\n|---|---|---|`);
   for (const m of memory) console.log(`| ${m.open} | ${m.rssMiB.toFixed(0)} | ${m.perProcessKiB.toFixed(1)} |`);
 } catch (err) {
-  console.error(`bench failed: ${(err as Error).stack}\n--- worker output (tail) ---\n${worker.output()}${apiProcess ? `\n--- API output (tail) ---\n${apiProcess.output()}` : ''}`);
+  console.error(`bench failed: ${(err as Error).stack}\ncause: ${String((err as { cause?: unknown }).cause)}\n--- worker output (tail) ---\n${worker.output()}${apiProcess ? `\n--- API output (tail) ---\n${apiProcess.output()}` : ''}`);
   process.exitCode = 1;
 } finally {
   minimalWorker.shutdown();
