@@ -35,13 +35,18 @@ export interface Choice {
  * record's key (`assessment.evidence.item`, `selfAssessment.*.met`).
  */
 export interface FormContext {
-  /** Record fields (e.g. `rulings`, `selfAssessment`) → the keys the policy or the process asks about. */
-  recordKeys: Record<string, string[]>;
+  /**
+   * Record fields (e.g. `rulings`, `selfAssessment`) → the keys the policy or the process asks about; where they
+   * differ per key of the enclosing record (a dimension's criteria), a list per that key.
+   */
+  recordKeys: Record<string, RecordKeys>;
   /** Choices for a top-level `role` field: the seats I may take. */
   roles: string[];
   /** Choices the policy or a catalogue gives a free-text field or list (an architecture review's `trigger`, Annex III areas). */
   choices?: Record<string, (string | Choice)[]>;
 }
+
+type RecordKeys = string[] | Record<string, string[]>;
 
 interface Base {
   name: string;
@@ -56,7 +61,10 @@ type Field =
   | (Base & { kind: 'choice' | 'choices'; options: Choice[] })
   | (Base & { kind: 'object'; fields: Field[] })
   | (Base & { kind: 'rows'; item: Field })
-  | (Base & { kind: 'record'; keys: string[]; item: Field });
+  | (Base & { kind: 'record'; keys: RecordKeys; item: Field });
+
+/** A record's keys where it stands: its own, or those given for the enclosing record's key (its name's last part). */
+const keysAt = (keys: RecordKeys, name: string) => (Array.isArray(keys) ? keys : (keys[name.slice(name.lastIndexOf('.') + 1)] ?? []));
 
 /** Form fields that are not the body's: the CSRF token and the row buttons. */
 const ADD = '_add';
@@ -189,7 +197,7 @@ function collect(f: Field, name: string, form: Record<string, unknown>): { value
       return rows.length || f.required ? { value: rows.map((r) => r!.value), filled: rows.length > 0 } : undefined;
     }
     case 'record': {
-      const entries = f.keys.map((k) => [k, collect(f.item, `${name}.${k}`, form)] as const).filter(([, p]) => p?.filled);
+      const entries = keysAt(f.keys, name).map((k) => [k, collect(f.item, `${name}.${k}`, form)] as const).filter(([, p]) => p?.filled);
       return entries.length || f.required ? { value: Object.fromEntries(entries.map(([k, p]) => [k, p!.value])), filled: entries.length > 0 } : undefined;
     }
   }
@@ -278,7 +286,7 @@ export function renderForm(opts: {
           ${f.fields.map((c) => control(c, join(name, c.name), humanize(c.name)))}</fieldset>`;
       case 'record':
         return html`<fieldset id="${id}"${described(name, f.description)}><legend>${label}${optional}</legend>${help(name, f.description)}${err(name)}
-          ${f.keys.map((k) => control(f.item, `${name}.${k}`, humanize(k)))}</fieldset>`;
+          ${keysAt(f.keys, name).map((k) => control(f.item, `${name}.${k}`, humanize(k)))}</fieldset>`;
       case 'rows': {
         hasRows = true;
         const count = rowCount(values, name);
