@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { humanize } from '../../web/html.js';
 import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
-import { checkPage, PHONE, useWebStack } from '../support/web.js';
+import { checkPage, checkTouchTargets, PHONE, useWebStack } from '../support/web.js';
 
 const web = useWebStack('web-start-forms');
 const { stack, suffix, id } = web;
@@ -23,6 +23,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await form.getByRole('checkbox', { name: /^4\. Employment/ }).waitFor();
     expect(await form.getByRole('group', { name: /prohibited practices/ }).textContent()).toContain('Art. 5(1)(c)');
     await checkPage(page, 'start-ethical-review-phone', PHONE);
+    await checkTouchTargets(page, 'start-ethical-review-phone', PHONE);
 
     const key = `ERB-${suffix}`;
     await form.getByLabel('business key').fill(key);
@@ -42,6 +43,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await page.locator('#start-ethical_review-assessment-assessmentDate-error').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('assessment › assessment date');
     await checkPage(page, 'start-ethical-review-error-phone', PHONE);
+    await checkTouchTargets(page, 'start-ethical-review-error-phone', PHONE);
 
     // What was filled in survives the refusal.
     expect(await form.getByRole('checkbox', { name: /^4\. Employment/ }).isChecked()).toBe(true);
@@ -64,6 +66,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await page.getByRole('link', { name: 'performance assessment' }).click();
     const form = page.locator('#start-performance_assessment form');
     await checkPage(page, 'start-performance-assessment-phone', PHONE);
+    await checkTouchTargets(page, 'start-performance-assessment-phone', PHONE);
 
     const key = `PA-${suffix}`;
     await form.getByLabel('business key').fill(key);
@@ -95,6 +98,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     const withJs = await web.signIn(id('rita'));
     await withJs.page.goto('/app/start/poc-scale-up');
     await checkPage(withJs.page, 'start-poc-phone', PHONE);
+    await checkTouchTargets(withJs.page, 'start-poc-phone', PHONE);
     await withJs.context.close();
 
     // Without JavaScript (axe needs it, so it ran above): the Add and Remove buttons post the form back.
