@@ -76,6 +76,8 @@ describe('forms for nested bodies', () => {
     const markup = render(body, ctx)!;
     expect(markup).toContain(`name="input.levels.${first!.key}.${first!.factors[0]}.current"`);
     expect(markup).toContain(`name="input.levels.${second!.key}.${second!.factors[0]}.target"`);
+    // Its help once, not at each of the policy's criteria.
+    expect(markup.split('Current level on the policy scale').length - 1).toBe(1);
     // Only a dimension's own criteria.
     expect(markup).not.toContain(`name="input.levels.${first!.key}.${second!.factors[0]}.current"`);
     const levels = Object.fromEntries(policy.performanceAssessment.dimensions.map((d) => [d.key, Object.fromEntries(d.factors.map((c) => [c, { current: 3, target: 4 }]))]));
