@@ -35,6 +35,14 @@ export function startContext(kind: string, policy: PolicySet): FormContext {
       return { recordKeys: { 'input.strategicFit': policy.technologyProposal.strategicFitFactors }, roles: [] };
     case 'strategic_initiative_evaluation':
       return { recordKeys: { 'input.strategicValue': policy.strategicInitiative.strategicValueFactors }, roles: [] };
+    case 'performance_assessment': {
+      // Levels per dimension, then per that dimension's own criteria.
+      const { dimensions } = policy.performanceAssessment;
+      return {
+        recordKeys: { 'input.levels': dimensions.map((d) => d.key), 'input.levels.*': Object.fromEntries(dimensions.map((d) => [d.key, d.factors])) },
+        roles: [],
+      };
+    }
     default:
       return { recordKeys: {}, roles: [] };
   }

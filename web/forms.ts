@@ -35,13 +35,18 @@ export interface Choice {
  * record's key (`assessment.evidence.item`, `selfAssessment.*.met`).
  */
 export interface FormContext {
-  /** Record fields (e.g. `rulings`, `selfAssessment`) → the keys the policy or the process asks about. */
-  recordKeys: Record<string, string[]>;
+  /**
+   * Record fields (e.g. `rulings`, `selfAssessment`) → the keys the policy or the process asks about; where they
+   * differ per key of the enclosing record (a dimension's criteria), a list per that key.
+   */
+  recordKeys: Record<string, RecordKeys>;
   /** Choices for a top-level `role` field: the seats I may take. */
   roles: string[];
   /** Choices the policy or a catalogue gives a free-text field or list (an architecture review's `trigger`, Annex III areas). */
   choices?: Record<string, (string | Choice)[]>;
 }
+
+type RecordKeys = string[] | Record<string, string[]>;
 
 interface Base {
   name: string;
@@ -56,7 +61,10 @@ type Field =
   | (Base & { kind: 'choice' | 'choices'; options: Choice[] })
   | (Base & { kind: 'object'; fields: Field[] })
   | (Base & { kind: 'rows'; item: Field })
-  | (Base & { kind: 'record'; keys: string[]; item: Field });
+  | (Base & { kind: 'record'; keys: RecordKeys; item: Field });
+
+/** A record's keys where it stands: its own, or those given for the enclosing record's key (its name's last part). */
+const keysAt = (keys: RecordKeys, name: string) => (Array.isArray(keys) ? keys : (keys[name.slice(name.lastIndexOf('.') + 1)] ?? []));
 
 /** Form fields that are not the body's: the CSRF token and the row buttons. */
 const ADD = '_add';
@@ -189,7 +197,7 @@ function collect(f: Field, name: string, form: Record<string, unknown>): { value
       return rows.length || f.required ? { value: rows.map((r) => r!.value), filled: rows.length > 0 } : undefined;
     }
     case 'record': {
-      const entries = f.keys.map((k) => [k, collect(f.item, `${name}.${k}`, form)] as const).filter(([, p]) => p?.filled);
+      const entries = keysAt(f.keys, name).map((k) => [k, collect(f.item, `${name}.${k}`, form)] as const).filter(([, p]) => p?.filled);
       return entries.length || f.required ? { value: Object.fromEntries(entries.map(([k, p]) => [k, p!.value])), filled: entries.length > 0 } : undefined;
     }
   }
@@ -254,35 +262,44 @@ export function renderForm(opts: {
   const picked = (name: string, f: Field): string[] => (fresh ? (Array.isArray(f.default) ? f.default.map(String) : []) : ([] as unknown[]).concat(values[name] ?? []).map(String));
   const optionLabel = (o: Choice) => html`<span>${o.label ?? humanize(o.value)}${o.help ? html` <span class="help">${o.help}</span>` : ''}</span>`;
 
+  // The parts of a record's keys and of a list's rows share one help text: shown at the first, not at every criterion or row.
+  const helped = new Set<string>();
+  const helpOnce = (f: Field) => {
+    const seen = `${f.path} ${f.description}`;
+    if (!f.description || helped.has(seen)) return undefined;
+    helped.add(seen);
+    return f.description;
+  };
   const control = (f: Field, name: string, label: string): Html => {
     const id = idOf(name);
     const optional = f.required ? '' : html` <span class="help">(optional)</span>`;
     const req = f.required ? html` required` : '';
+    const description = helpOnce(f);
     switch (f.kind) {
       case 'choice': {
         const value = valueOf(name) || (fresh && typeof f.default === 'string' ? f.default : '');
         if (f.options.length > MAX_RADIOS) {
-          return html`<label for="${id}">${label}${optional}</label>${help(name, f.description)}${err(name)}<select id="${id}" name="${name}"${req}${described(name, f.description)}>
+          return html`<label for="${id}">${label}${optional}</label>${help(name, description)}${err(name)}<select id="${id}" name="${name}"${req}${described(name, description)}>
             <option value="">Choose…</option>${f.options.map((o) => html`<option value="${o.value}"${value === o.value ? html` selected` : ''}>${o.label ?? humanize(o.value)}</option>`)}</select>`;
         }
-        return html`<fieldset id="${id}"${described(name, f.description)}><legend>${label}${optional}</legend>${help(name, f.description)}${err(name)}
+        return html`<fieldset id="${id}"${described(name, description)}><legend>${label}${optional}</legend>${help(name, description)}${err(name)}
           ${f.options.map((o, i) => html`<label class="choice"><input type="radio" name="${name}" value="${o.value}"${(value ? value === o.value : fresh && f.required && f.options.length === 1 && i === 0) ? html` checked` : ''}${req}> ${optionLabel(o)}</label>`)}</fieldset>`;
       }
       case 'choices': {
         const chosen = new Set(picked(name, f));
-        return html`<fieldset id="${id}"${described(name, f.description)}><legend>${label}${optional}</legend>${help(name, f.description)}${err(name)}
+        return html`<fieldset id="${id}"${described(name, description)}><legend>${label}${optional}</legend>${help(name, description)}${err(name)}
           ${f.options.map((o) => html`<label class="choice"><input type="checkbox" name="${name}" value="${o.value}"${chosen.has(o.value) ? html` checked` : ''}> ${optionLabel(o)}</label>`)}</fieldset>`;
       }
       case 'object':
-        return html`<fieldset id="${id}"${described(name, f.description)}><legend>${label}${optional}</legend>${help(name, f.description)}${err(name)}
+        return html`<fieldset id="${id}"${described(name, description)}><legend>${label}${optional}</legend>${help(name, description)}${err(name)}
           ${f.fields.map((c) => control(c, join(name, c.name), humanize(c.name)))}</fieldset>`;
       case 'record':
-        return html`<fieldset id="${id}"${described(name, f.description)}><legend>${label}${optional}</legend>${help(name, f.description)}${err(name)}
-          ${f.keys.map((k) => control(f.item, `${name}.${k}`, humanize(k)))}</fieldset>`;
+        return html`<fieldset id="${id}"${described(name, description)}><legend>${label}${optional}</legend>${help(name, description)}${err(name)}
+          ${keysAt(f.keys, name).map((k) => control(f.item, `${name}.${k}`, humanize(k)))}</fieldset>`;
       case 'rows': {
         hasRows = true;
         const count = rowCount(values, name);
-        return html`<fieldset id="${id}"${described(name, f.description)}><legend>${label}${optional}</legend>${help(name, f.description)}${err(name)}
+        return html`<fieldset id="${id}"${described(name, description)}><legend>${label}${optional}</legend>${help(name, description)}${err(name)}
           <input type="hidden" name="${name}.${ROWS}" value="${count}">
           ${Array.from({ length: count }, (_, i) => html`<div class="row">${control(f.item, `${name}.${i}`, `${label} ${i + 1}`)}
             <button type="submit" class="secondary" name="${REMOVE}" value="${name}.${i}" formnovalidate>Remove ${label} ${i + 1}</button></div>`)}
@@ -290,17 +307,17 @@ export function renderForm(opts: {
       }
       case 'lines':
       case 'numbers':
-        return html`<label for="${id}">${label} <span class="help">(one ${f.kind === 'numbers' ? 'number ' : ''}per line${f.required ? '' : ', optional'})</span></label>${help(name, f.description)}${err(name)}<textarea id="${id}" name="${name}"${described(name, f.description)}>${valueOf(name)}</textarea>`;
+        return html`<label for="${id}">${label} <span class="help">(one ${f.kind === 'numbers' ? 'number ' : ''}per line${f.required ? '' : ', optional'})</span></label>${help(name, description)}${err(name)}<textarea id="${id}" name="${name}"${described(name, description)}>${valueOf(name)}</textarea>`;
       case 'boolean': {
         const checked = fresh ? f.default === true : values[name] === 'on';
-        return html`<label class="choice"><input type="checkbox" id="${id}" name="${name}"${checked ? html` checked` : ''}${described(name, f.description)}> ${label}</label>${help(name, f.description)}${err(name)}`;
+        return html`<label class="choice"><input type="checkbox" id="${id}" name="${name}"${checked ? html` checked` : ''}${described(name, description)}> ${label}</label>${help(name, description)}${err(name)}`;
       }
       case 'number':
-        return html`<label for="${id}">${label}${optional}</label>${help(name, f.description)}${err(name)}<input type="number" inputmode="decimal" step="any" id="${id}" name="${name}" value="${valueOf(name)}"${req}${described(name, f.description)}>`;
+        return html`<label for="${id}">${label}${optional}</label>${help(name, description)}${err(name)}<input type="number" inputmode="decimal" step="any" id="${id}" name="${name}" value="${valueOf(name)}"${req}${described(name, description)}>`;
       case 'date':
-        return html`<label for="${id}">${label}${optional}</label>${help(name, f.description)}${err(name)}<input type="date" id="${id}" name="${name}" value="${valueOf(name)}"${req}${described(name, f.description)}>`;
+        return html`<label for="${id}">${label}${optional}</label>${help(name, description)}${err(name)}<input type="date" id="${id}" name="${name}" value="${valueOf(name)}"${req}${described(name, description)}>`;
       case 'text':
-        return html`<label for="${id}">${label}${optional}</label>${help(name, f.description)}${err(name)}<textarea id="${id}" name="${name}" rows="2"${req}${described(name, f.description)}>${valueOf(name)}</textarea>`;
+        return html`<label for="${id}">${label}${optional}</label>${help(name, description)}${err(name)}<textarea id="${id}" name="${name}" rows="2"${req}${described(name, description)}>${valueOf(name)}</textarea>`;
     }
   };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/processes.js';
-import { checkPage, DESKTOP, PHONE, useWebStack } from '../support/web.js';
+import { checkPage, checkTouchTargets, DESKTOP, PHONE, useWebStack } from '../support/web.js';
 
 const web = useWebStack('web-approver');
 const { stack, suffix, id, signIn } = web;
@@ -26,6 +26,7 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
     await start.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Start' }).click();
     await start.page.getByRole('link', { name: 'architecture review' }).click();
     await checkPage(start.page, 'start-phone', PHONE);
+    await checkTouchTargets(start.page, 'start-phone', PHONE);
     const startForm = start.page.locator('#start-architecture_review form');
     await startForm.getByRole('button').click();
     expect(await start.page.locator('#start-architecture_review-title-error').textContent()).toContain('required');
@@ -53,11 +54,13 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
     await expect(item.count()).resolves.toBe(1);
     expect(await inbox.locator('script', { hasText: 'alert(1)' }).count()).toBe(0);
     await checkPage(inbox, 'inbox-phone', PHONE);
+    await checkTouchTargets(inbox, 'inbox-phone', PHONE);
 
     await item.click();
     await inbox.waitForURL(`**/app/processes/architecture-review/${key}`);
     const form = inbox.locator('#action-votes form');
     await checkPage(inbox, 'review-phone', PHONE);
+    await checkTouchTargets(inbox, 'review-phone', PHONE);
 
     // An approval with conditions but none listed: the workflow's validator refuses, beside the field.
     for (const c of CRITERIA) await form.getByRole('group', { name: c.replace(/_/g, ' ') }).getByLabel(c === 'scalability_validation' ? 'approve with conditions' : 'approve', { exact: true }).check();

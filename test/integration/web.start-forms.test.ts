@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { humanize } from '../../web/html.js';
+import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
-import { checkPage, PHONE, useWebStack } from '../support/web.js';
+import { checkPage, checkTouchTargets, PHONE, useWebStack } from '../support/web.js';
 
 const web = useWebStack('web-start-forms');
 const { stack, suffix, id } = web;
@@ -8,6 +10,7 @@ const { stack, suffix, id } = web;
 beforeAll(async () => {
   await stack.api.tokenFor(id('rita'), 'requester');
   await stack.api.tokenFor(id('bea'), 'business_sponsor');
+  await stack.api.tokenFor(id('tom'), 'technical_lead');
 });
 
 describe('start forms for nested bodies, generated from the zod schemas and the policy', () => {
@@ -20,6 +23,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await form.getByRole('checkbox', { name: /^4\. Employment/ }).waitFor();
     expect(await form.getByRole('group', { name: /prohibited practices/ }).textContent()).toContain('Art. 5(1)(c)');
     await checkPage(page, 'start-ethical-review-phone', PHONE);
+    await checkTouchTargets(page, 'start-ethical-review-phone', PHONE);
 
     const key = `ERB-${suffix}`;
     await form.getByLabel('business key').fill(key);
@@ -39,6 +43,7 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await page.locator('#start-ethical_review-assessment-assessmentDate-error').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('assessment › assessment date');
     await checkPage(page, 'start-ethical-review-error-phone', PHONE);
+    await checkTouchTargets(page, 'start-ethical-review-error-phone', PHONE);
 
     // What was filled in survives the refusal.
     expect(await form.getByRole('checkbox', { name: /^4\. Employment/ }).isChecked()).toBe(true);
@@ -54,10 +59,46 @@ describe('start forms for nested bodies, generated from the zod schemas and the 
     await context.close();
   });
 
+  it('starts a performance assessment asking each dimension for its own criteria from the policy and shows its result', async () => {
+    const { dimensions } = (await defaultPolicy()).performanceAssessment;
+    const { context, page } = await web.signIn(id('tom'));
+    await page.goto('/app/start');
+    await page.getByRole('link', { name: 'performance assessment' }).click();
+    const form = page.locator('#start-performance_assessment form');
+    await checkPage(page, 'start-performance-assessment-phone', PHONE);
+    await checkTouchTargets(page, 'start-performance-assessment-phone', PHONE);
+
+    const key = `PA-${suffix}`;
+    await form.getByLabel('business key').fill(key);
+    await form.getByLabel('title', { exact: true }).fill('Ann, second half of 2026');
+    await form.getByLabel('subject').fill('ann');
+    await form.getByLabel('period').fill('2026-H2');
+    for (const d of dimensions) {
+      const dimension = form.getByRole('group', { name: humanize(d.key), exact: true });
+      for (const c of d.factors) {
+        const criterion = dimension.getByRole('group', { name: humanize(c), exact: true });
+        await criterion.getByLabel('current', { exact: true }).fill('3');
+        await criterion.getByLabel('target', { exact: true }).fill('4');
+      }
+    }
+    await form.getByRole('button', { name: 'Start performance assessment' }).last().click();
+    await page.waitForURL(`**/app/processes/performance-assessment/${key}`);
+    const state = await waitFor('the assessment to be evaluated', async () => {
+      const r = await stack.api.call('GET', `/evaluations/performance-assessments/${key}`, { token: web.admin });
+      return r.body.outcome ? r.body : null;
+    });
+    const requested = state.events.find((e: { action: string }) => e.action === 'evaluation_requested');
+    expect(requested.details.input.levels[dimensions[0]!.key][dimensions[0]!.factors[0]!]).toEqual({ current: 3, target: 4 });
+    await page.reload();
+    expect(await page.locator('main').textContent()).toContain(humanize(state.outcome));
+    await context.close();
+  });
+
   it('starts a PoC proposal with success-metric rows added and removed (no JavaScript needed), row errors named by path', async () => {
     const withJs = await web.signIn(id('rita'));
     await withJs.page.goto('/app/start/poc-scale-up');
     await checkPage(withJs.page, 'start-poc-phone', PHONE);
+    await checkTouchTargets(withJs.page, 'start-poc-phone', PHONE);
     await withJs.context.close();
 
     // Without JavaScript (axe needs it, so it ran above): the Add and Remove buttons post the form back.

@@ -38,4 +38,24 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 /** Whether the page scrolls sideways (the mobile-first rule: none at 375 px). */
 export const scrollsSideways = (page: Page) => page.evaluate('document.documentElement.scrollWidth > document.documentElement.clientWidth') as Promise<boolean>;
 
+/**
+ * The visible controls smaller than a 44 × 44 px touch target, described. A checkbox or radio button is measured by
+ * its label (the label is what a finger presses). Links inside a paragraph are left out: inline text links in prose
+ * take the line's height, and making them 44 px would break the text. Elements placed off-screen (the skip link until
+ * focused, a form's hidden default submit) cannot be touched, and those in a closed `<details>` are not visible.
+ */
+export const smallTouchTargets = (page: Page) =>
+  page.evaluate(`[...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+    .filter((el) => el.checkVisibility() && !(el.matches('a') && el.closest('p')))
+    .map((el) => {
+      const target = el.matches('input[type=checkbox], input[type=radio]') ? el.closest('label') ?? el : el;
+      const box = target.getBoundingClientRect();
+      return { el, box };
+    })
+    .filter(({ box }) => box.right > 0 && box.bottom > 0 && (box.width < 44 || box.height < 44))
+    .map(({ el, box }) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' + (el.textContent || el.getAttribute('name') || '').trim().slice(0, 40) + '" ' + Math.round(box.width) + 'x' + Math.round(box.height))`) as Promise<string[]>;
+
+/** How wide the page's content is (more than the viewport is horizontal scrolling). */
+export const scrollWidth = (page: Page) => page.evaluate('document.scrollingElement.scrollWidth') as Promise<number>;
+
 export const ARTIFACTS = path.resolve('test-artifacts');

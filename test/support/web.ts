@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { ARTIFACTS, launchBrowser, scrollsSideways, seriousViolations } from './browser.js';
+import { ARTIFACTS, launchBrowser, scrollsSideways, scrollWidth, seriousViolations, smallTouchTargets } from './browser.js';
 import { useApiStack, type ApiStack } from './stack.js';
 
 export const PHONE = { width: 375, height: 740 };
@@ -53,6 +53,12 @@ export async function checkPage(page: Page, name: string, viewport: { width: num
   if (viewport.width <= 375) expect(await scrollsSideways(page), `${name} scrolls sideways`).toBe(false);
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** On a phone: every visible control is a touch target of at least 44 × 44 px, and nothing scrolls sideways. */
+export async function checkTouchTargets(page: Page, name: string, viewport: { width: number }): Promise<void> {
+  expect(await smallTouchTargets(page), `${name}: touch targets under 44 px`).toEqual([]);
+  expect(await scrollWidth(page), `${name} scrolls sideways`).toBeLessThanOrEqual(viewport.width);
 }
 
 /** Presses a form's submit button and waits for the action's answer (htmx swaps it in place). */

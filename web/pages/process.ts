@@ -14,7 +14,7 @@ function eventDetails(details: Record<string, unknown>): Html {
   const other = Object.entries(rest).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && !v.length));
   return html`${justification ? html`<p><strong>Justification:</strong> ${String(justification)}</p>` : ''}
     ${Array.isArray(conditions) && conditions.length ? html`<p><strong>Conditions:</strong></p>${list(conditions)}` : ''}
-    ${Array.isArray(evidence) && evidence.length ? html`<p><strong>Evidence:</strong></p><ul>${evidence.map((e) => html`<li>${link(String(e))}</li>`)}</ul>` : ''}
+    ${Array.isArray(evidence) && evidence.length ? html`<p><strong>Evidence:</strong></p><ul class="links">${evidence.map((e) => html`<li>${link(String(e))}</li>`)}</ul>` : ''}
     ${other.length ? html`<p class="meta">${other.map(([k, v]) => `${humanize(k)}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' · ')}</p>` : ''}`;
 }
 
@@ -51,7 +51,7 @@ function children(state: Record<string, unknown>): Html {
     if (c.workflowId) linked.push({ label: c.title ?? humanize(c.kind ?? 'child'), workflowId: c.workflowId });
   }
   if (!linked.length) return html``;
-  return html`<h2>Related processes</h2><ul>${linked.map((l) => html`<li><a href="${processHref(l.workflowId)}">${l.label}: ${l.workflowId}</a></li>`)}</ul>`;
+  return html`<h2>Related processes</h2><ul class="links">${linked.map((l) => html`<li><a href="${processHref(l.workflowId)}">${l.label}: ${l.workflowId}</a></li>`)}</ul>`;
 }
 
 /** "in 3 days", "within a day", or "passed" for a step whose time has come. */

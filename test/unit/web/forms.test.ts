@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startEthicalReviewBody } from '../../../api/schemas/ethical-review.js';
 import { startPocScaleUpBody } from '../../../api/schemas/poc-scale-up.js';
-import { strategicInitiativeInputSchema } from '../../../domain/engines/inputs.js';
+import { performanceAssessmentInputSchema, strategicInitiativeInputSchema } from '../../../domain/engines/inputs.js';
 import { startContext } from '../../../web/form-context.js';
 import { bodyFromForm, editRows, pathLabel, renderForm } from '../../../web/forms.js';
 import { defaultPolicy } from '../../support/policy.js';
@@ -66,5 +66,26 @@ describe('forms for nested bodies', () => {
     const [factor] = policy.strategicInitiative.strategicValueFactors;
     expect(render(body, ctx)).toContain(`name="input.strategicValue.${factor}"`);
     expect(bodyFromForm(body, ctx, { 'input.cashFlows': '-100\n 40\n\n60', [`input.strategicValue.${factor}`]: '7' }).input).toMatchObject({ cashFlows: [-100, 40, 60], strategicValue: { [factor!]: 7 } });
+  });
+
+  it('asks a performance assessment for each dimension its own criteria, current and target level of each', async () => {
+    const policy = await defaultPolicy();
+    const body = z.object({ title: z.string(), input: performanceAssessmentInputSchema });
+    const ctx = startContext('performance_assessment', policy);
+    const [first, second] = policy.performanceAssessment.dimensions;
+    const markup = render(body, ctx)!;
+    expect(markup).toContain(`name="input.levels.${first!.key}.${first!.factors[0]}.current"`);
+    expect(markup).toContain(`name="input.levels.${second!.key}.${second!.factors[0]}.target"`);
+    // Its help once, not at each of the policy's criteria.
+    expect(markup.split('Current level on the policy scale').length - 1).toBe(1);
+    // Only a dimension's own criteria.
+    expect(markup).not.toContain(`name="input.levels.${first!.key}.${second!.factors[0]}.current"`);
+    const levels = Object.fromEntries(policy.performanceAssessment.dimensions.map((d) => [d.key, Object.fromEntries(d.factors.map((c) => [c, { current: 3, target: 4 }]))]));
+    const form = Object.fromEntries(
+      policy.performanceAssessment.dimensions.flatMap((d) => d.factors.flatMap((c) => [[`input.levels.${d.key}.${c}.current`, '3'], [`input.levels.${d.key}.${c}.target`, '4']])),
+    );
+    const input = bodyFromForm(body, ctx, { title: 'T', 'input.subject': 'ann', 'input.period': '2026-H2', ...form }).input;
+    expect(input).toEqual({ subject: 'ann', period: '2026-H2', levels });
+    expect(performanceAssessmentInputSchema.safeParse(input).success).toBe(true);
   });
 });
