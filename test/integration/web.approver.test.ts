@@ -100,12 +100,13 @@ describe('the approvers’ web app, in a real browser on the real stack', () => 
     expect(committeeItem.status).toBe(201);
     await waitFor('the committee item on record', () => stack.db.process.findUnique({ where: { workflowId: `committee-approval/CA-${suffix}` } }));
     const cleo = await signIn(id('cleo'), PHONE);
-    await cleo.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Committee' }).click();
+    // Wait for the committee's page itself, not only the click (the agenda below must not be looked for on the inbox).
+    await Promise.all([cleo.page.waitForURL('**/app/committee'), cleo.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Committee' }).click()]);
     const agenda = cleo.page.locator('li.card', { hasText: 'Vendor consolidation' });
     // On a loaded machine the page may be served before the item's first record is complete: look again.
     await waitFor('the item on the agenda', async () => {
       if ((await agenda.count()) > 0) return true;
-      await cleo.page.reload();
+      await cleo.page.goto('/app/committee');
       return null;
     }, 60_000, 1000);
     expect(await agenda.textContent()).toMatch(/Ballots 0 of \d+ · quorum \d+ not yet met/);
