@@ -262,7 +262,15 @@ describe('policy impact replay (POST /policies/impact)', () => {
     const { policyVersion } = await recordUnderOriginalCatalogue(stack.db, 'Screening under review', review);
     const open = { stage: 'board_review', policyVersion, pendingRoles: ['ethics_board_member'], openRoles: ['ethics_board_member'], pendingActors: ['bea'] };
     await stack.db.process.create({ data: { workflowId: review, kind: 'ethical_review', businessKey: key, title: 'Screening under review', requester: 'rita', state: {}, ...open } });
-    const item = (k: string) => ({ workflowId: `committee-approval/${k}`, kind: 'committee_approval', businessKey: k, title: 'Committee on the screening', requester: 'govflow', state: { subject: { kind: 'ethical_review', workflowId: review, summary: 'x' } } });
+    // Whole committee states: other files' pages (the committee's agenda) read every open item from this database.
+    const item = (k: string) => ({
+      workflowId: `committee-approval/${k}`, kind: 'committee_approval', businessKey: k, title: 'Committee on the screening', requester: 'govflow',
+      state: {
+        workflowId: `committee-approval/${k}`, kind: 'committee_approval', businessKey: k, title: 'Committee on the screening', requester: 'govflow', policyVersion,
+        stage: 'voting', outcome: null, pendingRoles: ['committee_member'], slaDueAt: null, events: [], notices: [],
+        subject: { kind: 'ethical_review', workflowId: review, summary: 'x' }, urgent: false, meetingAt: null, members: 3, ballots: [], tally: null, conditions: [], extensionDays: 0,
+      },
+    });
     const openItem = item(`ethical-review.${key}`);
     await stack.db.process.create({ data: { ...openItem, stage: 'in_session', policyVersion, pendingRoles: ['committee_member'], openRoles: ['committee_member', 'committee_chair'] } });
     const decided = item(`ethical-review.${key}.decided`);
