@@ -64,7 +64,6 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
   const isRequesterOrAdmin = (a: Actor) => a.id === state.requester || a.roles.includes('admin');
   /** Bumped by every accepted update, so the main loop re-reads deadlines and the continue-as-new hint. */
   let changes = 0;
-  const requireOpen = () => kernel.requireOpen();
 
   kernel.start(
     input.resume
@@ -99,7 +98,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     },
     {
       validator: (req: DeliverRequest) => {
-        requireOpen();
+        kernel.requireOpen();
         if (req.actor.id !== state.engagementLead) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) delivers deliverables`);
         if (!state.deliverables.some((d) => d.key === req.deliverable)) {
           const keys = state.deliverables.map((d) => d.key).join(', ');
@@ -121,7 +120,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     },
     {
       validator: (req: RenewRequest) => {
-        requireOpen();
+        kernel.requireOpen();
         if (!isRequesterOrAdmin(req.actor)) refuse('Forbidden', 'only the requester or an admin can change the term');
         checkTermChange(req.months, req.months * DAYS_PER_MONTH, req.reason, 'months');
       },
@@ -147,7 +146,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     },
     {
       validator: (req: TerminateRequest) => {
-        requireOpen();
+        kernel.requireOpen();
         if (!isRequesterOrAdmin(req.actor)) refuse('Forbidden', 'only the requester or an admin can terminate the engagement');
         requireReason(req.reason, 'a termination');
       },
@@ -166,9 +165,8 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     then: () => ended(),
   });
 
-  /** The rules of a renewal or an extension (by `days`): a term to change, a reason, within the type's maximum. */
+  /** The rules of a renewal or an extension (by `days`) of an open engagement: a term to change, a reason, within the type's maximum. */
   function checkTermChange(amount: number, days: number, reason: string, unit: 'months' | 'days'): void {
-    requireOpen();
     if (state.termDays === null) refuse('Conflict', 'this ongoing engagement has no term to change');
     if (!Number.isInteger(amount) || amount < 1) refuse('ValidationError', `${unit} must be a positive whole number`, [{ path: unit, message: 'expected an integer ≥ 1' }]);
     requireReason(reason, 'a term change');

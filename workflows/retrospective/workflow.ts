@@ -69,7 +69,6 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
   let changes = 0;
   const capture = new Deadline(Date.parse(captureClosesAt));
   const isFacilitator = (a: Actor) => a.id === state.facilitator || a.roles.includes('admin');
-  const requireOpen = () => kernel.requireOpen();
   const requireStage = (stage: string, what: string) => {
     if (state.stage !== stage) refuse('Conflict', `${what} is not possible while the retrospective is ${state.stage.replace(/_/g, ' ')}`);
   };
@@ -86,7 +85,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     },
     {
       validator: (req: AddInsightRequest) => {
-        requireOpen();
+        kernel.requireOpen();
         requireStage('capturing', 'adding an insight');
         if (!state.participants.includes(req.actor.id) && req.actor.id !== state.facilitator) refuse('Forbidden', `${req.actor.id} is not a participant of this retrospective`);
         if (!req.text?.trim()) refuse('RuleViolation', 'an insight needs text', [{ path: 'text', message: 'required' }]);
@@ -105,7 +104,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     },
     {
       validator: (req) => {
-        requireOpen();
+        kernel.requireOpen();
         requireStage('capturing', 'closing capture');
         if (!isFacilitator(req.actor)) refuse('Forbidden', 'only the facilitator can close capture');
       },
@@ -146,7 +145,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     },
     {
       validator: (req: PlanDisseminationRequest) => {
-        requireOpen();
+        kernel.requireOpen();
         requireStage('planning_dissemination', 'planning dissemination');
         if (!isFacilitator(req.actor)) refuse('Forbidden', 'only the facilitator can plan dissemination');
         const fields: ErrorField[] = [];
@@ -171,7 +170,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
     },
     {
       validator: (req: CompleteActionRequest) => {
-        requireOpen();
+        kernel.requireOpen();
         requireStage('tracking_actions', 'completing an action');
         const action = state.actions.find((a) => a.id === req.actionId);
         if (!action) refuse('ValidationError', `there is no action ${req.actionId}`, [{ path: 'actionId', message: `expected one of ${state.actions.map((a) => a.id).join(', ')}` }]);
@@ -204,7 +203,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
   });
 
   function validateSynthesis(req: SynthesiseRequest): void {
-    requireOpen();
+    kernel.requireOpen();
     requireStage('synthesising', 'synthesis');
     if (!isFacilitator(req.actor)) refuse('Forbidden', 'only the facilitator can synthesise the retrospective');
     const today = new Date().toISOString().slice(0, 10);
