@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/database.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
@@ -21,7 +22,9 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     async recordProcess(snapshot: ProcessSnapshot): Promise<void> {
-      await classifyingDbErrors(() => recordProcessSnapshot(deps.db, snapshot));
+      // The run is recorded with each entry (and signed in its receipt); a continued-as-new process has several.
+      const runId = Context.current().info.workflowExecution?.runId ?? null;
+      await classifyingDbErrors(() => recordProcessSnapshot(deps.db, snapshot, runId));
     },
     async deliverNotifications(input: { workflowId: string }): Promise<{ delivered: number; failed: number }> {
       return classifyingDbErrors(() => deliverPendingNotifications(deps.db, input.workflowId, deps.notificationWebhookUrl));

@@ -32,7 +32,7 @@ export interface ProcessSnapshot {
  * Writes a process's projection, its decisions, notifications and audit entries in one transaction.
  * Idempotent: every row is keyed by workflow and event, so a retried activity writes nothing twice.
  */
-export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise<void> {
+export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot, runId: string | null = null): Promise<void> {
   const { state } = s;
   const fields = {
     kind: state.kind,
@@ -97,6 +97,7 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot): Promise
       s.events.map((e) => ({
         eventKey: `${s.workflowId}#${e.seq}`,
         workflowId: s.workflowId,
+        runId,
         actor: e.actor,
         actorKind: e.actorKind,
         role: e.role ?? null,

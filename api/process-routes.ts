@@ -23,6 +23,10 @@ import {
 import { SA } from '../workflows/contracts/search-attributes.js';
 import { actorOf } from './auth.js';
 import { idempotencyKeyOf } from './idempotency.js';
+import type { SigningKeys } from '../platform/signing-keys.js';
+import { receiptFor } from '../activities/transparency-log.js';
+import type { DecisionReceipt } from '../domain/transparency/statements.js';
+import type { ProcessReceipt } from '../workflows/contracts/common.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import type { RouteRegistry } from './route-registry.js';
 import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
@@ -34,10 +38,12 @@ export interface ApiDeps {
   temporal: Client;
   policies: PolicyRegistry;
   log: Logger;
+  /** Signs decision receipts, tree heads and bundles. */
+  keys: SigningKeys;
 }
 
 /** One action of a process: its body, the Update it sends, and how the parsed body becomes the Update's argument. */
-export interface TypedAction<B extends z.ZodType, A, R> {
+export interface TypedAction<B extends z.ZodType, A, R extends ProcessReceipt> {
   /** URL segment after `/:key/`, e.g. `votes`. */
   name: string;
   summary: string;
@@ -50,13 +56,13 @@ export interface TypedAction<B extends z.ZodType, A, R> {
  * A typed action with its types hidden, so a process can list actions of different bodies and Updates: the
  * consumer gets the action back with its types intact (body output, Update argument and result stay tied).
  */
-export type ProcessAction = <T>(use: <B extends z.ZodType, A, R>(action: TypedAction<B, A, R>) => T) => T;
+export type ProcessAction = <T>(use: <B extends z.ZodType, A, R extends ProcessReceipt>(action: TypedAction<B, A, R>) => T) => T;
 
 /**
  * Declares an action. The Update's argument type comes from the Update alone, so `toRequest` (usually `withActor`:
  * the body with the verified actor added) must build exactly what the Update takes, or the code does not compile.
  */
-export function action<B extends z.ZodType, A, R>(
+export function action<B extends z.ZodType, A, R extends ProcessReceipt>(
   spec: Omit<TypedAction<B, A, R>, 'toRequest'> & { toRequest(body: z.output<B>, actor: Actor, deps: ApiDeps): Promise<NoInfer<A>> | NoInfer<A> },
 ): ProcessAction {
   return (use) => use(spec);
@@ -228,7 +234,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
   registry.processes.set(spec.kind, { path: spec.path, startBody: spec.startBody, actions: actions.map((a) => a(({ name, summary, body }) => ({ name, summary, body }))) });
   for (const processAction of actions) processAction((typed) => addActionRoute(typed));
 
-  function addActionRoute<B extends z.ZodType, A, R>(typed: TypedAction<B, A, R>): void {
+  function addActionRoute<B extends z.ZodType, A, R extends ProcessReceipt>(typed: TypedAction<B, A, R>): void {
     registry.add({
       method: 'post',
       path: `${spec.path}/:key/${typed.name}`,
@@ -244,10 +250,11 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
         const idempotencyKey = idempotencyKeyOf(res);
         try {
           // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.
-          return await handleFor(params.key!).executeUpdate(typed.update, {
+          const result = await handleFor(params.key!).executeUpdate(typed.update, {
             args: [request],
             ...(idempotencyKey ? { updateId: `${typed.name}-${idempotencyKey}` } : {}),
           });
+          return { ...result, receipt: await actionReceipt(deps, result, actorOf(res).id) };
         } catch (err) {
           // A finished workflow takes no Updates; if the record knows it, the process is closed, not unknown.
           if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -273,4 +280,16 @@ function decodeCursor(cursor: string): { createdAt: Date; workflowId: string } {
   } catch {
     throw new GovflowError('ValidationError', 'cursor is not a cursor this API issued', [{ path: 'cursor', message: 'invalid' }]);
   }
+}
+
+/**
+ * The signed receipt of the caller's own event in an action's answer: the newest entry by the caller at or before the
+ * answer's event (a vote may be followed by the process's own `decided`). The projection normally writes it within
+ * the Update's workflow task; when the record lags, there is none yet (null) and the receipt route has it later.
+ */
+async function actionReceipt(deps: ApiDeps, result: ProcessReceipt, actor: string): Promise<DecisionReceipt | null> {
+  if (result.event === null) return null;
+  const rows = await deps.db.auditEntry.findMany({ where: { workflowId: result.workflowId, actor }, orderBy: { seq: 'desc' }, take: 10, select: { eventKey: true } });
+  const own = rows.find((r) => Number(r.eventKey.slice(r.eventKey.lastIndexOf('#') + 1)) <= result.event!);
+  return own ? receiptFor(deps.db, deps.keys, own.eventKey) : null;
 }

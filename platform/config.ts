@@ -75,6 +75,15 @@ export const configSchema = z.object({
   /** The registered redirect URI (`…/app/oidc/callback`); unset, it is derived from the request's origin. */
   OIDC_WEB_REDIRECT_URL: z.url({ error: 'expected the callback URL, e.g. https://govflow.example.com/app/oidc/callback' }).optional(),
 
+  /** Ed25519 private key (PKCS#8 PEM) that signs tree heads, receipts and bundles; unset, one is kept in DATA_DIR. */
+  AUDIT_SIGNING_KEY: z
+    .string()
+    .trim()
+    .regex(/^-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----$/, 'expected a PKCS#8 PEM private key (openssl genpkey -algorithm ed25519)')
+    .optional(),
+  /** How often a worker seals new audit entries into the Merkle tree and signs a tree head. */
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(100, 'expected at least 100 milliseconds').default(1000),
+
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),

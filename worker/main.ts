@@ -3,6 +3,8 @@ import { Client } from '@temporalio/client';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
+import { runSealer } from '../activities/transparency-log.js';
+import { SigningKeys } from '../platform/signing-keys.js';
 import { connectTemporal, registerSearchAttributes } from '../platform/temporal.js';
 import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from './worker.js';
 
@@ -18,12 +20,18 @@ runMain(async () => {
   // The client lets activities manage Temporal Schedules (CTO engagement reporting cadences).
   const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
   const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
+  // Seals new audit entries into the Merkle tree and signs tree heads; with several workers, one seals at a time.
+  const sealer = runSealer(database.db, SigningKeys.fromConfig(database.db, config), {
+    intervalMs: config.AUDIT_SEAL_INTERVAL_MS,
+    onError: (err) => log.warn({ err }, 'audit log seal failed; the next round retries'),
+  });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
   // Shutdown lets running activities finish (SHUTDOWN_GRACE_SECONDS) before the connections close.
   const running = worker.run();
   let closed: Promise<void> | undefined;
   const closeAll = () =>
     (closed ??= (async () => {
+      await sealer.stop();
       await database.close();
       await temporal.client.close();
     })());

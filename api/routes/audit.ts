@@ -1,10 +1,13 @@
 import { permittedRoles } from '../../domain/policy/access.js';
 import { z } from 'zod';
 import { safeString } from '../schemas/common.js';
-import { verifyAuditChain } from '../../activities/audit-log.js';
+import { latestTreeHead, proveConsistency, proveInclusion, receiptFor, signedTreeHead as treeHeadJson, verifyAuditLog } from '../../activities/transparency-log.js';
+import { holdsAny } from '../../domain/policy/access.js';
+import { GovflowError } from '../../domain/errors.js';
+import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
-import { auditPage, chainVerification } from '../schemas/responses.js';
+import { auditPage, consistencyProof, decisionReceipt, inclusionProof, logVerification, signedTreeHead, signingKeys, treeHeadList } from '../schemas/responses.js';
 
 
 const auditQuery = z
@@ -18,8 +21,17 @@ const auditQuery = z
 
 const toJson = (row: { seq: bigint; occurredAt: Date } & Record<string, unknown>) => ({ ...row, seq: row.seq.toString(), occurredAt: row.occurredAt.toISOString() });
 
-export function registerAuditRoutes(registry: RouteRegistry, { db, policies }: ApiDeps): void {
+const eventKeyParam = safeString().min(1).max(400);
+const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export function registerAuditRoutes(registry: RouteRegistry, { db, policies, keys }: ApiDeps): void {
   const readers = permittedRoles(policies.current, 'audit', 'read');
+  /** Audit readers see every entry's proof and receipt; anyone else only those of their own entries. */
+  const mayReadEntry = async (actor: { id: string; roles: string[] }, eventKey: string) => {
+    if (holdsAny(actor, readers)) return;
+    const row = await db.auditEntry.findUnique({ where: { eventKey }, select: { actor: true } });
+    if (row?.actor !== actor.id) throw new GovflowError('Forbidden', `only the actor of ${eventKey} or a holder of ${readers.join(', ')} may read its receipt and proof`);
+  };
   registry.add({
     method: 'get',
     path: '/audit',
@@ -45,11 +57,11 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies }: A
   registry.add({
     method: 'get',
     path: '/audit/verify',
-    summary: 'Verify the hash chain; names the first broken entry',
+    summary: 'Verify the log: every entry against its leaf hash, the tree against every signed tree head, the legacy chain; names the first break',
     tag: 'Audit',
     roles: readers,
-    response: chainVerification,
-    handler: () => verifyAuditChain(db),
+    response: logVerification,
+    handler: () => verifyAuditLog(db),
   });
 
   registry.add({
@@ -69,6 +81,103 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies }: A
       }
       res.end();
       return undefined;
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/audit/tree-head',
+    summary: "The newest signed tree head (public: monitors keep them to detect a rewritten or truncated log)",
+    tag: 'Audit',
+    roles: 'public',
+    response: signedTreeHead,
+    handler: async () => {
+      const head = await latestTreeHead(db);
+      if (!head) throw new GovflowError('NotFound', 'no tree head has been signed yet (the worker seals every AUDIT_SEAL_INTERVAL_MS)');
+      return head;
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/audit/tree-heads',
+    summary: 'Signed tree heads, newest first (public)',
+    tag: 'Audit',
+    roles: 'public',
+    query: z.object({ before: size.optional().describe('Tree heads smaller than this size (paging)'), limit: z.coerce.number().int().min(1).max(500).default(100) }).strict(),
+    response: treeHeadList,
+    handler: async ({ query }) => {
+      const rows = await db.treeHead.findMany({ where: query.before === undefined ? {} : { treeSize: { lt: BigInt(query.before) } }, orderBy: { treeSize: 'desc' }, take: query.limit });
+      return { items: rows.map(treeHeadJson), nextBefore: rows.length === query.limit ? Number(rows.at(-1)!.treeSize) : null };
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/audit/proofs/consistency',
+    summary: 'Proof that the tree of size `first` is a prefix of the tree of size `second` (default: the newest) (public)',
+    tag: 'Audit',
+    roles: 'public',
+    query: z.object({ first: size, second: size.optional() }).strict(),
+    response: consistencyProof,
+    handler: ({ query }) => proveConsistency(db, query.first, query.second),
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/audit/proofs/inclusion',
+    summary: 'Proof that an entry is in a signed tree head (default: the newest)',
+    tag: 'Audit',
+    roles: [],
+    query: z.object({ eventKey: eventKeyParam, treeSize: size.optional() }).strict(),
+    response: inclusionProof,
+    handler: async ({ query }, _req, res) => {
+      await mayReadEntry(actorOf(res), query.eventKey);
+      return proveInclusion(db, query.eventKey, query.treeSize);
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/audit/receipts/:eventKey',
+    summary: "An entry's signed decision receipt (the actor's own, or any for audit readers)",
+    tag: 'Audit',
+    roles: [],
+    response: decisionReceipt,
+    handler: async ({ params }, _req, res) => {
+      const eventKey = eventKeyParam.parse(params.eventKey);
+      await mayReadEntry(actorOf(res), eventKey);
+      const receipt = await receiptFor(db, keys, eventKey);
+      if (!receipt) throw new GovflowError('NotFound', `no audit entry has the key ${eventKey}`);
+      return receipt;
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/audit/keys',
+    summary: 'Every key that has signed tree heads, receipts or bundles, with when it was active (public)',
+    tag: 'Audit',
+    roles: 'public',
+    response: signingKeys,
+    handler: async () => {
+      await keys.current();
+      const rows = await db.signingKey.findMany({ orderBy: { activatedAt: 'asc' } });
+      return { items: rows.map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, activatedAt: k.activatedAt.toISOString(), retiredAt: k.retiredAt?.toISOString() ?? null })) };
+    },
+  });
+
+  registry.add({
+    method: 'post',
+    path: '/audit/keys/rotate',
+    summary: 'Replace the signing key (a file-kept key; a configured one is rotated in AUDIT_SIGNING_KEY); old signatures stay valid',
+    tag: 'Audit',
+    roles: ['admin'],
+    response: signingKeys.shape.items.element,
+    handler: async (_ctx, _req, res) => {
+      const signer = await keys.rotate(actorOf(res).id);
+      const row = await db.signingKey.findUniqueOrThrow({ where: { keyId: signer.keyId } });
+      return { keyId: row.keyId, publicKey: row.publicKey, activatedAt: row.activatedAt.toISOString(), retiredAt: null };
     },
   });
 }

@@ -42,19 +42,6 @@ export const processState = z
   .describe("The process's full state; each kind adds its own fields");
 
 /** What an action answers: the kernel's receipt (ProcessReceipt); the process's own fields are in `GET /<process>/:key`. */
-export const actionResult = z
-  .strictObject({
-    workflowId: z.string(),
-    kind: z.string(),
-    stage: z.string(),
-    outcome: z.string().nullable(),
-    pendingRoles: strings,
-    slaDueAt: z.string().nullable(),
-    version: z.number().int().describe('The state version after the action; it only grows'),
-    event: z.number().int().nullable().describe("The sequence number of the last event on the process's record (the action's own, when it recorded one)"),
-  })
-  .describe('Where the process stands after the action: its stage, outcome, who it waits on, and the state version');
-
 export const started = z.strictObject({
   workflowId: z.string(),
   businessKey: z.string(),
@@ -156,10 +143,63 @@ export const auditEntry = z.strictObject({
   hash: z.string(),
 });
 export const auditPage = z.strictObject({ items: z.array(auditEntry), nextAfterSeq: z.string().nullable() });
-export const chainVerification = z.strictObject({
+export const logVerification = z.strictObject({
   ok: z.boolean(),
-  entries: z.number(),
-  firstBroken: z.strictObject({ seq: z.string(), eventKey: z.string(), reason: z.string() }).nullable(),
+  entries: z.number().int(),
+  unsealed: z.number().int().describe('Entries not yet in a signed tree head (the sealer takes them within seconds)'),
+  treeHead: z.strictObject({ treeSize: z.number().int(), rootHash: z.string(), timestamp: at, keyId: z.string() }).nullable(),
+  firstBroken: z
+    .strictObject({ seq: z.string().nullable(), eventKey: z.string().nullable(), reason: z.string() })
+    .nullable()
+    .describe('The first entry or tree head that does not match; seq and eventKey are null when what is missing is the newest entries'),
+});
+
+const hash = z.string().regex(/^[0-9a-f]{64}$/);
+export const signedTreeHead = z
+  .strictObject({ origin: z.string(), treeSize: z.number().int(), rootHash: hash, timestamp: at, keyId: z.string(), signature: z.string() })
+  .describe('The log at a moment: its size and Merkle root (RFC 6962), signed with Ed25519 over `govflow/tree-head/v1\\n` + canonical JSON of the other fields');
+export const treeHeadList = z.strictObject({ items: z.array(signedTreeHead), nextBefore: z.number().int().nullable() });
+export const inclusionProof = z.strictObject({ eventKey: z.string(), leafIndex: z.number().int(), leafHash: hash, treeHead: signedTreeHead, path: z.array(hash) });
+export const consistencyProof = z.strictObject({ first: signedTreeHead, second: signedTreeHead, path: z.array(hash) });
+export const decisionReceipt = z
+  .strictObject({
+    origin: z.string(),
+    eventKey: z.string(),
+    workflowId: z.string().nullable(),
+    runId: z.string().nullable(),
+    eventSeq: z.number().int().nullable(),
+    action: z.string(),
+    actor: z.string(),
+    actorKind: z.string(),
+    role: z.string().nullable(),
+    occurredAt: at,
+    justificationDigest: hash.nullable(),
+    policyVersion: z.string().nullable(),
+    policyContentHash: hash.nullable(),
+    evidenceDigests: z.array(z.string()),
+    leafHash: hash,
+    keyId: z.string(),
+    signature: z.string(),
+  })
+  .describe('A decision receipt, signed with Ed25519 over `govflow/receipt/v1\\n` + canonical JSON of the other fields');
+export const actionResult = z
+  .strictObject({
+    workflowId: z.string(),
+    kind: z.string(),
+    stage: z.string(),
+    outcome: z.string().nullable(),
+    pendingRoles: strings,
+    slaDueAt: z.string().nullable(),
+    version: z.number().int().describe('The state version after the action; it only grows'),
+    event: z.number().int().nullable().describe("The sequence number of the last event on the process's record (the action's own, when it recorded one)"),
+    receipt: decisionReceipt
+      .nullable()
+      .describe("The signed receipt of the caller's action; null while its record is still being written (GET /audit/receipts/{eventKey} has it then)"),
+  })
+  .describe('Where the process stands after the action: its stage, outcome, who it waits on, and the state version');
+
+export const signingKeys = z.strictObject({
+  items: z.array(z.strictObject({ keyId: z.string(), publicKey: z.string().describe('PEM (SPKI)'), activatedAt: at, retiredAt: at.nullable() })),
 });
 
 const reportSummary = z.strictObject({ id: z.string(), kind: z.string(), scope: z.string(), periodStart: at, periodEnd: at, createdAt: at });

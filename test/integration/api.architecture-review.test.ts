@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createPublicKey, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sealAll } from '../../activities/transparency-log.js';
+import { verifyInclusion } from '../../domain/transparency/merkle.js';
+import { verifyStatement } from '../../domain/transparency/statements.js';
 import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
 import { useApiStack } from '../support/stack.js';
@@ -41,18 +44,42 @@ describe('architecture review through the API', () => {
 
     const roles = ['technical_lead', 'enterprise_architect', 'security_architect', 'domain_expert'];
     let version = 0;
+    const receipts: { eventKey: string; signature: string; [k: string]: unknown }[] = [];
     for (const role of roles) {
       const token = await stack.api.tokenFor(`${role}-1`, role);
       const voted = await stack.api.call('POST', `/architecture-reviews/${key}/votes`, { token, body: { role, rulings: approveAll() } });
       expect(voted.status, JSON.stringify(voted.body)).toBe(200);
       // A vote answers a receipt: where the review stands now, not its whole state.
-      expect(Object.keys(voted.body).sort()).toEqual(['event', 'kind', 'outcome', 'pendingRoles', 'slaDueAt', 'stage', 'version', 'workflowId']);
+      expect(Object.keys(voted.body).sort()).toEqual(['event', 'kind', 'outcome', 'pendingRoles', 'receipt', 'slaDueAt', 'stage', 'version', 'workflowId']);
+      // …with the signed receipt of the caller's own vote, even when the vote closed the review.
+      expect(voted.body.receipt).toMatchObject({ workflowId: `architecture-review/${key}`, action: 'voted', actor: `${role}-1`, role, runId: expect.any(String) });
+      receipts.push(voted.body.receipt);
       expect(voted.body.pendingRoles).not.toContain(role);
       expect(voted.body.version).toBeGreaterThan(version);
       version = voted.body.version;
     }
     const review = await stack.api.call('GET', `/architecture-reviews/${key}`, { token: requester });
     expect(review.body.votes.map((v: { role: string }) => v.role)).toEqual(roles);
+
+    // The receipts verify with the published key, are there again later, and are provably in a signed tree head.
+    const keys = await stack.api.call('GET', '/audit/keys');
+    for (const receipt of receipts) {
+      const { signature, ...body } = receipt;
+      const key = keys.body.items.find((k: { keyId: string }) => k.keyId === body.keyId);
+      expect(verifyStatement('receipt', body, signature, createPublicKey(key.publicKey))).toBe(true);
+    }
+    const [first] = receipts;
+    const voter = await stack.api.tokenFor('technical_lead-1', 'technical_lead');
+    const again = await stack.api.call('GET', `/audit/receipts/${encodeURIComponent(first!.eventKey)}`, { token: voter });
+    expect(again.body).toEqual(first);
+    expect((await stack.api.call('GET', `/audit/receipts/${encodeURIComponent(first!.eventKey)}`, { token: requester })).status).toBe(403);
+    await sealAll(stack.db, stack.api.keys);
+    const proof = await stack.api.call('GET', `/audit/proofs/inclusion?eventKey=${encodeURIComponent(first!.eventKey)}`, { token: voter });
+    expect(proof.status, JSON.stringify(proof.body)).toBe(200);
+    expect(proof.body.leafHash).toBe(first!.leafHash);
+    expect(verifyInclusion(proof.body.leafIndex, proof.body.treeHead.treeSize, proof.body.leafHash, proof.body.path, proof.body.treeHead.rootHash)).toBe(true);
+    const head = await stack.api.call('GET', '/audit/tree-head');
+    expect(head.body.treeSize).toBeGreaterThanOrEqual(proof.body.treeHead.treeSize);
 
     const handle = stack.env.client.workflow.getHandle(started.body.workflowId);
     expect(((await handle.result()) as { outcome: string }).outcome).toBe('approved');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import type { ArchitectureReviewPolicy, Verdict } from '../../domain/policy/types.js';
-import { verifyAuditChain } from '../../activities/audit-log.js';
+import { verifyAuditLog } from '../../activities/transparency-log.js';
 import { resubmitUpdate, reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { delegateUpdate, extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { person, requester, reviewers, securityArchitect, securityArchitect2, techLead, domainExpert, enterpriseArchitect, chair } from '../support/actors.js';
@@ -53,7 +53,7 @@ describe('architecture review', () => {
     const audit = await stack.db.auditEntry.findMany({ where: { workflowId: handle.workflowId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['started', 'voted', 'voted', 'voted', 'voted', 'decided']);
     expect(audit.every((a) => a.policyVersion === stack.policySet.version.id)).toBe(true);
-    expect((await verifyAuditChain(stack.db)).ok).toBe(true);
+    expect((await verifyAuditLog(stack.db)).ok).toBe(true);
   });
 
   it('refuses invalid votes and leaves the state unchanged', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { verifyAuditChain } from '../../activities/audit-log.js';
+import { verifyAuditLog } from '../../activities/transparency-log.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import { loadConfig } from '../../platform/config.js';
 import { createDb, type Db } from '../../platform/database.js';
@@ -124,7 +124,7 @@ describe('faults', () => {
     worker();
     await voting;
     await expectComplete(handles.map((h) => h.workflowId));
-    expect((await verifyAuditChain(db)).ok).toBe(true);
+    expect((await verifyAuditLog(db)).ok).toBe(true);
   }, 600_000);
 
   it('completes everything when the Temporal dev server is stopped and started again mid-flight', async () => {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { verifyAuditChain } from '../../activities/audit-log.js';
+import { verifyAuditLog } from '../../activities/transparency-log.js';
 import type { Ballot } from '../../domain/review/voting.js';
 import { committeeVoteUpdate, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
@@ -111,7 +111,7 @@ describe('proof of concept to scale-up', () => {
     const childRow = await stack.db.process.findUniqueOrThrow({ where: { workflowId: waiting.committeeWorkflowId! } });
     expect(childRow.outcome).toBe('approved');
     expect(childRow.kind).toBe('committee_approval');
-    expect((await verifyAuditChain(stack.db)).ok).toBe(true);
+    expect((await verifyAuditLog(stack.db)).ok).toBe(true);
   });
 
   it('is not selected when the gate finds a criterion unmet, and refuses invalid gate reviews without a trace', async () => {

@@ -1,7 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app.js';
+import { SigningKeys } from '../../platform/signing-keys.js';
 import { PolicyRegistry } from '../../api/policy-registry.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import { loadConfig, type Config } from '../../platform/config.js';
@@ -14,6 +18,8 @@ export interface TestApi {
   url: string;
   server: Server;
   config: Config;
+  /** The API's signing key (tests seal the log with it: no worker runs a sealer in tests). */
+  keys: SigningKeys;
   close(): Promise<void>;
   /** Issues a token for a principal with these roles (created on first use). */
   tokenFor(id: string, ...roles: string[]): Promise<string>;
@@ -22,8 +28,11 @@ export interface TestApi {
 
 /** The real API on port 0, against the test database and a real Temporal server. */
 export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQueue: string, overrides: Record<string, string> = {}, policy?: PolicySet): Promise<TestApi> {
-  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', ...overrides });
-  const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, policy ?? (await defaultPolicy())), log: createLogger('silent') });
+  // Its own data folder: the signing key it generates stays out of the checkout.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'govflow-api-'));
+  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, ...overrides });
+  const keys = SigningKeys.fromConfig(db, config);
+  const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, policy ?? (await defaultPolicy())), log: createLogger('silent'), keys });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,6 +41,7 @@ export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQue
     url,
     server,
     config,
+    keys,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
     async tokenFor(id, ...roles) {
       const key = `${id}:${roles.join(',')}`;
@@ -66,5 +76,5 @@ export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQue
  */
 export async function offlineApp(env: Record<string, string> = {}, policy?: PolicySet): Promise<ReturnType<typeof createApp>> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  return createApp({ config, db: {} as Db, temporal: {} as TestWorkflowEnvironment['client'], policies: { current: policy ?? (await defaultPolicy()) } as PolicyRegistry, log: createLogger('silent') });
+  return createApp({ config, db: {} as Db, temporal: {} as TestWorkflowEnvironment['client'], policies: { current: policy ?? (await defaultPolicy()) } as PolicyRegistry, log: createLogger('silent'), keys: SigningKeys.fromConfig({} as Db, config) });
 }

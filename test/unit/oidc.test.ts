@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { auditHash, GENESIS_HASH } from '../../activities/audit-log.js';
+import { chainHash, GENESIS_HASH } from '../../activities/audit-log.js';
 import { loadRoleMapping } from '../../api/oidc.js';
 import { loadConfig } from '../../platform/config.js';
 import { StartupError } from '../../platform/runtime.js';
@@ -60,12 +60,12 @@ describe('audit hash with an identity', () => {
 
   it('hashes an entry without identity exactly as before identities existed', () => {
     // Computed by the audit log as it was before OIDC: existing chains must keep verifying.
-    expect(auditHash(GENESIS_HASH, entry)).toBe('835a59c24260d65ee32692231dfd7499ac2dc720661df38bcca8859ae5c9ef02');
+    expect(chainHash(GENESIS_HASH, entry)).toBe('835a59c24260d65ee32692231dfd7499ac2dc720661df38bcca8859ae5c9ef02');
   });
 
   it('covers the issuer and subject when there is one', () => {
-    const withIdentity = auditHash(GENESIS_HASH, { ...entry, identity: { issuer: 'https://idp', subject: 's' } });
-    expect(withIdentity).not.toBe(auditHash(GENESIS_HASH, entry));
-    expect(withIdentity).not.toBe(auditHash(GENESIS_HASH, { ...entry, identity: { issuer: 'https://idp', subject: 't' } }));
+    const withIdentity = chainHash(GENESIS_HASH, { ...entry, identity: { issuer: 'https://idp', subject: 's' } });
+    expect(withIdentity).not.toBe(chainHash(GENESIS_HASH, entry));
+    expect(withIdentity).not.toBe(chainHash(GENESIS_HASH, { ...entry, identity: { issuer: 'https://idp', subject: 't' } }));
   });
 });
