@@ -11,6 +11,7 @@ import type { ApiDeps } from './process-routes.js';
 import { RouteRegistry } from './route-registry.js';
 import { registerArchitectureReviewRoutes } from './routes/architecture-reviews.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerEvidenceRoutes } from './routes/evidence.js';
 import { registerCommitteeApprovalRoutes } from './routes/committee-approvals.js';
 import { mountDocs } from './routes/docs.js';
 import { registerEthicalReviewRoutes } from './routes/ethical-reviews.js';
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerPrincipalRoutes(registry, deps);
   registerPolicyRoutes(registry, deps);
   registerAuditRoutes(registry, deps);
+  registerEvidenceRoutes(registry, deps);
   registerProcessIndexRoutes(registry, deps);
   registerArchitectureReviewRoutes(registry, deps);
   registerCommitteeApprovalRoutes(registry, deps);
@@ -61,6 +63,8 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   // The web app (its own CSP, session cookies and form bodies) runs before the JSON-only body parser.
   const oidc = createOidcVerifier(deps);
   app.use('/app', webApp(deps, registry, oidc));
+  // Evidence uploads are files, not JSON: their own parser and limit (the route checks the media type).
+  app.post('/evidence', express.raw({ type: () => true, limit: deps.config.EVIDENCE_MAX_BYTES }));
   app.use(requireJson, express.json({ limit: deps.config.API_BODY_LIMIT, strict: true }));
 
   mountDocs(app, registry);

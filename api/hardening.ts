@@ -31,7 +31,8 @@ export function cors(allowed: string[]): RequestHandler {
 /** Bodies of POSTs must be JSON (415 otherwise). */
 export const requireJson: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (req.method === 'POST' && hasBody && !req.is('application/json')) {
+  // An upload route's raw parser has taken the body already (a Buffer).
+  if (req.method === 'POST' && hasBody && !Buffer.isBuffer(req.body) && !req.is('application/json')) {
     return next(Object.assign(new GovflowError('ValidationError', 'send the body as application/json'), { statusOverride: 415 }));
   }
   next();

@@ -25,9 +25,8 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unk
 function success(route: Route) {
   const status = String(route.status ?? 200);
   if (status === '204') return { [status]: { description: 'Done' } };
-  // The audit export streams one JSON object per line.
-  if (route.path === '/audit/export') {
-    return { [status]: { description: 'The audit log, oldest first: one audit entry (JSON) per line', content: { 'application/x-ndjson': { schema: { type: 'string' } } } } };
+  if (route.produces) {
+    return { [status]: { description: route.produces.description, content: { [route.produces.mediaType]: { schema: { type: 'string', ...(route.produces.binary ? { format: 'binary' } : {}) } } } } };
   }
   const schema = route.response ? toSchema(route.response, 'output') : {};
   return { [status]: { description: status === '201' ? 'Created' : status === '202' ? 'Accepted' : 'Success', content: { 'application/json': { schema } } } };
@@ -55,13 +54,16 @@ function operation(route: Route) {
     ...(describeRoute(route) ? { description: describeRoute(route) } : {}),
     parameters: [...params, ...query, ...headers],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
+    ...(route.upload
+      ? { requestBody: { required: true, content: Object.fromEntries(route.upload.mediaTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) } }
+      : {}),
     responses: {
       ...success(route),
       ...(route.body || route.query ? { 400: ref('BadRequest') } : {}),
       ...(route.roles === 'public' ? {} : { 401: ref('Unauthenticated'), 403: ref('Forbidden') }),
       ...(route.path.includes(':') || route.notFound ? { 404: ref('NotFound') } : {}),
       ...(route.method === 'post' ? { 409: ref('Conflict'), 422: ref('Refused') } : {}),
-      ...(route.body ? { 413: ref('TooLarge'), 415: ref('UnsupportedMediaType') } : {}),
+      ...(route.body || route.upload ? { 413: ref('TooLarge'), 415: ref('UnsupportedMediaType') } : {}),
       429: ref('RateLimited'),
       503: ref('Unavailable'),
     },

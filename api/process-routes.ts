@@ -24,7 +24,9 @@ import { SA } from '../workflows/contracts/search-attributes.js';
 import { actorOf } from './auth.js';
 import { idempotencyKeyOf } from './idempotency.js';
 import type { SigningKeys } from '../platform/signing-keys.js';
+import type { EvidenceStore } from '../platform/evidence-store.js';
 import { receiptFor } from '../activities/transparency-log.js';
+import { requireKnownEvidence } from './routes/evidence.js';
 import type { DecisionReceipt } from '../domain/transparency/statements.js';
 import type { ProcessReceipt } from '../workflows/contracts/common.js';
 import type { PolicyRegistry } from './policy-registry.js';
@@ -40,6 +42,8 @@ export interface ApiDeps {
   log: Logger;
   /** Signs decision receipts, tree heads and bundles. */
   keys: SigningKeys;
+  /** Where uploaded evidence is kept, by content digest. */
+  evidence: EvidenceStore;
 }
 
 /** One action of a process: its body, the Update it sends, and how the parsed body becomes the Update's argument. */
@@ -119,6 +123,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     idempotent: true,
     handler: async ({ body }, _req, res) => {
       const actor = actorOf(res);
+      await requireKnownEvidence(db, body);
       const pinned = await deps.policies.pinCurrent();
       const workflowId = workflowIdFor(spec.kind, body.businessKey);
       const idempotencyKey = idempotencyKeyOf(res);
@@ -246,6 +251,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       response: actionResult,
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
+        await requireKnownEvidence(db, body);
         const request = await typed.toRequest(body, actorOf(res), deps);
         const idempotencyKey = idempotencyKeyOf(res);
         try {

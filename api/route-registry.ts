@@ -21,6 +21,10 @@ export interface RouteInfo<B extends z.ZodType = z.ZodType, Q extends z.ZodType 
   status?: number;
   /** Answers 404 when its body names something unknown (routes with path parameters always may). */
   notFound?: boolean;
+  /** Answers something other than JSON (the handler writes it): its media type, for the OpenAPI document. */
+  produces?: { mediaType: string; description: string; binary?: boolean };
+  /** Takes the raw body (a file upload) in one of these media types instead of JSON. */
+  upload?: { mediaTypes: string[] };
   /** Accepts `Idempotency-Key` (POSTs that create an effect). */
   idempotent?: boolean;
 }
@@ -79,9 +83,11 @@ export class RouteRegistry {
         try {
           const result = await this.invoke(route, { body: req.body, query: req.query, params: req.params as Record<string, string> }, req, res);
           if (!res.headersSent) {
-            if (result === undefined) res.status(route.status ?? 204).end();
-            else if (this.options.checkResponses && route.response) sendChecked(res, route, result);
-            else res.status(route.status ?? 200).json(result);
+            // A handler may answer another success status than the declared one (an upload that was stored already).
+            const status = (res.locals.status as number | undefined) ?? route.status;
+            if (result === undefined) res.status(status ?? 204).end();
+            else if (this.options.checkResponses && route.response) sendChecked(res, { ...route, status }, result);
+            else res.status(status ?? 200).json(result);
           }
         } catch (err) {
           next(err);

@@ -8,6 +8,7 @@ import { issueToken } from '../platform/principals.js';
 import { StartupError } from '../platform/runtime.js';
 import { createApp } from './app.js';
 import { SigningKeys } from '../platform/signing-keys.js';
+import { evidenceStoreFor } from '../platform/evidence-store.js';
 import { notifyObligationChanges } from './policy-impact.js';
 import { PolicyRegistry } from './policy-registry.js';
 
@@ -27,7 +28,7 @@ export async function startApi(config: Config, db: Db, temporal: Client, log: Lo
     await issueToken(db, { id: 'admin', name: 'Bootstrap administrator', roles: ['admin'] }, 'bootstrap', config.GOVFLOW_BOOTSTRAP_TOKEN);
   }
   const policies = new PolicyRegistry(db, policySet);
-  const { app } = createApp({ config, db, temporal, policies, log, keys: SigningKeys.fromConfig(db, config) });
+  const { app } = createApp({ config, db, temporal, policies, log, keys: SigningKeys.fromConfig(db, config), evidence: evidenceStoreFor(config) });
   // Owners hear of obligations the current policy dates or scopes differently; the API does not wait for it.
   void notifyObligationChanges(db, policies, config.NOTIFICATION_WEBHOOK_URL, new Date().toISOString().slice(0, 10), log)
     .then((count) => count && log.info({ count, policyVersion: policySet.version.id }, 'policy change notifications recorded'))

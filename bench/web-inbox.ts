@@ -19,6 +19,7 @@ import { createLogger } from '../platform/logger.js';
 import { createScratchDatabase } from '../test/support/db.js';
 import { openSession } from '../web/sessions.js';
 import { SigningKeys } from '../platform/signing-keys.js';
+import { evidenceStoreFor } from '../platform/evidence-store.js';
 
 const { values } = parseArgs({ options: { open: { type: 'string', default: '1000' }, requests: { type: 'string', default: '200' } } });
 const OPEN = Number(values.open);
@@ -37,7 +38,7 @@ try {
     })),
   });
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '1000000' });
-  const { app } = createApp({ config, db, temporal: {} as Client, policies: new PolicyRegistry(db, await loadPolicySet(defaultPolicyDir())), log: createLogger('silent'), keys: SigningKeys.fromConfig(db, config) });
+  const { app } = createApp({ config, db, temporal: {} as Client, policies: new PolicyRegistry(db, await loadPolicySet(defaultPolicyDir())), log: createLogger('silent'), keys: SigningKeys.fromConfig(db, config), evidence: evidenceStoreFor(config) });
   const times: number[] = [];
   const server = createServer((req, res) => {
     const start = process.hrtime.bigint();

@@ -84,6 +84,22 @@ export const configSchema = z.object({
   /** How often a worker seals new audit entries into the Merkle tree and signs a tree head. */
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(100, 'expected at least 100 milliseconds').default(1000),
 
+  /** Largest evidence upload accepted. */
+  EVIDENCE_MAX_BYTES: z.coerce.number({ error: 'expected a number of bytes' }).int().positive('expected a positive number of bytes').default(25 * 1024 * 1024),
+  /** Media types evidence may have (comma-separated). */
+  EVIDENCE_MEDIA_TYPES: z
+    .string()
+    .default('application/pdf,image/png,image/jpeg,text/plain,text/markdown,text/csv,application/json,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.openxmlformats-officedocument.presentationml.presentation')
+    .transform((s) => s.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'expected media types such as application/pdf,image/png')).min(1)),
+  /** Set: every upload is POSTed here first; anything but a 2xx answer with {"clean": true} refuses it. */
+  EVIDENCE_SCAN_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
+  /** Set: evidence is kept in this S3-compatible bucket instead of DATA_DIR/evidence (credentials: the AWS_* variables). */
+  EVIDENCE_S3_BUCKET: optionalString,
+  EVIDENCE_S3_ENDPOINT: z.url({ error: 'expected the S3 endpoint URL, e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000' }).optional(),
+  EVIDENCE_S3_REGION: z.string().min(1).default('us-east-1'),
+  EVIDENCE_S3_PREFIX: z.string().default('govflow/evidence/'),
+
   POLICY_DIR: optionalString,
   NOTIFICATION_WEBHOOK_URL: z.url({ error: 'expected an http(s) URL' }).optional(),
   WORKFLOW_BUNDLE_PATH: z.string().min(1).default('dist/workflow-bundle.js'),

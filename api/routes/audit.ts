@@ -70,6 +70,7 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies, key
     summary: 'The whole audit log as JSON Lines, for auditors',
     tag: 'Audit',
     roles: readers,
+    produces: { mediaType: 'application/x-ndjson', description: 'The audit log, oldest first: one audit entry (JSON) per line' },
     handler: async (_ctx, _req, res) => {
       res.status(200).type('application/x-ndjson').set('content-disposition', 'attachment; filename="govflow-audit.jsonl"');
       let cursor: bigint | undefined;

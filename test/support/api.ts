@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createApp } from '../../api/app.js';
 import { SigningKeys } from '../../platform/signing-keys.js';
+import { evidenceStoreFor } from '../../platform/evidence-store.js';
 import { PolicyRegistry } from '../../api/policy-registry.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import { loadConfig, type Config } from '../../platform/config.js';
@@ -32,7 +33,7 @@ export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQue
   const dataDir = mkdtempSync(path.join(tmpdir(), 'govflow-api-'));
   const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, ...overrides });
   const keys = SigningKeys.fromConfig(db, config);
-  const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, policy ?? (await defaultPolicy())), log: createLogger('silent'), keys });
+  const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, policy ?? (await defaultPolicy())), log: createLogger('silent'), keys, evidence: evidenceStoreFor(config) });
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -76,5 +77,5 @@ export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQue
  */
 export async function offlineApp(env: Record<string, string> = {}, policy?: PolicySet): Promise<ReturnType<typeof createApp>> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  return createApp({ config, db: {} as Db, temporal: {} as TestWorkflowEnvironment['client'], policies: { current: policy ?? (await defaultPolicy()) } as PolicyRegistry, log: createLogger('silent'), keys: SigningKeys.fromConfig({} as Db, config) });
+  return createApp({ config, db: {} as Db, temporal: {} as TestWorkflowEnvironment['client'], policies: { current: policy ?? (await defaultPolicy()) } as PolicyRegistry, log: createLogger('silent'), keys: SigningKeys.fromConfig({} as Db, config), evidence: evidenceStoreFor(config) });
 }
