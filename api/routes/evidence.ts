@@ -8,11 +8,7 @@ import { digestOf } from '../../platform/evidence-store.js';
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
-
-const at = z.iso.datetime();
-export const evidenceRecord = z
-  .strictObject({ digest: z.string().regex(EVIDENCE_DIGEST), size: z.number().int(), mediaType: z.string(), filename: z.string().nullable(), uploadedBy: z.string(), uploadedAt: at })
-  .describe('Stored evidence: cite `digest` in a decision\'s or a request\'s `evidence`');
+import { evidenceRecord } from '../schemas/responses.js';
 
 const uploadQuery = z.object({ filename: safeString().trim().min(1).max(255).regex(/^[^/\\]+$/, 'a file name, without folders').optional() }).strict();
 

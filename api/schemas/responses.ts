@@ -210,3 +210,8 @@ export const roadmapPackage = z.looseObject({}).describe("The roadmap package: d
 const recordRow = z.strictObject({ workflowId: z.string(), status: z.string(), error: z.string().nullable(), since: at.nullable(), updatedAt: at });
 export const recordList = z.strictObject({ items: z.array(recordRow) });
 export const recordRetry = z.strictObject({ workflowId: z.string(), retrying: z.literal(true) });
+
+export const evidenceRecord = z
+  .strictObject({ digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int(), mediaType: z.string(), filename: z.string().nullable(), uploadedBy: z.string(), uploadedAt: at })
+  .describe('Stored evidence: cite `digest` in a decision\'s or a request\'s `evidence`');
+
