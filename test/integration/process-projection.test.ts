@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendAudit } from '../../activities/audit-log.js';
 import { verifyAuditLog } from '../../activities/transparency-log.js';
 import { describeDbError, isPermanentDbError } from '../../activities/db-errors.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from '../../activities/process-projection.js';
