@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { GovflowError } from '../domain/errors.js';
-import { appendLeaves, consistencyProof, frontierRoot, inclusionProof, EMPTY_FRONTIER, type Frontier } from '../domain/transparency/merkle.js';
-import { entryLeafHash, LOG_ORIGIN, receiptBody, verifyStatement, type DecisionReceipt, type SignedTreeHead, type TreeHeadBody } from '../domain/transparency/statements.js';
+import { appendLeaves, consistencyProof, frontierRoot, EMPTY_FRONTIER, MerkleTree, type Frontier } from '../domain/transparency/merkle.js';
+import { entryLeafHash, LOG_ORIGIN, receiptBody, verifyStatement, type DecisionReceipt, type SignedTreeHead, type Signer, type TreeHeadBody } from '../domain/transparency/statements.js';
 import type { Db } from '../platform/database.js';
 import type { SigningKeys } from '../platform/signing-keys.js';
 import { chainHash, GENESIS_HASH, leafContentOf, type AuditRow } from './audit-log.js';
@@ -97,7 +97,7 @@ async function treeHeadOfSize(db: Db, size: number): Promise<SignedTreeHead> {
   return signedTreeHead(h);
 }
 
-async function leavesUpTo(db: Db, size: number): Promise<string[]> {
+export async function leavesUpTo(db: Db, size: number): Promise<string[]> {
   const rows = await db.auditEntry.findMany({ where: { leafIndex: { lt: BigInt(size) } }, orderBy: { leafIndex: 'asc' }, select: { leafHash: true } });
   if (rows.length !== size) throw new GovflowError('Conflict', `the log holds ${rows.length} of the ${size} sealed entries: run GET /audit/verify`);
   return rows.map((r) => r.leafHash!);
@@ -122,7 +122,7 @@ export async function proveInclusion(db: Db, eventKey: string, treeSize?: number
     throw new GovflowError('Conflict', `the tree head of size ${head?.treeSize ?? 0} does not cover the entry ${eventKey} (leaf ${row.leafIndex})`);
   }
   const leaves = await leavesUpTo(db, head.treeSize);
-  return { eventKey, leafIndex: Number(row.leafIndex), leafHash: row.leafHash!, treeHead: head, path: inclusionProof(Number(row.leafIndex), leaves) };
+  return { eventKey, leafIndex: Number(row.leafIndex), leafHash: row.leafHash!, treeHead: head, path: new MerkleTree(leaves).proof(Number(row.leafIndex)) };
 }
 
 export interface ConsistencyProof {
@@ -148,8 +148,11 @@ export async function receiptFor(db: Db, keys: SigningKeys, eventKey: string): P
   const row = await db.auditEntry.findUnique({ where: { eventKey } });
   if (!row) return null;
   const snapshot = row.policyVersion ? await db.policySnapshot.findUnique({ where: { id: row.policyVersion }, select: { contentHash: true } }) : null;
-  const signer = await keys.current();
-  const body = receiptBody({ ...leafContentOf(row), leafHash: row.leafHash ?? entryLeafHash(leafContentOf(row)) }, snapshot?.contentHash ?? null, signer.keyId);
+  return signedReceipt(await keys.current(), row, snapshot?.contentHash ?? null);
+}
+
+export function signedReceipt(signer: Signer, row: AuditRow, policyContentHash: string | null): DecisionReceipt {
+  const body = receiptBody({ ...leafContentOf(row), leafHash: row.leafHash ?? entryLeafHash(leafContentOf(row)) }, policyContentHash, signer.keyId);
   return { ...body, signature: signer.sign('receipt', body) };
 }
 

@@ -4,13 +4,15 @@
  *   GOVFLOW_TOKEN bearer token (default: the local admin token in $DATA_DIR/admin-token written by `npm start`)
  * Every command takes --help; a usage error is one line on stderr and exit 2, as is a refusal by the API.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMMITTEE_SUMMARY_MAX } from '../api/schemas/committee-approval.js';
 import type { ImpactReport } from '../domain/policy/impact.js';
 import { impactMarkdown } from '../domain/policy/impact-markdown.js';
 import { POLICY_FILES } from '../domain/policy/schema.js';
+import { verifyBundle } from '../domain/transparency/bundle.js';
+import { bundleFolder } from '../platform/bundle-folder.js';
 
 const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
 
@@ -152,7 +154,57 @@ const COMMANDS: Record<string, Command> = {
     options: file,
     run: async ([process, key, action], v) => print(await call('POST', `/${process}/${segment(key!)}/${action}`, readJson(v.file))),
   },
-  'audit verify': get('check the hash chain of the audit log', '/audit/verify'),
+  'audit verify': get('check the audit log: every entry against its leaf hash, the tree against every signed tree head', '/audit/verify'),
+  'audit public-key': {
+    args: [],
+    summary: "govflow's current public key (PEM), e.g. audit public-key > govflow.pem, to check bundles and receipts with",
+    run: async () => {
+      const { items } = (await call('GET', '/audit/keys')) as { items: { publicKey: string; retiredAt: string | null }[] };
+      print(items.find((k) => k.retiredAt === null)!.publicKey);
+    },
+  },
+  'audit bundle': {
+    args: ['<out>'],
+    summary: 'write an audit bundle (a folder) of a process or a period, that `verify` checks offline',
+    options: {
+      process: { type: 'string', help: 'a workflow ID, e.g. architecture-review/ARCH-2026-001 (with the processes it started or referred to)' },
+      from: { type: 'string', help: 'entries at or after this date, e.g. 2026-11-01' },
+      to: { type: 'string', help: 'entries before this date, e.g. 2026-12-01' },
+    },
+    run: async ([out], v) => {
+      if (existsSync(out!) && readdirSync(out!).length > 0) fail(`audit bundle: ${out} exists and is not empty; give a new folder`);
+      const query = new URLSearchParams(Object.entries({ process: v.process, from: v.from, to: v.to }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      const lines = String(await call('GET', `/audit/bundle${query.size ? `?${query}` : ''}`)).split('\n').filter(Boolean);
+      const root = path.resolve(out!);
+      for (const line of lines) {
+        const file = JSON.parse(line) as { path: string; content: string };
+        const target = path.resolve(root, file.path);
+        if (!target.startsWith(`${root}${path.sep}`)) fail(`audit bundle: the server sent a file outside the bundle (${file.path}); nothing more was written`);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, Buffer.from(file.content, 'base64'));
+      }
+      const manifest = JSON.parse(readFileSync(path.join(root, 'manifest.json'), 'utf8')) as { treeHead: { treeSize: number } };
+      process.stderr.write(`govflow: wrote ${lines.length} files to ${out} (proven against the signed tree head of size ${manifest.treeHead.treeSize})\n`);
+      process.stderr.write(`govflow: check it with: npm run govflow -- verify ${out} --public-key govflow.pem\n`);
+    },
+  },
+  verify: {
+    args: ['<bundle>'],
+    summary: 'check an audit bundle offline (no API needed): exit 0 when it verifies, 1 naming the first broken item',
+    options: { 'public-key': { type: 'string', help: "govflow's public key (PEM file), obtained apart from the bundle: audit public-key > govflow.pem" } },
+    run: ([dir], v) => {
+      if (!existsSync(path.join(dir!, 'manifest.json'))) fail(`verify: ${dir} is not an audit bundle (no manifest.json)`);
+      const result = verifyBundle(bundleFolder(dir!), typeof v['public-key'] === 'string' ? readFileSync(v['public-key'], 'utf8') : undefined);
+      for (const w of result.warnings) process.stderr.write(`govflow: warning: ${w}\n`);
+      if (!result.ok) {
+        process.stderr.write(`govflow: the bundle does NOT verify: ${result.firstBroken!.item}: ${result.firstBroken!.reason}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const c = result.checked;
+      print(`ok: ${c.entries} entries, ${c.proofs} inclusion proofs and ${c.receipts} receipts against the signed tree head of size ${result.treeHead!.treeSize} (${result.treeHead!.timestamp}); ${c.evidence} evidence files; ${c.files} file digests\n`);
+    },
+  },
   'audit export': get('the whole audit log as JSON Lines to stdout', '/audit/export'),
   'policy impact': {
     args: [],

@@ -20,7 +20,7 @@ import { html, humanize, type Html } from './html.js';
 import { errorPage, page } from './layout.js';
 import { actionHref, kindOfSegment, processHref } from './links.js';
 import { nextSteps } from './next-steps.js';
-import { auditBody, type AuditRow, type ChainCheck } from './pages/audit.js';
+import { auditBody, type AuditRow, type LogCheck } from './pages/audit.js';
 import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
@@ -243,7 +243,7 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
   router.get('/processes/:kind/:key/audit', async (req, res) => {
     const workflowId = workflowIdFor(processOf(req.params.kind).kind, req.params.key);
     const { items } = (await registry.invoke(registry.find('get', '/audit'), { query: { workflowId, limit: '1000' }, params: {} }, req, res)) as { items: AuditRow[] };
-    const chain = (await registry.invoke(registry.find('get', '/audit/verify'), { params: {} }, req, res)) as ChainCheck;
+    const chain = (await registry.invoke(registry.find('get', '/audit/verify'), { params: {} }, req, res)) as LogCheck;
     send(res, page({ title: 'Audit trail', session: sessionOf(res), body: auditBody(workflowId, items, chain) }));
   });
 

@@ -1,6 +1,9 @@
 import { permittedRoles } from '../../domain/policy/access.js';
 import { z } from 'zod';
 import { safeString } from '../schemas/common.js';
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../../activities/audit-log.js';
+import { buildBundle } from '../../activities/audit-bundle.js';
 import { latestTreeHead, proveConsistency, proveInclusion, receiptFor, signedTreeHead as treeHeadJson, verifyAuditLog } from '../../activities/transparency-log.js';
 import { holdsAny } from '../../domain/policy/access.js';
 import { GovflowError } from '../../domain/errors.js';
@@ -19,12 +22,30 @@ const auditQuery = z
   })
   .strict();
 
-const toJson = (row: { seq: bigint; occurredAt: Date } & Record<string, unknown>) => ({ ...row, seq: row.seq.toString(), occurredAt: row.occurredAt.toISOString() });
+const toJson = (row: { seq: bigint; leafIndex: bigint | null; occurredAt: Date } & Record<string, unknown>) => ({
+  ...row,
+  seq: row.seq.toString(),
+  leafIndex: row.leafIndex?.toString() ?? null,
+  occurredAt: row.occurredAt.toISOString(),
+});
+
+const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).transform((v) => new Date(v));
+const bundleQuery = z
+  .object({
+    process: safeString().min(1).max(300).optional().describe('A workflow ID, e.g. architecture-review/ARCH-2026-001: the process and those it started or referred to'),
+    from: instant.optional().describe('Entries at or after this date or instant (ISO 8601)'),
+    to: instant.optional().describe('Entries before this date or instant (ISO 8601)'),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.process !== undefined && (q.from !== undefined || q.to !== undefined)) ctx.addIssue({ code: 'custom', path: ['process'], message: 'give a process or a period (from, to), not both' });
+    if (q.from && q.to && q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  });
 
 const eventKeyParam = safeString().min(1).max(400);
 const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export function registerAuditRoutes(registry: RouteRegistry, { db, policies, keys }: ApiDeps): void {
+export function registerAuditRoutes(registry: RouteRegistry, { db, policies, keys, evidence }: ApiDeps): void {
   const readers = permittedRoles(policies.current, 'audit', 'read');
   /** Audit readers see every entry's proof and receipt; anyone else only those of their own entries. */
   const mayReadEntry = async (actor: { id: string; roles: string[] }, eventKey: string) => {
@@ -80,6 +101,30 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies, key
         for (const row of rows) res.write(`${JSON.stringify(toJson(row))}\n`);
         cursor = rows.at(-1)!.seq;
       }
+      res.end();
+      return undefined;
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/audit/bundle',
+    summary: 'An audit bundle of a process or a period, that anyone can verify offline (`govflow audit bundle` writes it to a folder)',
+    tag: 'Audit',
+    roles: readers,
+    query: bundleQuery,
+    produces: { mediaType: 'application/x-ndjson', description: 'The bundle\'s files, one per line: {"path", "content" (base64)}; manifest.json first. The format is in the README, "Audit bundles"' },
+    handler: async ({ query }, _req, res) => {
+      const files = await buildBundle(db, keys, evidence, query.process !== undefined ? { process: query.process } : { from: query.from, to: query.to });
+      const actor = actorOf(res);
+      const manifest = JSON.parse(files[0]!.content.toString('utf8')) as { treeHead: { treeSize: number }; scope: unknown };
+      await db.$transaction((tx) =>
+        appendAudit(tx, [
+          { eventKey: `audit-bundle:${randomUUID()}`, workflowId: null, actor: actor.id, actorKind: actor.kind, role: null, action: 'audit_bundle_exported', details: { scope: manifest.scope, treeSize: manifest.treeHead.treeSize, files: files.length }, policyVersion: null, identity: actor.identity, occurredAt: new Date() },
+        ]),
+      );
+      res.status(200).type('application/x-ndjson').set('content-disposition', 'attachment; filename="govflow-audit-bundle.jsonl"');
+      for (const f of files) res.write(`${JSON.stringify({ path: f.path, content: f.content.toString('base64') })}\n`);
       res.end();
       return undefined;
     },

@@ -138,9 +138,12 @@ export const auditEntry = z.strictObject({
   policyVersion: z.string().nullable(),
   issuer: z.string().nullable(),
   subject: z.string().nullable(),
+  runId: z.string().nullable().describe('The workflow run that recorded it (null for administrative entries and older ones)'),
   occurredAt: at,
-  prevHash: z.string(),
-  hash: z.string(),
+  prevHash: z.string().nullable().describe('The legacy hash chain (entries written before the transparency log); null after'),
+  hash: z.string().nullable(),
+  leafHash: z.string().nullable().describe("RFC 6962 leaf hash of the entry's canonical content"),
+  leafIndex: z.string().nullable().describe("The entry's position in the Merkle tree (a decimal string); null until sealed"),
 });
 export const auditPage = z.strictObject({ items: z.array(auditEntry), nextAfterSeq: z.string().nullable() });
 export const logVerification = z.strictObject({

@@ -170,3 +170,42 @@ function subtreeSizes(size: number): number[] {
   for (let bit = 2 ** Math.floor(Math.log2(Math.max(size, 1))); bit >= 1; bit /= 2) if (Math.floor(size / bit) % 2 === 1) out.push(bit);
   return size === 0 ? [] : out;
 }
+
+/**
+ * The whole tree kept level by level, for many proofs over one tree (an audit bundle proves every entry it holds):
+ * building it costs n hashes, each proof then log n lookups. Pairing bottom-up and carrying an odd last node up
+ * unchanged gives the same tree as RFC 6962's split at the largest power of two, so roots and paths are identical.
+ */
+export class MerkleTree {
+  private readonly levels: string[][];
+
+  constructor(leaves: readonly string[]) {
+    this.levels = [[...leaves]];
+    for (let level = this.levels[0]!; level.length > 1; ) {
+      const up: string[] = [];
+      for (let i = 0; i < level.length; i += 2) up.push(i + 1 < level.length ? nodeHash(level[i]!, level[i + 1]!) : level[i]!);
+      this.levels.push(up);
+      level = up;
+    }
+  }
+
+  get size(): number {
+    return this.levels[0]!.length;
+  }
+
+  root(): string {
+    return this.size === 0 ? EMPTY_ROOT : this.levels.at(-1)![0]!;
+  }
+
+  /** PATH(m, D[n]), as inclusionProof gives it. */
+  proof(m: number): string[] {
+    if (!Number.isInteger(m) || m < 0 || m >= this.size) throw new RangeError(`leaf ${m} is not in a tree of ${this.size}`);
+    const path: string[] = [];
+    for (let level = 0, i = m; level < this.levels.length - 1; level++, i = Math.floor(i / 2)) {
+      const sibling = i % 2 === 1 ? i - 1 : i + 1;
+      // A node without a right sibling is carried up: that level adds nothing to the path.
+      if (sibling < this.levels[level]!.length) path.push(this.levels[level]![sibling]!);
+    }
+    return path;
+  }
+}

@@ -1,32 +1,19 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicyDir } from '../../domain/policy/load.js';
 import { recordUnderOriginalCatalogue } from '../support/policy.js';
+import { govflowCli } from '../support/cli.js';
 import { useApiStack } from '../support/stack.js';
 import { waitFor } from '../support/processes.js';
 
 const stack = useApiStack('cli');
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'govflow-cli-'));
 let adminToken: string;
 
-/** Runs `npm run govflow -- ...` as an operator would (same entry point), against the test API. */
-async function govflow(token: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.resolve('scripts/govflow.ts'), ...args], {
-      env: { ...process.env, GOVFLOW_URL: stack.api.url, GOVFLOW_TOKEN: token },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const govflow = (token: string, ...args: string[]) => govflowCli(stack.api.url, token, ...args);
 
 beforeAll(async () => {
   adminToken = await stack.api.tokenFor('cli-admin', 'admin');

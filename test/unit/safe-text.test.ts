@@ -65,9 +65,9 @@ describe('the shared safe-text schema', () => {
     expect(leaves.length).toBeGreaterThan(100);
     const withInput = registry.routes.filter((r) => r.body || r.query).map((r) => `${r.method} ${r.path}`);
     const covered = new Set(leaves.map((l) => l.path.split(' ').slice(0, 2).join(' ')));
-    // the inbox and the records list take only a limit and enums; close-capture, the principal lifecycle and sign-in links an empty body
+    // the inbox, the records list and the tree heads and their proofs take only numbers and enums; close-capture, the principal lifecycle and sign-in links an empty body
     expect(withInput.filter((r) => !covered.has(r)).sort()).toEqual(
-      ['get /inbox', 'get /records', 'post /principals/:id/deactivate', 'post /principals/:id/login-links', 'post /principals/:id/reactivate', 'post /principals/:id/tokens/:tokenId/revoke', 'post /retrospectives/:key/close-capture'],
+      ['get /audit/proofs/consistency', 'get /audit/tree-heads', 'get /inbox', 'get /records', 'post /principals/:id/deactivate', 'post /principals/:id/login-links', 'post /principals/:id/reactivate', 'post /principals/:id/tokens/:tokenId/revoke', 'post /retrospectives/:key/close-capture'],
     );
   });
 

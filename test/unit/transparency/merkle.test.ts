@@ -7,6 +7,7 @@ import {
   frontierRoot,
   inclusionProof,
   leafHash,
+  MerkleTree,
   rootOf,
   verifyConsistency,
   verifyInclusion,
@@ -85,5 +86,16 @@ describe('the Merkle tree (RFC 6962)', () => {
       frontier = appendLeaves(frontier, many.slice(frontier.size, frontier.size + batch));
       expect(frontierRoot(frontier)).toBe(rootOf(many.slice(0, frontier.size)));
     }
+  });
+
+  it('keeps the whole tree for many proofs: the same roots and paths as the recursive definition', () => {
+    expect(new MerkleTree([]).root()).toBe(EMPTY_ROOT);
+    for (let n = 1; n <= many.length; n++) {
+      const leaves = many.slice(0, n);
+      const tree = new MerkleTree(leaves);
+      expect(tree.root(), `root of ${n}`).toBe(rootOf(leaves));
+      for (let m = 0; m < n; m++) expect(tree.proof(m), `path of ${m} in ${n}`).toEqual(inclusionProof(m, leaves));
+    }
+    expect(() => new MerkleTree(LEAVES).proof(LEAVES.length)).toThrow(RangeError);
   });
 });
