@@ -57,7 +57,9 @@ async function call(method: string, p: string, body?: unknown): Promise<unknown>
 }
 
 
-const readJson = (file: unknown) => JSON.parse(readFileSync(String(file), 'utf8')) as unknown;
+/** A path as the caller typed it: relative to where they ran `npm run` (npm itself runs us in the package root). */
+const fromCaller = (p: unknown): string => path.resolve(process.env.INIT_CWD ?? process.cwd(), String(p));
+const readJson = (file: unknown) => JSON.parse(readFileSync(fromCaller(file), 'utf8')) as unknown;
 const print = (value: unknown): void => void process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
 const segment = encodeURIComponent;
 
@@ -172,10 +174,10 @@ const COMMANDS: Record<string, Command> = {
       to: { type: 'string', help: 'entries before this date, e.g. 2026-12-01' },
     },
     run: async ([out], v) => {
-      if (existsSync(out!) && readdirSync(out!).length > 0) fail(`audit bundle: ${out} exists and is not empty; give a new folder`);
+      const root = fromCaller(out);
+      if (existsSync(root) && readdirSync(root).length > 0) fail(`audit bundle: ${out} exists and is not empty; give a new folder`);
       const query = new URLSearchParams(Object.entries({ process: v.process, from: v.from, to: v.to }).filter((e): e is [string, string] => typeof e[1] === 'string'));
       const lines = String(await call('GET', `/audit/bundle${query.size ? `?${query}` : ''}`)).split('\n').filter(Boolean);
-      const root = path.resolve(out!);
       for (const line of lines) {
         const file = JSON.parse(line) as { path: string; content: string };
         const target = path.resolve(root, file.path);
@@ -193,8 +195,9 @@ const COMMANDS: Record<string, Command> = {
     summary: 'check an audit bundle offline (no API needed): exit 0 when it verifies, 1 naming the first broken item',
     options: { 'public-key': { type: 'string', help: "govflow's public key (PEM file), obtained apart from the bundle: audit public-key > govflow.pem" } },
     run: ([dir], v) => {
-      if (!existsSync(path.join(dir!, 'manifest.json'))) fail(`verify: ${dir} is not an audit bundle (no manifest.json)`);
-      const result = verifyBundle(bundleFolder(dir!), typeof v['public-key'] === 'string' ? readFileSync(v['public-key'], 'utf8') : undefined);
+      const root = fromCaller(dir);
+      if (!existsSync(path.join(root, 'manifest.json'))) fail(`verify: ${dir} is not an audit bundle (no manifest.json)`);
+      const result = verifyBundle(bundleFolder(root), typeof v['public-key'] === 'string' ? readFileSync(fromCaller(v['public-key']), 'utf8') : undefined);
       for (const w of result.warnings) process.stderr.write(`govflow: warning: ${w}\n`);
       if (!result.ok) {
         process.stderr.write(`govflow: the bundle does NOT verify: ${result.firstBroken!.item}: ${result.firstBroken!.reason}\n`);
@@ -219,7 +222,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (_args, v) => {
       if (v.format !== undefined && v.format !== 'json' && v.format !== 'markdown') fail('--format is json or markdown');
       if (v.committee && !v.title) fail('--committee needs --title: what the committee is asked to approve');
-      const dir = String(v.dir);
+      const dir = fromCaller(v.dir);
       const files = Object.fromEntries(Object.keys(POLICY_FILES).filter((f) => existsSync(path.join(dir, f))).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
       const report = (await call('POST', '/policies/impact', { files, ...(v['as-of'] ? { asOf: v['as-of'] } : {}) })) as ImpactReport;
       print(v.format === 'markdown' ? impactMarkdown(report) : report);

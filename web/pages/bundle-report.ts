@@ -25,6 +25,10 @@ export function bundleReport(p: ReportedProcess, entries: readonly BundleEntry[]
     const v = (details as Record<string, unknown> | null)?.[key];
     return typeof v === 'string' ? v : null;
   };
+  const conditions = (details: unknown): string[] => {
+    const v = (details as Record<string, unknown> | null)?.conditions;
+    return Array.isArray(v) ? v.filter((c): c is string => typeof c === 'string') : [];
+  };
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${p.title ?? p.workflowId} — audit record</title>
@@ -51,7 +55,7 @@ code{font-size:.8rem;word-break:break-all}.meta{color:#555;font-size:.85rem}
 <table><thead><tr><th>#</th><th>When</th><th>Who</th><th>What</th><th>Why</th><th>Evidence</th><th>Leaf</th></tr></thead><tbody>
 ${entries.map(
   (e) => html`<tr><td>${e.seq}</td><td>${formatDate(e.occurredAt)}</td><td>${e.actor}${e.role ? html`<br><span class="meta">as ${humanize(e.role)}</span>` : ''}${e.actorKind !== 'person' ? html` <span class="meta">(${e.actorKind})</span>` : ''}</td>
-<td>${humanize(e.action)}</td><td>${text(e.details, 'justification') ?? text(e.details, 'reason') ?? ''}</td>
+<td>${humanize(e.action)}</td><td>${text(e.details, 'justification') ?? text(e.details, 'reason') ?? ''}${conditions(e.details).length ? html`<br><span class="meta">Conditions: ${conditions(e.details).join('; ')}</span>` : ''}</td>
 <td>${citedEvidence(e.details).map((d) => html`<a href="../${evidencePath(d)}"><code>${d.slice(0, 19)}…</code></a> `)}</td>
 <td><code>${e.leafIndex}</code></td></tr>`,
 )}
