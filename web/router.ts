@@ -21,6 +21,7 @@ import { errorPage, page } from './layout.js';
 import { actionHref, kindOfSegment, processHref } from './links.js';
 import { nextSteps } from './next-steps.js';
 import { auditBody, type AuditRow, type LogCheck } from './pages/audit.js';
+import { reportBody, reportListBody, type StoredReport } from './pages/report.js';
 import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
@@ -186,7 +187,8 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const mayAudit = auditReaders === 'public' || holdsAny(session.actor, auditReaders);
     // Refused, and now not mine to take (a role withdrawn meanwhile): the refusal still shows, above the page.
     const refusal = extra.errors && !offered.includes(extra.errors.action) ? extra.errors.detail : undefined;
-    return processSection({ state, forms, next: nextSteps(state, policy), notice: extra.notice, refusal, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined });
+    const reportsHref = kind === 'cto_engagement' || kind === 'roadmap_engagement' ? `/app/reports?scope=${encodeURIComponent(workflowId)}` : undefined;
+    return processSection({ state, forms, next: nextSteps(state, policy), notice: extra.notice, refusal, auditHref: mayAudit ? `${processHref(workflowId)}/audit` : undefined, reportsHref });
   }
 
   // Start forms: every kind whose start body has generic controls and that the current policy lets me start.
@@ -238,6 +240,17 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const rows = await deps.db.process.findMany({ where: { kind: 'committee_approval', completedAt: null, outcome: null }, select: { state: true } });
     const open = rows.map((r) => r.state as unknown as CommitteeApprovalState);
     send(res, page({ title: 'Committee', session: sessionOf(res), body: committeeBody(open, deps.policies.current.aiGovernance.committee.voting.quorum) }));
+  });
+
+  router.get('/reports', async (req, res) => {
+    const scope = typeof req.query.scope === 'string' ? req.query.scope : undefined;
+    const { items } = (await registry.invoke(registry.find('get', '/reports'), { query: { ...(scope ? { scope } : {}), limit: '200' }, params: {} }, req, res)) as { items: StoredReport[] };
+    send(res, page({ title: 'Reports', session: sessionOf(res), body: reportListBody(scope ?? null, items) }));
+  });
+
+  router.get('/reports/:id', async (req, res) => {
+    const report = (await registry.invoke(registry.find('get', '/reports/:id'), { params: { id: req.params.id } }, req, res)) as StoredReport;
+    send(res, page({ title: 'Report', session: sessionOf(res), body: reportBody(report) }));
   });
 
   router.get('/processes/:kind/:key/audit', async (req, res) => {

@@ -205,7 +205,7 @@ export const signingKeys = z.strictObject({
   items: z.array(z.strictObject({ keyId: z.string(), publicKey: z.string().describe('PEM (SPKI)'), activatedAt: at, retiredAt: at.nullable() })),
 });
 
-const reportSummary = z.strictObject({ id: z.string(), kind: z.string(), scope: z.string(), periodStart: at, periodEnd: at, createdAt: at });
+export const reportSummary = z.strictObject({ id: z.string(), kind: z.string(), scope: z.string(), periodStart: at, periodEnd: at, createdAt: at });
 export const reportPage = z.strictObject({ items: z.array(reportSummary), nextBefore: at.nullable() });
 export const report = reportSummary.extend({ content: z.unknown() });
 export const roadmapPackage = z.looseObject({}).describe("The roadmap package: deliverables, decisions and child outcomes");

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REPORT_TEMPLATES } from '../reports/content.js';
 import { parseCadence, parseDurationRange } from './duration.js';
 
 /**
@@ -166,7 +167,7 @@ export const ctoServiceModelFile = z
     reporting: z
       .array(
         z
-          .object({ key, cadence: z.string() })
+          .object({ key, cadence: z.string(), report: z.enum(REPORT_TEMPLATES).optional().describe('What the report holds (default: executive_update)') })
           .strict()
           .transform((r, ctx) => {
             const parsed = parseCadence(r.cadence);

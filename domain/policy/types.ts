@@ -5,6 +5,7 @@
  * Pure types only: safe to import from workflow code.
  */
 
+import type { ReportTemplate } from '../reports/content.js';
 import type { DEPLOYER_TYPES, OBLIGATION_SCOPES, OPERATOR_ROLES } from './schema.js';
 
 /** A duration range parsed from strings such as `4-6_weeks`; `maxDays: null` means open-ended ("ongoing"). */
@@ -147,7 +148,7 @@ export interface CtoEngagementTypePolicy {
 export interface CtoServiceModelPolicy {
   engagementTypes: CtoEngagementTypePolicy[];
   /** Reporting cadences; `intervalDays: null` for "as_needed". */
-  reporting: { key: string; cadence: string; intervalDays: number | null }[];
+  reporting: { key: string; cadence: string; intervalDays: number | null; report?: ReportTemplate }[];
 }
 
 export interface TeamStructurePolicy {

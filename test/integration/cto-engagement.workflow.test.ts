@@ -78,8 +78,12 @@ describe('CTO engagement', () => {
       'deliverable_delivered',
       'term_end_reminder',
       'term_ended',
+      'closing_report_stored',
       'retrospective_started',
     ]);
+    // The closing report, stored as the engagement ended, says how it ended.
+    const closing = await stack.db.report.findUniqueOrThrow({ where: { id: result.closingReportId! } });
+    expect(closing).toMatchObject({ kind: 'closing_report', scope: result.workflowId, content: { sections: { template: 'closing_report', outcome: 'completed', reason: `the term ended on ${result.termEndsAt!.slice(0, 10)}` } } });
     const reminder = result.events.find((e) => e.action === 'term_end_reminder')!;
     expect(Date.parse(result.termEndsAt!) - Date.parse(reminder.at)).toBeLessThanOrEqual(30 * DAY);
     const ended = result.events.find((e) => e.action === 'term_ended')!;
@@ -140,7 +144,7 @@ describe('CTO engagement', () => {
     expect(terminated).toMatchObject({ outcome: 'terminated', stage: 'closed', termination: { by: 'carla', reason: 'budget cut' } });
     const result = (await handle.result()) as CtoEngagementState;
     expect(result.outcome).toBe('terminated');
-    expect(actions(result)).toEqual(['started', 'reporting_not_scheduled', 'deliverable_delivered', 'terminated', 'retrospective_started']);
+    expect(actions(result)).toEqual(['started', 'reporting_not_scheduled', 'deliverable_delivered', 'terminated', 'closing_report_stored', 'retrospective_started']);
     expect(result.events.find((e) => e.action === 'terminated')!.details).toMatchObject({ reason: 'budget cut', outstandingDeliverables: ['team_building', 'process_establishment'] });
   });
 

@@ -85,6 +85,15 @@ describe('a report is about its own engagement', () => {
     expect(content.decisions.map((d) => [d.workflowId, d.subject])).toEqual([[child, 'Data platform review'], [committee, 'Committee: data platform']]);
     expect(content.decisions.map((d) => d.workflowId)).not.toContain(unrelated);
     expect(content.engagement).toBeNull();
+    // As a board report: the decisions with what they were about and who took them.
+    const board = await compileReport(db, { scheduleId: `s-${key}`, kind: 'board_reporting', scope: engagement, periodStart: new Date(Date.now() - 30 * DAY).toISOString(), periodEnd: new Date(Date.now() + DAY).toISOString(), template: 'board_report' });
+    expect(board.sections).toMatchObject({
+      template: 'board_report',
+      decisions: [
+        { workflowId: child, subject: 'Data platform review', actor: 'cleo', role: 'committee_member', verdict: 'approve' },
+        { workflowId: committee, subject: 'Committee: data platform', actor: 'cleo' },
+      ],
+    });
   });
 });
 
@@ -153,6 +162,9 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     // A review the engagement did not start is not in its report, however overdue.
     for (const list of [content.overdue, content.openReviews, content.decisions]) expect(list.map((r) => r.workflowId)).not.toContain(overdueId);
     expect(content.summary).toMatchObject({ overdue: 0, openReviews: 0, decisions: 0 });
+    // The pinned policy names the cadence's template: an executive update, with a status and its reasons.
+    expect(content.sections).toMatchObject({ template: 'executive_update', progress: ['technical decisions delivered'], blockers: [] });
+    expect(content.status).toMatchObject({ rating: 'green' });
     expect(Date.parse(content.period.start)).toBeGreaterThanOrEqual(Date.parse(started.headers.get('date')!) - 1000);
 
     // Idempotent: the same schedule and period never makes a second report.
@@ -178,6 +190,18 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect((await api.call('GET', `/reports/${stored.id}`, { token: otherSponsor })).status).toBe(403);
     expect((await api.call('GET', `/reports?scope=${encodeURIComponent(workflowId)}`, { token: otherSponsor })).status).toBe(403);
 
+    // The lead sends a stakeholder communication (the policy's "as needed" cadence); nobody else may.
+    const message = { scope: workflowId, subject: 'Cut-over moved a week', message: 'The carrier API freeze moves the cut-over to 12 January.\nNothing else changes.', audience: ['board'] };
+    expect((await api.call('POST', '/reports/communications', { token: sponsor, body: message })).status).toBe(403);
+    const sent = await api.call('POST', '/reports/communications', { token: lead, body: message });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(sent.body).toMatchObject({ kind: 'stakeholder_communication', scope: workflowId });
+    const communication = await api.call('GET', `/reports/${sent.body.id}`, { token: execSponsor });
+    expect(communication.body.content.sections).toEqual({ template: 'stakeholder_communication', ...message, scope: undefined, from: 'lena' });
+    expect(communication.body.content.status.rating).toMatch(/^(green|amber|red)$/);
+    expect((await api.call('GET', `/reports/${sent.body.id}`, { token: otherSponsor })).status).toBe(403);
+    expect(await db.auditEntry.count({ where: { workflowId, action: 'stakeholder_communication_sent', actor: 'lena' } })).toBe(1);
+
     // Renewal beyond the type's maximum is a rule the workflow refuses (422); within it, it moves the term.
     expect((await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 10, reason: 'long' } })).status).toBe(422);
     const renewed = await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 1, reason: 'phase two' } });
@@ -192,6 +216,17 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect(final.reportingStatus).toBe('removed');
     for (const kind of Object.keys(SCHEDULED)) expect(await scheduleExists(reportScheduleId(workflowId, kind))).toBe(false);
     expect((await api.call('POST', `/cto-engagements/${key}/terminate`, { token: sponsor, body: { reason: 'again' } })).status).toBe(409);
+    // Its closing report covers the whole engagement: how it ended, what was delivered and what was not.
+    const closing = await db.report.findUniqueOrThrow({ where: { id: final.closingReportId! } });
+    expect(closing.kind).toBe('closing_report');
+    expect((closing.content as unknown as ReportContent).sections).toMatchObject({
+      template: 'closing_report',
+      outcome: 'terminated',
+      reason: 'acquired by a competitor',
+      delivered: [expect.objectContaining({ key: 'technical_decisions' })],
+      outstanding: [expect.objectContaining({ key: 'project_leadership' }), expect.objectContaining({ key: 'implementation_oversight' })],
+    });
+    expect((await api.call('GET', `/reports/${closing.id}`, { token: execSponsor })).status).toBe(200);
 
     // The engagement's retrospective was started as it ended; participants add insights through the API.
     const retroKey = `cto-${key}`;

@@ -220,6 +220,10 @@ describe('roadmap engagement', () => {
     expect(pkg.decisions.filter((d) => d.kind === 'sign_off')).toHaveLength(6);
     expect(pkg.decisions.filter((d) => d.kind === 'deliverable_review')).toHaveLength(13);
     expect(pkg.phases[1]!.overruns).toHaveLength(1);
+    // The closing report: completed, all twelve deliverables delivered, the breached child review's record with it.
+    const closing = await stack.db.report.findUniqueOrThrow({ where: { id: result.closingReportId! } });
+    expect(closing.content).toMatchObject({ sections: { template: 'closing_report', outcome: 'completed', reason: 'every phase passed its gate', outstanding: [] } });
+    expect((closing.content as { sections: { delivered: unknown[] } }).sections.delivered).toHaveLength(12);
 
     const row = await stack.db.process.findUniqueOrThrow({ where: { workflowId: h.workflowId }, include: { decisions: true, notifications: true } });
     expect(row.outcome).toBe('completed');

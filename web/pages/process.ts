@@ -76,7 +76,7 @@ function upcoming(next: NextSteps | null | undefined, waitingOn: string, now: Da
 
 const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt', 'deadlines']);
 
-export function processSection(opts: { state: ProcessStateBase; forms: Html[]; next?: NextSteps | null; notice?: string; refusal?: string; auditHref?: string; now?: Date }): Html {
+export function processSection(opts: { state: ProcessStateBase; forms: Html[]; next?: NextSteps | null; notice?: string; refusal?: string; auditHref?: string; reportsHref?: string; now?: Date }): Html {
   const s = opts.state;
   const now = opts.now ?? new Date();
   const rec = s as unknown as Record<string, unknown>;
@@ -107,7 +107,8 @@ ${children(rec)}
 ${s.notices.length ? html`<h2>Reminders and escalations</h2><ul>${s.notices.map((n) => html`<li><span class="badge">${n.kind}</span> ${n.message} (to ${n.recipients.join(', ')})</li>`)}</ul>` : ''}
 <h2>Timeline</h2>
 ${timeline(s.events)}
-${opts.auditHref ? html`<p><a href="${opts.auditHref}">Audit trail and chain verification</a></p>` : ''}
+${opts.reportsHref ? html`<p><a href="${opts.reportsHref}">Reports</a></p>` : ''}
+${opts.auditHref ? html`<p><a href="${opts.auditHref}">Audit trail and log verification</a></p>` : ''}
 <details class="card"><summary>All details</summary><pre>${JSON.stringify(rest, null, 2)}</pre></details>
 </div>`;
 }

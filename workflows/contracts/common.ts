@@ -54,6 +54,8 @@ export const EVENT_ACTIONS = [
   // CTO engagement
   'deliverable_delivered', 'renewed', 'terminated', 'term_ended', 'term_end_reminder', 'reporting_scheduled',
   'reporting_not_scheduled', 'reporting_unscheduled', 'retrospective_started', 'retrospective_linked',
+  // Engagements
+  'closing_report_stored',
   // Retrospective
   'insight_added', 'capture_closed', 'synthesised', 'dissemination_planned', 'action_completed', 'action_overdue_reminder', 'completed',
 ] as const;

@@ -85,6 +85,8 @@ export interface CtoEngagementState extends ProcessStateBase<'active' | 'closed'
   termination: { by: string; reason: string; at: string } | null;
   retrospectiveWorkflowId: string | null;
   retrospectiveParticipants: string[];
+  /** The closing report, once stored (absent in engagements recorded before closing reports). */
+  closingReportId?: string;
 }
 
 export interface DeliverRequest {

@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -30,6 +31,7 @@ import { withArticle } from '../../domain/wording.js';
 import { requireReason } from '../kernel/deadline-rules.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
+import { storeClosingReport } from '../support/closing-report.js';
 import { startRetrospective } from '../support/retrospective.js';
 
 // Schedules are created on the Temporal server: retried until it answers, since reporting must not silently lapse.
@@ -256,6 +258,9 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     state.reportingStatus = 'removed';
     rec.event('system', 'reporting_unscheduled', { scheduleIds: state.reporting.map((r) => r.scheduleId) });
   }
+
+  // Engagements recorded before closing reports took no such step, hence the patch.
+  if (patched('closing-report')) state.closingReportId = await storeClosingReport(state, rec, `${state.startDate}T00:00:00.000Z`);
 
   if (state.outcome !== 'withdrawn') {
     const retro = await startRetrospective({

@@ -114,6 +114,8 @@ export interface RoadmapEngagementState extends ProcessStateBase<string, 'comple
   retrospectiveWorkflowId: string | null;
   /** Every phase's window and the projected end, recomputed on every change (absent in states recorded before). */
   timeline?: Timeline;
+  /** The closing report, once stored (absent in engagements recorded before closing reports). */
+  closingReportId?: string;
 }
 
 export const submitDeliverableUpdate = defineUpdate<ProcessReceipt, [SubmitDeliverableRequest]>('submitDeliverable');

@@ -36,6 +36,7 @@ import { waitWithEscalation } from '../kernel/escalation.js';
 import { checkExtension } from '../kernel/deadline-rules.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
+import { storeClosingReport } from '../support/closing-report.js';
 import { startRetrospective } from '../support/retrospective.js';
 
 const { storeRoadmapPackage } = proxyActivities<Activities>({
@@ -558,5 +559,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
     recipients: [state.requester, state.sponsor, state.engagementLead],
     message: `"${state.title}": ${state.outcome}; roadmap package ${pkg.id}`,
   });
+  // Engagements recorded before closing reports took no such step, hence the patch.
+  if (patched('closing-report')) state.closingReportId = await storeClosingReport(state, rec, state.startedAt);
   return kernel.finish();
 }
