@@ -2,27 +2,13 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { entryLeafHash, type AuditLeafContent } from '../domain/transparency/statements.js';
 import type { Db } from '../platform/database.js';
-import type { ActorIdentity } from '../workflows/contracts/common.js';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditInput {
-  eventKey: string;
-  workflowId: string | null;
-  /** The workflow run that recorded it, for process events. */
-  runId?: string | null;
-  actor: string;
-  actorKind: string;
-  role: string | null;
-  action: string;
-  details: unknown;
-  policyVersion: string | null;
-  /** Absent for actors without an OpenID identity: the hash then covers exactly what it always did. */
-  identity?: ActorIdentity;
-  occurredAt: Date;
-}
+/** An entry to append: what its leaf hash covers, at a moment (absent identity: the hash covers what it always did). */
+export type AuditInput = AuditLeafContent & { occurredAt: Date };
 
 /** The hash chain of entries written before the transparency log: each entry's hash covers its predecessor's. */
 export function chainHash(prevHash: string, e: AuditInput): string {
