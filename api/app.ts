@@ -24,6 +24,7 @@ import { registerPocScaleUpRoutes } from './routes/poc-scale-ups.js';
 import { registerRoadmapEngagementRoutes } from './routes/roadmap-engagements.js';
 import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
 import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
+import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerLoginLinkRoutes } from '../web/login-link-route.js';
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerRoadmapEngagementRoutes(registry, deps);
   registerCtoEngagementRoutes(registry, deps);
   registerRetrospectiveRoutes(registry, deps);
+  registerIncidentRoutes(registry, deps);
   registerReportRoutes(registry, deps);
   registerRecordRoutes(registry, deps);
   registerLoginLinkRoutes(registry, deps);

@@ -12,6 +12,7 @@ export const PROCESS_KINDS = [
   'strategic_initiative_evaluation',
   'performance_assessment',
   'ai_compliance_assessment',
+  'incident',
 ] as const;
 
 export type ProcessKind = (typeof PROCESS_KINDS)[number];

@@ -13,4 +13,5 @@ export { roadmapEngagement } from './roadmap-engagement/workflow.js';
 export { pocScaleUp } from './poc-scale-up/workflow.js';
 export { ctoEngagement } from './cto-engagement/workflow.js';
 export { retrospective } from './retrospective/workflow.js';
+export { incident } from './incident/workflow.js';
 export { buildReport } from './report/workflow.js';

@@ -159,6 +159,7 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
   ai.ethicalReviewBoard.composition.forEach((r, i) => knownRole('ai-governance.yaml', `ethicalReviewBoard.composition[${i}]`, r));
   knownRole('ai-governance.yaml', 'committee.escalation.escalateToRole', ai.committee.escalation.escalateToRole);
   knownRole('ai-governance.yaml', 'ethicalReviewBoard.escalation.escalateToRole', ai.ethicalReviewBoard.escalation.escalateToRole);
+  knownRole('ai-governance.yaml', 'incidents.escalateToRole', ai.incidents.escalateToRole);
   const rm = f['roadmap.yaml'];
   rm.phases.forEach((ph, i) => ph.signOffRoles.forEach((r, j) => knownRole('roadmap.yaml', `phases[${i}].signOffRoles[${j}]`, r)));
   knownRole('roadmap.yaml', 'escalation.escalateToRole', rm.escalation.escalateToRole);

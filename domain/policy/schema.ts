@@ -121,6 +121,13 @@ export const aiGovernanceFile = z
         escalation,
       })
       .strict(),
+    incidents: z
+      .object({
+        triageWithinDays: z.number().int().min(1, 'expected at least 1 day'),
+        reminderBeforeDays: z.number().int().min(0),
+        escalateToRole: key,
+      })
+      .strict(),
     complianceMonitoring: z
       .object({
         automatedChecks: keys,
@@ -333,6 +340,14 @@ export const euAiActFile = z
     derogation: z.object({ source: z.string().min(1), conditions: z.array(z.object({ key, point: z.string().min(1), title: z.string().min(1) }).strict()).min(1) }).strict(),
     fria: z.object({ source: z.string().min(1), excludedAreas: z.array(z.string()), deployerTypes: z.array(z.enum(DEPLOYER_TYPES)), annexIIIPoints: z.array(z.string()) }).strict(),
     biometricArea: z.string(),
+    seriousIncidents: z
+      .object({
+        source: z.string().min(1),
+        categories: z
+          .array(z.object({ key, point: z.string().regex(/^Art\. 3\(\d+\)(\([a-z]\))?$/, 'expected e.g. "Art. 3(49)(a)"'), title: z.string().min(1), reportWithinDays: z.number().int().min(1), provision: z.string().regex(/^Art\. 73\(\d\)$/, 'expected e.g. "Art. 73(2)"') }).strict())
+          .min(1),
+      })
+      .strict(),
     obligations: z
       .array(
         z

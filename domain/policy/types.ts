@@ -5,6 +5,7 @@
  * Pure types only: safe to import from workflow code.
  */
 
+import type { SeriousIncidentCategory } from '../incidents/reporting.js';
 import type { ReportTemplate } from '../reports/content.js';
 import type { DEPLOYER_TYPES, OBLIGATION_SCOPES, OPERATOR_ROLES } from './schema.js';
 
@@ -105,9 +106,17 @@ export interface ComplianceMonitoringPolicy {
   manualReviews: { key: string; cadence: string }[];
 }
 
+/** Who triages an incident how soon, and when its authority report's deadline is reminded of and escalated. */
+export interface IncidentPolicy {
+  triageWithinDays: number;
+  reminderBeforeDays: number;
+  escalateToRole: string;
+}
+
 export interface AiGovernancePolicy {
   committee: GovernanceCommitteePolicy;
   ethicalReviewBoard: EthicalReviewBoardPolicy;
+  incidents: IncidentPolicy;
   complianceMonitoring: ComplianceMonitoringPolicy;
 }
 
@@ -221,6 +230,8 @@ export interface EuAiActPolicy {
   fria: { source: string; excludedAreas: string[]; deployerTypes: DeployerType[]; annexIIIPoints: string[] };
   /** The Annex III area of emotion recognition and biometric categorisation. */
   biometricArea: string;
+  /** Art. 3(49) and 3(61): what makes an incident serious, and the Art. 73 limit for reporting each. */
+  seriousIncidents: { source: string; categories: SeriousIncidentCategory[] };
   obligations: EuAiActObligation[];
 }
 

@@ -56,6 +56,8 @@ export const EVENT_ACTIONS = [
   'reporting_not_scheduled', 'reporting_unscheduled', 'retrospective_started', 'retrospective_linked',
   // Engagements
   'closing_report_stored',
+  // Incidents
+  'incident_triaged', 'triage_overdue', 'authority_reported', 'authority_report_overdue', 'findings_recorded', 'system_suspension_requested', 'incident_closed',
   // Retrospective
   'insight_added', 'capture_closed', 'synthesised', 'dissemination_planned', 'action_completed', 'action_overdue_reminder', 'completed',
 ] as const;

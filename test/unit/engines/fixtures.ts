@@ -178,6 +178,7 @@ export function aiCompliance(): AiCompliancePolicy {
     derogation: { source: 'Art. 6(3)', conditions: [{ key: 'narrow_procedural_task', point: 'Art. 6(3)(a)', title: 'Narrow procedural task' }] },
     fria: { source: 'Art. 27(1)', excludedAreas: ['2'], deployerTypes: ['public_body', 'private_public_service'], annexIIIPoints: ['5(b)', '5(c)'] },
     biometricArea: '1',
+    seriousIncidents: { source: 'Art. 73', categories: [{ key: 'death', point: 'Art. 3(49)(a)', title: 'death', reportWithinDays: 10, provision: 'Art. 73(4)' }] },
     obligations: [
       {
         key: 'annex_iii_high_risk',
