@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../platform/config.js';
 import { DELIVERY_HEADER, signatureHeaders } from '../platform/webhook-signature.js';
+import { escapeHtml } from '../web/html.js';
 
 /** Where and how messages go: the generic webhook, SMTP, and the base of the links they carry. */
 export interface ChannelSettings {
@@ -111,8 +112,6 @@ export async function sendTeams(s: ChannelSettings, url: string, m: OutgoingMess
   });
   await post(url, body, {}, s.fetchImpl ?? fetch, 'teams');
 }
-
-const escapeHtml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** An email over SMTP, text and HTML; an SMTP 5xx answer is a refusal (a bad address), anything else is retried. */
 export async function sendEmail(s: ChannelSettings, to: string, m: OutgoingMessage): Promise<void> {

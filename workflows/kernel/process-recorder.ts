@@ -160,7 +160,8 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       actorKind: actor === 'system' ? 'system' : actor.kind,
       role,
       action,
-      details,
+      // Only actions taken through a message's link carry `via`, so every other event stays exactly as before.
+      details: actor !== 'system' && actor.via ? { ...details, via: actor.via } : details,
       // Only present for identity-provider actors, so other events stay exactly as before (replay, audit hashes).
       ...(actor !== 'system' && actor.identity ? { identity: actor.identity } : {}),
     };
