@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS } from '../../activities/notifications.js';
 
 /**
  * What the API answers, as zod schemas: the OpenAPI document's response schemas, and (with NODE_ENV=test) the
@@ -215,3 +216,36 @@ export const evidenceRecord = z
   .strictObject({ digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int(), mediaType: z.string(), filename: z.string().nullable(), uploadedBy: z.string(), uploadedAt: at })
   .describe('Stored evidence: cite `digest` in a decision\'s or a request\'s `evidence`');
 
+const notificationDelivery = z.strictObject({
+  id: z.string(),
+  channel: z.enum(['webhook', ...CHANNELS]),
+  recipient: z.string().describe("The principal it is for ('' for the generic webhook)"),
+  status: z.enum(['pending', 'delivered', 'refused', 'failed']).describe('pending: to send or to retry at nextAttemptAt; refused: never sent again; failed: retries ran out'),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: at,
+  deliveredAt: at.nullable(),
+});
+
+/** A process's notifications, each with its deliveries (GET /notifications). */
+export const notificationPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      kind: z.string(),
+      recipients: z.array(z.string()),
+      message: z.string(),
+      createdAt: at,
+      deliveredAt: at.nullable(),
+      deliveries: z.array(notificationDelivery),
+    }),
+  ),
+});
+
+/** How a person is told (GET/PUT /me/notification-preferences). */
+export const notificationPreferences = z.strictObject({
+  channels: z.array(z.enum(CHANNELS)),
+  email: z.string().nullable().describe('The address email goes to: the one set here, else the identity provider’s'),
+  slackWebhookUrl: z.string().nullable(),
+  teamsWebhookUrl: z.string().nullable(),
+});
