@@ -45,17 +45,32 @@ export function isPermanentWebhookStatus(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
-/** One message to send: what the notification says, about which process, and the links it offers the person. */
-export interface OutgoingMessage {
+/** The generic webhook's message: the notification itself, as JSON. */
+export interface WebhookMessage {
   deliveryId: string;
   notification: { id: string; workflowId: string; kind: string; recipients: string[]; message: string; payload: unknown };
-  title: string;
   openUrl: string;
-  links: { action: 'approve' | 'request_changes'; url: string }[];
+}
+
+export type ActionLinkUrl = { action: 'approve' | 'request_changes'; url: string };
+
+/** One thing a message to a person is about: a notification, or one entry of their digest. */
+export interface MessageItem {
+  title: string;
+  message: string;
+  openUrl: string;
+  links: ActionLinkUrl[];
+}
+
+/** A message to a person: one item for a notification, several for a digest. */
+export interface PersonMessage {
+  deliveryId: string;
+  subject: string;
+  items: MessageItem[];
 }
 
 const LINK_LABELS = { approve: 'Approve', request_changes: 'Request changes' } as const;
-const buttons = (m: OutgoingMessage) => [...m.links.map((l) => ({ label: LINK_LABELS[l.action], url: l.url })), { label: 'Open', url: m.openUrl }];
+const buttons = (item: MessageItem) => [...item.links.map((l) => ({ label: LINK_LABELS[l.action], url: l.url })), { label: 'Open', url: item.openUrl }];
 
 async function post(url: string, body: string, headers: Record<string, string>, fetchImpl: typeof fetch, what: string): Promise<void> {
   let res: Response;
@@ -69,29 +84,29 @@ async function post(url: string, body: string, headers: Record<string, string>, 
 }
 
 /** The generic webhook: the notification as JSON, signed (see platform/webhook-signature.ts). */
-export async function sendWebhook(s: ChannelSettings, m: OutgoingMessage): Promise<void> {
+export async function sendWebhook(s: ChannelSettings, m: WebhookMessage): Promise<void> {
   const n = m.notification;
   const body = JSON.stringify({ deliveryId: m.deliveryId, id: n.id, workflowId: n.workflowId, kind: n.kind, recipients: n.recipients, message: n.message, payload: n.payload, href: m.openUrl });
   const headers = { 'idempotency-key': m.deliveryId, [DELIVERY_HEADER]: m.deliveryId, ...signatureHeaders(s.webhookSecrets, body) };
   await post(s.webhookUrl!, body, headers, s.fetchImpl ?? fetch, 'webhook');
 }
 
-/** Slack's incoming webhook: a section with the message and one button per link (Block Kit). */
-export async function sendSlack(s: ChannelSettings, url: string, m: OutgoingMessage): Promise<void> {
+/** Slack's incoming webhook: per item a section and its buttons (Block Kit). */
+export async function sendSlack(s: ChannelSettings, url: string, m: PersonMessage): Promise<void> {
   const body = JSON.stringify({
-    text: m.notification.message,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(m.title)}*\n${slackEscape(m.notification.message)}` } },
-      { type: 'actions', elements: buttons(m).map((b, i) => ({ type: 'button', action_id: `govflow-${i}`, text: { type: 'plain_text', text: b.label }, url: b.url, ...(i === 0 && m.links.length ? { style: 'primary' } : {}) })) },
-    ],
+    text: m.items.length === 1 ? m.items[0]!.message : m.subject,
+    blocks: m.items.flatMap((item) => [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${slackEscape(item.title)}*\n${slackEscape(item.message)}` } },
+      { type: 'actions', elements: buttons(item).map((b, i) => ({ type: 'button', action_id: `govflow-${i}`, text: { type: 'plain_text', text: b.label }, url: b.url, ...(i === 0 && item.links.length ? { style: 'primary' } : {}) })) },
+    ]),
   });
   await post(url, body, {}, s.fetchImpl ?? fetch, 'slack');
 }
 
 const slackEscape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** A Microsoft Teams incoming webhook (or Workflows webhook): an Adaptive Card with one OpenUrl action per link. */
-export async function sendTeams(s: ChannelSettings, url: string, m: OutgoingMessage): Promise<void> {
+/** A Microsoft Teams incoming webhook (or Workflows webhook): an Adaptive Card, per item its text and an ActionSet of links. */
+export async function sendTeams(s: ChannelSettings, url: string, m: PersonMessage): Promise<void> {
   const body = JSON.stringify({
     type: 'message',
     attachments: [
@@ -101,11 +116,11 @@ export async function sendTeams(s: ChannelSettings, url: string, m: OutgoingMess
           $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
           type: 'AdaptiveCard',
           version: '1.4',
-          body: [
-            { type: 'TextBlock', text: m.title, weight: 'Bolder', wrap: true },
-            { type: 'TextBlock', text: m.notification.message, wrap: true },
-          ],
-          actions: buttons(m).map((b) => ({ type: 'Action.OpenUrl', title: b.label, url: b.url })),
+          body: m.items.flatMap((item) => [
+            { type: 'TextBlock', text: item.title, weight: 'Bolder', wrap: true },
+            { type: 'TextBlock', text: item.message, wrap: true },
+            { type: 'ActionSet', actions: buttons(item).map((b) => ({ type: 'Action.OpenUrl', title: b.label, url: b.url })) },
+          ]),
         },
       },
     ],
@@ -114,12 +129,13 @@ export async function sendTeams(s: ChannelSettings, url: string, m: OutgoingMess
 }
 
 /** An email over SMTP, text and HTML; an SMTP 5xx answer is a refusal (a bad address), anything else is retried. */
-export async function sendEmail(s: ChannelSettings, to: string, m: OutgoingMessage): Promise<void> {
-  const links = buttons(m);
-  const text = `${m.notification.message}\n\n${links.map((l) => `${l.label}: ${l.url}`).join('\n')}\n`;
-  const html = `<p>${escapeHtml(m.notification.message)}</p><p>${links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`).join(' &middot; ')}</p>`;
+export async function sendEmail(s: ChannelSettings, to: string, m: PersonMessage): Promise<void> {
+  const text = m.items.map((item) => `${item.title}\n${item.message}\n${buttons(item).map((l) => `${l.label}: ${l.url}`).join('\n')}\n`).join('\n');
+  const html = m.items
+    .map((item) => `<h2>${escapeHtml(item.title)}</h2><p>${escapeHtml(item.message)}</p><p>${buttons(item).map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`).join(' &middot; ')}</p>`)
+    .join('');
   try {
-    await s.mailer!.sendMail({ from: s.mailFrom, to, subject: `[govflow] ${m.title}`, text, html, headers: { 'X-Govflow-Delivery': m.deliveryId } });
+    await s.mailer!.sendMail({ from: s.mailFrom, to, subject: `[govflow] ${m.subject}`, text, html, headers: { 'X-Govflow-Delivery': m.deliveryId } });
   } catch (err) {
     const code = (err as { responseCode?: number }).responseCode;
     throw new DeliveryFailed(`email: ${(err as Error).message}`, code !== undefined && code >= 500);

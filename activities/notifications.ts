@@ -2,9 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { issueActionLinks } from '../platform/action-links.js';
 import type { Db } from '../platform/database.js';
 import { runEvery } from '../platform/run-every.js';
+import { sendDueDigests } from './notification-digest.js';
 import type { ProcessStateBase } from '../workflows/contracts/common.js';
 import { processHref } from '../web/links.js';
-import { DeliveryFailed, sendEmail, sendSlack, sendTeams, sendWebhook, type ChannelSettings, type OutgoingMessage } from './notification-channels.js';
+import { DeliveryFailed, sendEmail, sendSlack, sendTeams, sendWebhook, type ChannelSettings, type PersonMessage } from './notification-channels.js';
 
 /*
  * The notification outbox. Recording a notification writes its deliveries in the same transaction: one for the
@@ -60,7 +61,8 @@ export async function enqueueDeliveries(
     ...(opts.webhook ? [{ notificationId: n.id, workflowId: n.workflowId, channel: 'webhook', recipient: '', stateVersion }] : []),
     ...people
       .filter((p) => n.recipients.includes(p.id) || p.roles.some((r) => n.recipients.includes(r)))
-      .flatMap((p) => channelsOf(p).map((channel) => ({ notificationId: n.id, workflowId: n.workflowId, channel, recipient: p.id, stateVersion }))),
+      // Someone who chose a daily digest gets this in it, not now.
+      .flatMap((p) => channelsOf(p).map((channel) => ({ notificationId: n.id, workflowId: n.workflowId, channel, recipient: p.id, stateVersion, status: prefs.get(p.id)?.digest ? 'digest' : 'pending' }))),
   ]);
   await tx.notificationDelivery.createMany({ data: rows, skipDuplicates: true });
   const reached = new Set(rows.map((r) => r.notificationId));
@@ -121,7 +123,7 @@ export async function dispatchDue(db: Db, settings: ChannelSettings, scope: { wo
 }
 
 /** The notification's own columns summarise its deliveries: delivered once all are, refused once one is. */
-async function settleNotification(db: Db, notificationId: string): Promise<void> {
+export async function settleNotification(db: Db, notificationId: string): Promise<void> {
   const rows = await db.notificationDelivery.findMany({ where: { notificationId }, select: { status: true, attempts: true, lastError: true } });
   const refused = rows.some((r) => r.status === 'refused');
   await db.notification.update({
@@ -141,17 +143,27 @@ type ClaimedDelivery = Awaited<ReturnType<typeof findClaimed>>[number];
 
 async function send(db: Db, s: ChannelSettings, d: ClaimedDelivery, now: Date): Promise<void> {
   const n = d.notification;
-  const state = n.process.state as unknown as ProcessStateBase;
-  const base: OutgoingMessage = { deliveryId: d.id, notification: n, title: n.process.title, openUrl: `${s.publicUrl}${processHref(n.workflowId)}`, links: [] };
+  const openUrl = `${s.publicUrl}${processHref(n.workflowId)}`;
   if (d.channel === 'webhook') {
     if (!s.webhookUrl) throw new DeliveryFailed('no NOTIFICATION_WEBHOOK_URL is configured on this worker', false);
-    return sendWebhook(s, base);
+    return sendWebhook(s, { deliveryId: d.id, notification: n, openUrl });
   }
   const [person, pref] = await Promise.all([db.principal.findUnique({ where: { id: d.recipient } }), db.notificationPreference.findUnique({ where: { principalId: d.recipient } })]);
   if (!person || person.disabled) throw new DeliveryFailed(`${d.recipient} is no longer an active principal`, true);
+  const state = n.process.state as unknown as ProcessStateBase;
   const links = await issueActionLinks(db, { state, person, stateVersion: d.stateVersion, deliveryId: d.id, channel: d.channel, publicUrl: s.publicUrl, ttlMs: s.actionLinkTtlMs, now });
-  const message = { ...base, links };
-  switch (d.channel) {
+  await sendToPerson(s, d.channel, person, pref, { deliveryId: d.id, subject: n.process.title, items: [{ title: n.process.title, message: n.message, openUrl, links }] });
+}
+
+/** Sends a message to a person on one of their channels, at the address their preference (or identity) gives. */
+export async function sendToPerson(
+  s: ChannelSettings,
+  channel: string,
+  person: { id: string; email: string | null },
+  pref: { email: string | null; slackWebhookUrl: string | null; teamsWebhookUrl: string | null } | null,
+  message: PersonMessage,
+): Promise<void> {
+  switch (channel) {
     case 'email': {
       const to = pref?.email ?? person.email;
       if (!to) throw new DeliveryFailed(`${person.id} has no email address`, true);
@@ -165,7 +177,7 @@ async function send(db: Db, s: ChannelSettings, d: ClaimedDelivery, now: Date): 
       if (!pref?.teamsWebhookUrl) throw new DeliveryFailed(`${person.id} has no Teams webhook`, true);
       return sendTeams(s, pref.teamsWebhookUrl, message);
     default:
-      throw new DeliveryFailed(`unknown channel ${d.channel}`, true);
+      throw new DeliveryFailed(`unknown channel ${channel}`, true);
   }
 }
 
@@ -182,9 +194,12 @@ export async function deliverPendingNotifications(db: Db, workflowId: string, se
   return result;
 }
 
-/** Sends due deliveries every `intervalMs` until stopped (several workers share the work: claims skip locked rows). */
+/** Sends due deliveries and due daily digests every `intervalMs` until stopped (several workers share the work: claims skip locked rows). */
 export function runDispatcher(db: Db, settings: ChannelSettings, opts: { intervalMs: number; onError: (err: unknown) => void }): { stop(): Promise<void> } {
-  const loop = runEvery(opts.intervalMs, () => dispatchDue(db, settings), opts.onError);
+  const loop = runEvery(opts.intervalMs, async () => {
+    await dispatchDue(db, settings);
+    await sendDueDigests(db, settings);
+  }, opts.onError);
   return {
     async stop() {
       await loop.stop();

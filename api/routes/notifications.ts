@@ -15,6 +15,8 @@ const preferencesBody = z
     email: z.email().max(320).nullable().optional().describe("Overrides the identity provider's address"),
     slackWebhookUrl: webhookUrl.nullable().optional().describe('A Slack incoming webhook (e.g. of a direct-message channel)'),
     teamsWebhookUrl: webhookUrl.nullable().optional().describe('A Microsoft Teams incoming (or Workflows) webhook'),
+    digest: z.boolean().default(false).describe('One message a day listing what waits on me, instead of one per event'),
+    digestHourUtc: z.number().int().min(0).max(23).default(8).describe('The hour (UTC) of the daily digest'),
   })
   .refine((p) => !p.channels.includes('slack') || p.slackWebhookUrl, { path: ['slackWebhookUrl'], message: 'required with the slack channel' })
   .refine((p) => !p.channels.includes('teams') || p.teamsWebhookUrl, { path: ['teamsWebhookUrl'], message: 'required with the teams channel' });
@@ -59,13 +61,15 @@ export function registerNotificationRoutes(registry: RouteRegistry, { db, polici
       email: pref?.email ?? principal?.email ?? null,
       slackWebhookUrl: pref?.slackWebhookUrl ?? null,
       teamsWebhookUrl: pref?.teamsWebhookUrl ?? null,
+      digest: pref?.digest ?? false,
+      digestHourUtc: pref?.digestHour ?? 8,
     };
   };
 
   registry.add({
     method: 'get',
     path: '/me/notification-preferences',
-    summary: 'How I am told: my channels and their addresses',
+    summary: 'How I am told: my channels, their addresses and my digest',
     tag: 'Notifications',
     roles: [],
     response: notificationPreferences,
@@ -75,14 +79,14 @@ export function registerNotificationRoutes(registry: RouteRegistry, { db, polici
   registry.add({
     method: 'put',
     path: '/me/notification-preferences',
-    summary: 'Choose my channels (email, Slack, Teams) and their addresses',
+    summary: 'Choose my channels (email, Slack, Teams), their addresses, and a daily digest',
     tag: 'Notifications',
     roles: [],
     body: preferencesBody,
     response: notificationPreferences,
     handler: async ({ body }, _req, res) => {
       const principalId = actorOf(res).id;
-      const row = { channels: body.channels, email: body.email ?? null, slackWebhookUrl: body.slackWebhookUrl ?? null, teamsWebhookUrl: body.teamsWebhookUrl ?? null };
+      const row = { channels: body.channels, email: body.email ?? null, slackWebhookUrl: body.slackWebhookUrl ?? null, teamsWebhookUrl: body.teamsWebhookUrl ?? null, digest: body.digest, digestHour: body.digestHourUtc };
       await db.notificationPreference.upsert({ where: { principalId }, create: { principalId, ...row }, update: row });
       return mine(principalId);
     },

@@ -220,7 +220,7 @@ const notificationDelivery = z.strictObject({
   id: z.string(),
   channel: z.enum(['webhook', ...CHANNELS]),
   recipient: z.string().describe("The principal it is for ('' for the generic webhook)"),
-  status: z.enum(['pending', 'delivered', 'refused', 'failed']).describe('pending: to send or to retry at nextAttemptAt; refused: never sent again; failed: retries ran out'),
+  status: z.enum(['pending', 'digest', 'delivered', 'refused', 'failed']).describe('pending: to send or to retry at nextAttemptAt; digest: held for the daily digest; refused: never sent again; failed: retries ran out'),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   nextAttemptAt: at,
@@ -248,4 +248,6 @@ export const notificationPreferences = z.strictObject({
   email: z.string().nullable().describe('The address email goes to: the one set here, else the identity provider’s'),
   slackWebhookUrl: z.string().nullable(),
   teamsWebhookUrl: z.string().nullable(),
+  digest: z.boolean(),
+  digestHourUtc: z.number().int(),
 });

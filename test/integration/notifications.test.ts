@@ -9,6 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import type { ChannelSettings } from '../../activities/notification-channels.js';
+import { sendDueDigests } from '../../activities/notification-digest.js';
 import { runDispatcher } from '../../activities/notifications.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Db } from '../../platform/database.js';
@@ -36,6 +37,7 @@ let db: Db;
 let api: TestApi;
 let policy: PolicySet;
 let worker: Worker;
+let channels: ChannelSettings;
 let running: Promise<void>;
 let dispatcher: { stop(): Promise<void> };
 let smtp: SMTPServer;
@@ -80,7 +82,7 @@ beforeAll(async () => {
   [env, policy] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
   db = testDb();
   api = await startTestApi(env, db, taskQueue);
-  const channels: ChannelSettings = {
+  channels = {
     webhookSecrets: [],
     mailer: nodemailer.createTransport({ host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, secure: false, ignoreTLS: true }),
     mailFrom: 'govflow <govflow@example.test>',
@@ -213,7 +215,8 @@ describe('notifications people act on', () => {
     // Teams got an Adaptive Card with the same actions.
     const card = mine('/teams')[0]!.body.attachments[0];
     expect(card.contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(card.content.actions.map((a: { type: string; title: string }) => `${a.type} ${a.title}`)).toEqual(['Action.OpenUrl Approve', 'Action.OpenUrl Request changes', 'Action.OpenUrl Open']);
+    const actionSet = card.content.body.find((b: { type: string }) => b.type === 'ActionSet');
+    expect(actionSet.actions.map((a: { type: string; title: string }) => `${a.type} ${a.title}`)).toEqual(['Action.OpenUrl Approve', 'Action.OpenUrl Request changes', 'Action.OpenUrl Open']);
 
     // The process's deliveries, and the metrics, show it.
     const requester = await api.tokenFor('rita', 'requester');
@@ -248,5 +251,34 @@ describe('notifications people act on', () => {
     expect(await done.text()).toContain('Your request for changes is recorded');
     const { votes } = (await handle.query(stateQuery)) as ArchitectureReviewState;
     expect(votes).toEqual([expect.objectContaining({ role: 'domain_expert', verdict: 'request_changes', justification: 'the failover design is missing' })]);
+  });
+
+  it('holds the events of someone who chose a daily digest, and sends one message a day with what waits on them', async () => {
+    const title = `Search cluster ${run}`;
+    const hour = new Date().getUTCHours();
+    const dana = { id: `dana-${run}`, token: await api.tokenFor(`dana-${run}`, 'enterprise_architect') };
+    // Today's digest counts as sent already, so the dispatcher's loop leaves it to the explicit run below.
+    await db.notificationPreference.create({ data: { principalId: dana.id, channels: [], lastDigestAt: new Date() } });
+    const set = await api.call('PUT', '/me/notification-preferences', { token: dana.token, body: { channels: ['email'], email: `dana-${run}@example.test`, digest: true, digestHourUtc: hour } });
+    expect(set.body).toEqual({ channels: ['email'], email: `dana-${run}@example.test`, slackWebhookUrl: null, teamsWebhookUrl: null, digest: true, digestHourUtc: hour });
+    const { handle } = await startReview(title);
+    await env.sleep('80 hours');
+    const held = await waitFor('the reminder held for the digest', () => db.notificationDelivery.findFirst({ where: { workflowId: handle.workflowId, recipient: dana.id, status: 'digest' } }), 30_000);
+    expect(mails.some((m) => m.to === `dana-${run}@example.test`)).toBe(false);
+
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    expect(await sendDueDigests(db, channels, tomorrow)).toBeGreaterThanOrEqual(1);
+    // A second run the same day sends nothing more.
+    expect(await sendDueDigests(db, channels, new Date(tomorrow.getTime() + 60_000))).toBe(0);
+    const digest = await mailTo(`dana-${run}@example.test`, title);
+    expect(digest.text).toMatch(/Subject: \[govflow\] What waits on you \(\d+\)/);
+    expect(digest.text).toContain(`Reminder: "${title}" is waiting on`);
+    expect(await db.notificationDelivery.findUniqueOrThrow({ where: { id: held.id } })).toMatchObject({ status: 'delivered', deliveredAt: expect.any(Date) });
+
+    // Its approve link is bound to the review as it stands now, and works.
+    const approve = new RegExp(`${title}\\r?\\nWaiting on you[^\\n]*\\r?\\nApprove: (http\\S+)`).exec(digest.text)![1]!;
+    expect(await (await confirm(approve)).text()).toContain('Your approval is recorded');
+    const { votes } = (await handle.query(stateQuery)) as ArchitectureReviewState;
+    expect(votes).toEqual([expect.objectContaining({ actor: dana.id, role: 'enterprise_architect', verdict: 'approve' })]);
   });
 });
