@@ -1,5 +1,6 @@
 import { issueActionLinks } from '../platform/action-links.js';
 import type { Db } from '../platform/database.js';
+import { coveredBy } from '../platform/out-of-office.js';
 import { waitingOnWhere } from '../platform/waiting-on.js';
 import { processHref } from '../web/links.js';
 import { formatDate, humanize } from '../web/html.js';
@@ -42,7 +43,7 @@ async function sendDigest(
   now: Date,
 ): Promise<boolean> {
   const [waiting, held] = await Promise.all([
-    db.process.findMany({ where: waitingOnWhere(person), orderBy: [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }], take: 100 }),
+    db.process.findMany({ where: waitingOnWhere(person, await coveredBy(db, person.id, now)), orderBy: [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }], take: 100 }),
     db.notificationDelivery.findMany({ where: { recipient: person.id, status: 'digest' }, include: { notification: { include: { process: { select: { title: true } } } } }, orderBy: { createdAt: 'asc' } }),
   ]);
   if (waiting.length === 0 && held.length === 0) return false;

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { issueActionLinks } from '../platform/action-links.js';
+import { deputiesAt } from '../platform/out-of-office.js';
 import type { Db } from '../platform/database.js';
 import { runEvery } from '../platform/run-every.js';
 import { sendDueDigests } from './notification-digest.js';
@@ -50,7 +51,15 @@ export async function enqueueDeliveries(
   if (notifications.length === 0) return;
   const names = [...new Set(notifications.flatMap((n) => n.recipients))];
   const people = await tx.principal.findMany({ where: { disabled: false, kind: 'person', OR: [{ id: { in: names } }, { roles: { hasSome: names } }] } });
-  const prefs = new Map((await tx.notificationPreference.findMany({ where: { principalId: { in: people.map((p) => p.id) } } })).map((p) => [p.principalId, p]));
+  // Someone out of office is told through their deputy, for the period they set.
+  const deputyOf = await deputiesAt(tx, people.map((p) => p.id));
+  const deputies = new Map((await tx.principal.findMany({ where: { id: { in: [...deputyOf.values()] }, disabled: false } })).map((d) => [d.id, d]));
+  const toldFor = (p: (typeof people)[number]) => {
+    const deputy = deputies.get(deputyOf.get(p.id) ?? '');
+    return deputy ? { person: deputy, onBehalfOf: p.id } : { person: p, onBehalfOf: null };
+  };
+  const told = [...people, ...deputies.values()].map((p) => p.id);
+  const prefs = new Map((await tx.notificationPreference.findMany({ where: { principalId: { in: told } } })).map((p) => [p.principalId, p]));
   const channelsOf = (person: (typeof people)[number]): PersonChannel[] => {
     const pref = prefs.get(person.id);
     const chosen = (pref?.channels.length ? pref.channels : ['email']) as PersonChannel[];
@@ -61,8 +70,13 @@ export async function enqueueDeliveries(
     ...(opts.webhook ? [{ notificationId: n.id, workflowId: n.workflowId, channel: 'webhook', recipient: '', stateVersion }] : []),
     ...people
       .filter((p) => n.recipients.includes(p.id) || p.roles.some((r) => n.recipients.includes(r)))
+      .map(toldFor)
+      // A deputy also reached in their own right gets the message once, saying for whom.
+      .sort((a, b) => Number(b.onBehalfOf !== null) - Number(a.onBehalfOf !== null))
       // Someone who chose a daily digest gets this in it, not now.
-      .flatMap((p) => channelsOf(p).map((channel) => ({ notificationId: n.id, workflowId: n.workflowId, channel, recipient: p.id, stateVersion, status: prefs.get(p.id)?.digest ? 'digest' : 'pending' }))),
+      .flatMap(({ person, onBehalfOf }) =>
+        channelsOf(person).map((channel) => ({ notificationId: n.id, workflowId: n.workflowId, channel, recipient: person.id, onBehalfOf, stateVersion, status: prefs.get(person.id)?.digest ? 'digest' : 'pending' })),
+      ),
   ]);
   await tx.notificationDelivery.createMany({ data: rows, skipDuplicates: true });
   const reached = new Set(rows.map((r) => r.notificationId));
@@ -152,7 +166,8 @@ async function send(db: Db, s: ChannelSettings, d: ClaimedDelivery, now: Date): 
   if (!person || person.disabled) throw new DeliveryFailed(`${d.recipient} is no longer an active principal`, true);
   const state = n.process.state as unknown as ProcessStateBase;
   const links = await issueActionLinks(db, { state, person, stateVersion: d.stateVersion, deliveryId: d.id, channel: d.channel, publicUrl: s.publicUrl, ttlMs: s.actionLinkTtlMs, now });
-  await sendToPerson(s, d.channel, person, pref, { deliveryId: d.id, subject: n.process.title, items: [{ title: n.process.title, message: n.message, openUrl, links }] });
+  const message = d.onBehalfOf ? `For ${d.onBehalfOf}, who is out of office and named you as deputy: ${n.message}` : n.message;
+  await sendToPerson(s, d.channel, person, pref, { deliveryId: d.id, subject: n.process.title, items: [{ title: n.process.title, message, openUrl, links }] });
 }
 
 /** Sends a message to a person on one of their channels, at the address their preference (or identity) gives. */

@@ -5,8 +5,9 @@ import { holdsAny, permittedRoles } from '../../domain/policy/access.js';
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
-import { safeString } from '../schemas/common.js';
-import { notificationPage, notificationPreferences } from '../schemas/responses.js';
+import { clearOutOfOffice, coveredBy, setOutOfOffice } from '../../platform/out-of-office.js';
+import { principalId, safeString } from '../schemas/common.js';
+import { notificationPage, notificationPreferences, outOfOffice, outOfOfficeState } from '../schemas/responses.js';
 
 const webhookUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 const preferencesBody = z
@@ -89,6 +90,44 @@ export function registerNotificationRoutes(registry: RouteRegistry, { db, polici
       const row = { channels: body.channels, email: body.email ?? null, slackWebhookUrl: body.slackWebhookUrl ?? null, teamsWebhookUrl: body.teamsWebhookUrl ?? null, digest: body.digest, digestHour: body.digestHourUtc };
       await db.notificationPreference.upsert({ where: { principalId }, create: { principalId, ...row }, update: row });
       return mine(principalId);
+    },
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/me/out-of-office',
+    summary: 'My absence and deputy, and whom I stand in for now',
+    tag: 'Notifications',
+    roles: [],
+    response: outOfOfficeState,
+    handler: async (_ctx, _req, res) => {
+      const me = actorOf(res).id;
+      const [row, deputyFor] = await Promise.all([db.outOfOffice.findUnique({ where: { principalId: me } }), coveredBy(db, me)]);
+      return { outOfOffice: row ? { deputy: row.deputyId, from: row.from, until: row.until } : null, deputyFor };
+    },
+  });
+
+  registry.add({
+    method: 'put',
+    path: '/me/out-of-office',
+    summary: 'Set my absence: for the period, my messages and named seats go to my deputy',
+    description: 'The deputy must be an active person holding one of my roles. Recorded in the audit log; what the deputy does in my seats is recorded as on my behalf.',
+    tag: 'Notifications',
+    roles: [],
+    body: z.strictObject({ deputy: principalId, from: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }) }),
+    response: outOfOffice,
+    handler: ({ body }, _req, res) => setOutOfOffice(db, actorOf(res), { deputy: body.deputy, from: new Date(body.from), until: new Date(body.until) }),
+  });
+
+  registry.add({
+    method: 'delete',
+    path: '/me/out-of-office',
+    summary: 'End my absence now',
+    tag: 'Notifications',
+    roles: [],
+    status: 204,
+    handler: async (_ctx, _req, res) => {
+      await clearOutOfOffice(db, actorOf(res));
     },
   });
 }

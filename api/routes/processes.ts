@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ADMIN_ROLE } from '../../domain/policy/access.js';
+import { coveredBy } from '../../platform/out-of-office.js';
 import { waitingOnWhere } from '../../platform/waiting-on.js';
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
@@ -26,7 +27,7 @@ export function registerProcessIndexRoutes(registry: RouteRegistry, { db }: ApiD
       const actor = actorOf(res);
       const open = { completedAt: null, outcome: null };
       const items = await db.process.findMany({
-        where: waitingOnWhere(actor),
+        where: waitingOnWhere(actor, await coveredBy(db, actor.id)),
         orderBy: [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
         take: query.limit,
         select: ITEM,

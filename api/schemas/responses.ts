@@ -251,3 +251,12 @@ export const notificationPreferences = z.strictObject({
   digest: z.boolean(),
   digestHourUtc: z.number().int(),
 });
+
+/** A person's absence and deputy (PUT /me/out-of-office). */
+export const outOfOffice = z.strictObject({ deputy: z.string(), from: at, until: at, roles: strings.describe('The roles the deputy stands in for: the ones both hold') });
+
+/** My absence, if one is set, and whom I stand in for now (GET /me/out-of-office). */
+export const outOfOfficeState = z.strictObject({
+  outOfOffice: z.strictObject({ deputy: z.string(), from: at, until: at }).nullable(),
+  deputyFor: strings.describe('The people out of office now who named me as deputy'),
+});

@@ -281,4 +281,46 @@ describe('notifications people act on', () => {
     const { votes } = (await handle.query(stateQuery)) as ArchitectureReviewState;
     expect(votes).toEqual([expect.objectContaining({ actor: dana.id, role: 'enterprise_architect', verdict: 'approve' })]);
   });
+
+  it("routes an absent reviewer's messages and named seat to their deputy, whose vote is recorded on their behalf", async () => {
+    const title = `Identity hub ${run}`;
+    const sam = await person('sam', 'security_architect', { channels: ['email'], email: `sam-${run}@example.test` });
+    const sid = await person('sid', 'security_architect', { channels: ['email'], email: `sid-${run}@example.test` });
+    const dale = await person('dale', 'domain_expert', { channels: [] });
+    const key = `NOTE-${randomUUID().slice(0, 8)}`;
+    const handle = await env.client.workflow.start('architectureReview', {
+      taskQueue,
+      workflowId: `architecture-review/${key}`,
+      args: [architectureReviewInput(policy, key, { title, assignees: { security_architect: sam.id } })],
+    });
+    const vote = (token: string) => api.call('POST', `/architecture-reviews/${key}/votes`, { token, body: { role: 'security_architect', rulings: rulingsFor(policy, 'approve') } });
+    await waitFor('the review on record', () => db.process.findUnique({ where: { workflowId: handle.workflowId } }));
+    expect((await vote(sid.token)).body.detail).toBe(`the security_architect review is assigned to ${sam.id}`);
+
+    const period = { from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 7 * 86_400_000).toISOString() };
+    const wrong = await api.call('PUT', '/me/out-of-office', { token: sam.token, body: { deputy: dale.id, ...period } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.detail).toContain('a deputy must hold the role they stand in for');
+    const set = await api.call('PUT', '/me/out-of-office', { token: sam.token, body: { deputy: sid.id, ...period } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toMatchObject({ deputy: sid.id, roles: ['security_architect'] });
+    expect(await db.auditEntry.findFirst({ where: { actor: sam.id, action: 'out_of_office_set' } })).toMatchObject({ details: expect.objectContaining({ deputy: sid.id }) });
+    expect((await api.call('GET', '/me/out-of-office', { token: sid.token })).body).toEqual({ outOfOffice: null, deputyFor: [sam.id] });
+
+    await env.sleep('80 hours');
+    const toSid = await mailTo(`sid-${run}@example.test`, title);
+    expect(toSid.text).toContain(`For ${sam.id}, who is out of office and named you as deputy: Reminder: "${title}"`);
+    expect(mails.some((m) => m.to === `sam-${run}@example.test` && m.text.includes(title))).toBe(false);
+    expect(await db.notificationDelivery.findFirst({ where: { workflowId: handle.workflowId, recipient: sid.id, channel: 'email' } })).toMatchObject({ onBehalfOf: sam.id });
+
+    // The deputy's inbox has the seat, and the deputy's vote takes it, on the absent reviewer's behalf.
+    const inbox = await api.call('GET', '/inbox', { token: sid.token });
+    expect(inbox.body.items.map((i: { workflowId: string }) => i.workflowId)).toContain(handle.workflowId);
+    expect((await vote(sid.token)).status).toBe(200);
+    const voted = await waitFor('the vote in the audit log', () => db.auditEntry.findFirst({ where: { workflowId: handle.workflowId, action: 'voted' } }));
+    expect(voted).toMatchObject({ actor: sid.id, role: 'security_architect', details: expect.objectContaining({ onBehalfOf: sam.id }) });
+
+    expect((await api.call('DELETE', '/me/out-of-office', { token: sam.token })).status).toBe(204);
+    expect((await api.call('GET', '/me/out-of-office', { token: sid.token })).body.deputyFor).toEqual([]);
+  });
 });

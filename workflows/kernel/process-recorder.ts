@@ -160,8 +160,9 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       actorKind: actor === 'system' ? 'system' : actor.kind,
       role,
       action,
-      // Only actions taken through a message's link carry `via`, so every other event stays exactly as before.
-      details: actor !== 'system' && actor.via ? { ...details, via: actor.via } : details,
+      // Only actions through a message's link (`via`) or by a deputy (`onBehalfOf`) add to the details, so every other
+      // event stays exactly as before.
+      details: actor === 'system' ? details : { ...details, ...(actor.via ? { via: actor.via } : {}), ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf } : {}) },
       // Only present for identity-provider actors, so other events stay exactly as before (replay, audit hashes).
       ...(actor !== 'system' && actor.identity ? { identity: actor.identity } : {}),
     };
