@@ -16,11 +16,13 @@ import type { Db } from '../../platform/database.js';
 import type { ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { startTestApi, type TestApi } from '../support/api.js';
+import { launchBrowser } from '../support/browser.js';
 import { testDb } from '../support/db.js';
 import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
 import { testWorker, timeSkippingEnv } from '../support/temporal.js';
+import { checkPage, checkTouchTargets, PHONE } from '../support/web.js';
 
 /**
  * Notifications people act on, on the real stack: a real SMTP server (smtp-server) takes the reminders' emails, real
@@ -234,7 +236,7 @@ describe('notifications people act on', () => {
     expect(metrics).toMatch(/govflow_notification_deliveries\{channel="slack",status="delivered"\} [1-9]/);
   });
 
-  it('refuses a Slack channel without its webhook, and a request for changes without a reason before using the link', async () => {
+  it('refuses a Slack channel without its webhook and a request for changes without a reason; the page records one in a browser', async () => {
     const token = await api.tokenFor(`nobody-${run}`, 'domain_expert');
     const refused = await api.call('PUT', '/me/notification-preferences', { token, body: { channels: ['slack'] } });
     expect(refused.status).toBe(400);
@@ -245,10 +247,21 @@ describe('notifications people act on', () => {
     const { handle } = await startReview(title);
     await env.sleep('80 hours');
     const changes = linkIn(await mailTo(`dora-${run}@example.test`, title), 'Request changes');
-    expect(await (await fetch(changes)).text()).toContain('What needs to change');
     expect((await confirm(changes)).status).toBe(422);
-    const done = await confirm(changes, { justification: 'the failover design is missing' });
-    expect(await done.text()).toContain('Your request for changes is recorded');
+    // On a phone, in a real browser: the confirmation page passes axe, and its form records the request.
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext({ viewport: PHONE })).newPage();
+      await page.goto(changes);
+      await checkPage(page, 'action-link-request-changes', PHONE);
+      await checkTouchTargets(page, 'action-link-request-changes', PHONE);
+      await page.getByLabel('What needs to change').fill('the failover design is missing');
+      await page.getByRole('button', { name: 'Confirm: request changes' }).click();
+      await page.getByRole('heading', { name: 'Your request for changes is recorded' }).waitFor();
+      await checkPage(page, 'action-link-recorded', PHONE);
+    } finally {
+      await browser.close();
+    }
     const { votes } = (await handle.query(stateQuery)) as ArchitectureReviewState;
     expect(votes).toEqual([expect.objectContaining({ role: 'domain_expert', verdict: 'request_changes', justification: 'the failover design is missing' })]);
   });
