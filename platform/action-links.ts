@@ -13,17 +13,23 @@ import { hashToken } from './principals.js';
 
 export type LinkAction = 'approve' | 'request_changes';
 
-/** The request body an action link stands for, per kind of process; kinds not listed get only an "open" link. */
-export const LINK_ACTIONS: Record<string, { route: string; body(policy: PolicySet, role: string, action: LinkAction, justification?: string): Record<string, unknown> }> = {
+/**
+ * What each action link stands for, per kind of process: the action route and, per action it offers, the request
+ * body; kinds not listed get only an "open" link.
+ */
+export const LINK_ACTIONS: Record<string, { route: string; actions: Partial<Record<LinkAction, (policy: PolicySet, role: string, justification?: string) => Record<string, unknown>>> }> = {
   architecture_review: {
     route: 'votes',
-    body: (policy, role, action, justification) => ({
-      role,
-      rulings: Object.fromEntries(policy.architectureReview.approvalCriteria.map((c) => [c, action])),
-      ...(justification ? { justification } : {}),
-    }),
+    actions: {
+      approve: (policy, role) => ({ role, rulings: rulingsAll(policy, 'approve') }),
+      request_changes: (policy, role, justification) => ({ role, rulings: rulingsAll(policy, 'request_changes'), ...(justification ? { justification } : {}) }),
+    },
   },
+  // A committee member approves with their ballot; a rejection needs the item's papers read, so it has no link.
+  committee_approval: { route: 'votes', actions: { approve: () => ({ ballot: 'approve' }) } },
 };
+
+const rulingsAll = (policy: PolicySet, verdict: string) => Object.fromEntries(policy.architectureReview.approvalCriteria.map((c) => [c, verdict]));
 
 /** The role a person would act in: a pending seat of the process that they hold (the process still decides). */
 export function linkRole(state: ProcessStateBase, person: { id: string; roles: string[] }): string | undefined {
@@ -42,7 +48,7 @@ export async function issueActionLinks(
   const now = opts.now ?? new Date();
   // A message sent again (a retried delivery) carries new links: the earlier, unused ones stop working.
   await db.actionLink.deleteMany({ where: { deliveryId: opts.deliveryId, usedAt: null } });
-  const actions: LinkAction[] = ['approve', 'request_changes'];
+  const actions = Object.keys(LINK_ACTIONS[state.kind]!.actions) as LinkAction[];
   return Promise.all(
     actions.map(async (action) => {
       const token = randomBytes(32).toString('base64url');

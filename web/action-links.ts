@@ -48,8 +48,10 @@ export function registerActionLinkPages(router: Router, deps: ApiDeps, registry:
     const state = process.state as unknown as ProcessStateBase;
     const role = linkRole(state, principal);
     const spec = LINK_ACTIONS[process.kind];
-    if (!role || !spec) return refuse(409, 'This link cannot be used', `"${process.title}" no longer waits on ${principal.id}.`, open);
-    return { link, state, role, spec, principal, open, action: link.action as LinkAction };
+    const action = link.action as LinkAction;
+    const body = spec?.actions[action];
+    if (!role || !spec || !body) return refuse(409, 'This link cannot be used', `"${process.title}" no longer waits on ${principal.id}.`, open);
+    return { link, state, role, route: spec.route, body, principal, open, action };
   }
 
   router.get('/act/:token', async (req, res) => {
@@ -69,7 +71,7 @@ export function registerActionLinkPages(router: Router, deps: ApiDeps, registry:
   router.post('/act/:token', async (req, res) => {
     const found = await check(req, res);
     if (!found) return;
-    const { link, state, role, spec, principal, open, action } = found;
+    const { link, state, role, route, body, principal, open, action } = found;
     const justification = String((req.body as Record<string, unknown>).justification ?? '').trim() || undefined;
     if (action === 'request_changes' && !justification) {
       return sendPage(res, 422, LABELS[action].verb, html`<h1>${LABELS[action].verb}: ${state.title}</h1><p role="alert">Say what needs to change: a request for changes must be justified.</p><p><a href="/app/act/${String(req.params.token)}">Back</a></p>`);
@@ -82,7 +84,7 @@ export function registerActionLinkPages(router: Router, deps: ApiDeps, registry:
     const processes = registry.processes.get(state.kind)!;
     res.locals.actor = { ...actorFor(principal), via: { channel: link.channel, link: link.id } };
     try {
-      await registry.invoke(registry.find('post', `${processes.path}/:key/${spec.route}`), { body: spec.body(policy, role, action, justification), params: { key: state.businessKey } }, req, res);
+      await registry.invoke(registry.find('post', `${processes.path}/:key/${route}`), { body: body(policy, role, justification), params: { key: state.businessKey } }, req, res);
     } catch (err) {
       const known = toGovflowError(err);
       if (!known || ERROR_CODES[known.code] >= 500) throw err;

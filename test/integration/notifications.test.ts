@@ -14,6 +14,7 @@ import { runDispatcher } from '../../activities/notifications.js';
 import type { PolicySet } from '../../domain/policy/types.js';
 import type { Db } from '../../platform/database.js';
 import type { ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
+import { COMMITTEE_APPROVAL_WORKFLOW, type CommitteeApprovalInput, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { launchBrowser } from '../support/browser.js';
@@ -335,5 +336,31 @@ describe('notifications people act on', () => {
 
     expect((await api.call('DELETE', '/me/out-of-office', { token: sam.token })).status).toBe(204);
     expect((await api.call('GET', '/me/out-of-office', { token: sid.token })).body.deputyFor).toEqual([]);
+  });
+
+  it("a committee member approves an urgent item from the 'voting is open' email; there is no link to reject", async () => {
+    const title = `Vendor AI policy ${run}`;
+    await person('cleo', 'committee_member', { channels: ['email'], email: `cleo-${run}@example.test` });
+    const key = `NOTE-CA-${randomUUID().slice(0, 8)}`;
+    const input: CommitteeApprovalInput = {
+      businessKey: key,
+      title,
+      subject: { kind: 'committee_approval', workflowId: null, summary: 'Adopt the vendor AI policy' },
+      requester: { id: 'rita', kind: 'person', roles: ['requester'] },
+      urgent: true,
+      urgencyReason: 'the contract is signed on Friday',
+      policyVersion: policy.version.id,
+      policy: policy.aiGovernance.committee,
+    };
+    const handle = await env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: `committee-approval/${key}`, args: [input] });
+    const mail = await mailTo(`cleo-${run}@example.test`, title);
+    expect(mail.text).toContain(`Voting is open on "${title}"`);
+    expect(mail.text).not.toContain('Request changes:');
+    const confirmed = await confirm(linkIn(mail, 'Approve'));
+    expect(await confirmed.text()).toContain('Your approval is recorded');
+    const { ballots } = (await handle.query(stateQuery)) as CommitteeApprovalState;
+    expect(ballots).toEqual([expect.objectContaining({ actor: `cleo-${run}`, ballot: 'approve' })]);
+    const voted = await waitFor('the ballot in the audit log', () => db.auditEntry.findFirst({ where: { workflowId: handle.workflowId, actor: `cleo-${run}` } }));
+    expect(voted.details).toMatchObject({ via: { channel: 'email' } });
   });
 });
