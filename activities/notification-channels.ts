@@ -20,11 +20,23 @@ export function channelSettings(config: Config): ChannelSettings {
   return {
     webhookUrl: config.NOTIFICATION_WEBHOOK_URL,
     webhookSecrets: config.NOTIFICATION_WEBHOOK_SECRETS,
-    mailer: config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : undefined,
+    mailer: config.SMTP_URL ? nodemailer.createTransport(boundedSmtpUrl(config.SMTP_URL)) : undefined,
     mailFrom: config.SMTP_FROM,
     publicUrl: (config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/$/, ''),
     actionLinkTtlMs: config.ACTION_LINK_TTL_HOURS * 3_600_000,
   };
+}
+
+/**
+ * The SMTP URL with timeouts (unless it sets its own, as query parameters), bounded like the webhooks' requests so a
+ * hung mail server cannot outlast a claimed batch's lease.
+ */
+function boundedSmtpUrl(url: string): string {
+  const u = new URL(url);
+  for (const [key, ms] of Object.entries({ connectionTimeout: '10000', greetingTimeout: '10000', socketTimeout: '30000' })) {
+    if (!u.searchParams.has(key)) u.searchParams.set(key, ms);
+  }
+  return u.toString();
 }
 
 /** A failed send; `permanent` when sending the same message again cannot help (it is then never retried). */

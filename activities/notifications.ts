@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { issueActionLinks } from '../platform/action-links.js';
 import { deputiesAt } from '../platform/out-of-office.js';
 import type { Db } from '../platform/database.js';
+import { Prisma } from '../prisma/generated/client.js';
 import { runEvery } from '../platform/run-every.js';
 import { sendDueDigests } from './notification-digest.js';
 import type { ProcessStateBase } from '../workflows/contracts/common.js';
@@ -24,8 +25,13 @@ export type PersonChannel = (typeof CHANNELS)[number];
 /** Retries back off from 5 s, doubling, to 15 minutes apart; a delivery still failing a day later is given up. */
 const backoffMs = (attempts: number) => Math.min(5_000 * 2 ** (attempts - 1), 15 * 60_000);
 const GIVE_UP_AFTER_MS = 24 * 3_600_000;
-/** A claimed delivery is someone's for this long: a worker that dies mid-send leaves it to another after the lease. */
-const LEASE_MS = 60_000;
+/**
+ * A claimed delivery is its sender's for this long, longer than a batch of sends can take (each is bounded by its
+ * channel's timeout); a worker that dies mid-batch leaves its deliveries to another after the lease.
+ */
+const LEASE_MS = 15 * 60_000;
+/** Deliveries claimed at once by one sender. */
+const BATCH = 20;
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
@@ -95,20 +101,17 @@ export interface DispatchResult {
 /** Claims due deliveries (optionally of one process) so no other sender takes them, oldest first. */
 async function claimDue(db: Db, now: Date, max: number, workflowId?: string): Promise<string[]> {
   const lease = new Date(now.getTime() + LEASE_MS);
-  const rows = workflowId
-    ? await db.$queryRaw<{ id: string }[]>`UPDATE "NotificationDelivery" SET "nextAttemptAt" = ${lease} WHERE id IN (
-        SELECT id FROM "NotificationDelivery" WHERE status = 'pending' AND "nextAttemptAt" <= ${now} AND "workflowId" = ${workflowId}
-        ORDER BY "nextAttemptAt" LIMIT ${max} FOR UPDATE SKIP LOCKED) RETURNING id`
-    : await db.$queryRaw<{ id: string }[]>`UPDATE "NotificationDelivery" SET "nextAttemptAt" = ${lease} WHERE id IN (
-        SELECT id FROM "NotificationDelivery" WHERE status = 'pending' AND "nextAttemptAt" <= ${now}
-        ORDER BY "nextAttemptAt" LIMIT ${max} FOR UPDATE SKIP LOCKED) RETURNING id`;
+  const ofProcess = workflowId ? Prisma.sql`AND "workflowId" = ${workflowId}` : Prisma.empty;
+  const rows = await db.$queryRaw<{ id: string }[]>`UPDATE "NotificationDelivery" SET "nextAttemptAt" = ${lease} WHERE id IN (
+    SELECT id FROM "NotificationDelivery" WHERE status = 'pending' AND "nextAttemptAt" <= ${now} ${ofProcess}
+    ORDER BY "nextAttemptAt" LIMIT ${max} FOR UPDATE SKIP LOCKED) RETURNING id`;
   return rows.map((r) => r.id);
 }
 
 /** Sends the deliveries that are due (of one process, or all) once each, and records how each went. */
 export async function dispatchDue(db: Db, settings: ChannelSettings, scope: { workflowId?: string; now?: Date; max?: number } = {}): Promise<DispatchResult> {
   const now = scope.now ?? new Date();
-  const ids = await claimDue(db, now, scope.max ?? 50, scope.workflowId);
+  const ids = await claimDue(db, now, scope.max ?? BATCH, scope.workflowId);
   const result: DispatchResult = { delivered: 0, failed: 0, refused: 0 };
   if (ids.length === 0) return result;
   for (const d of await findClaimed(db, ids)) {

@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import type { ChannelSettings } from '../../activities/notification-channels.js';
+import { channelSettings, type ChannelSettings } from '../../activities/notification-channels.js';
 import { sendDueDigests } from '../../activities/notification-digest.js';
 import { runDispatcher } from '../../activities/notifications.js';
 import type { PolicySet } from '../../domain/policy/types.js';
+import { loadConfig } from '../../platform/config.js';
 import type { Db } from '../../platform/database.js';
 import type { ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { COMMITTEE_APPROVAL_WORKFLOW, type CommitteeApprovalInput, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
@@ -85,13 +85,8 @@ beforeAll(async () => {
   [env, policy] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
   db = testDb();
   api = await startTestApi(env, db, taskQueue);
-  channels = {
-    webhookSecrets: [],
-    mailer: nodemailer.createTransport({ host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, secure: false, ignoreTLS: true }),
-    mailFrom: 'govflow <govflow@example.test>',
-    publicUrl: api.url,
-    actionLinkTtlMs: 3_600_000,
-  };
+  // As a worker configures them: SMTP_URL (plain SMTP on loopback), the sender, the links' origin.
+  channels = channelSettings(loadConfig({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, SMTP_FROM: 'govflow <govflow@example.test>', PUBLIC_URL: api.url }));
   worker = await testWorker(env, db, taskQueue, { activities: createActivities({ db, channels }) });
   running = worker.run();
   dispatcher = runDispatcher(db, channels, { intervalMs: 200, onError: () => undefined });
