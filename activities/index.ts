@@ -2,7 +2,8 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/database.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
-import { deliverPendingNotifications } from './notifications.js';
+import { deliverPendingNotifications, outboxChannels } from './notifications.js';
+import type { ChannelSettings } from './notification-channels.js';
 import { classifyingDbErrors } from './db-errors.js';
 import type { RecordStatus } from '../workflows/contracts/common.js';
 import { runRecordedEvaluation, type EvaluationRequest } from './evaluations.js';
@@ -13,7 +14,8 @@ export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
 
 export interface ActivityDeps {
   db: Db;
-  notificationWebhookUrl?: string;
+  /** Where notifications go (webhook, SMTP, link base); without it they are recorded and reach no channel. */
+  channels?: ChannelSettings;
   /** For activities that manage Temporal Schedules (reporting cadences); without it none are created. */
   temporal?: Client;
 }
@@ -24,10 +26,12 @@ export function createActivities(deps: ActivityDeps) {
     async recordProcess(snapshot: ProcessSnapshot): Promise<void> {
       // The run is recorded with each entry (and signed in its receipt); a continued-as-new process has several.
       const runId = Context.current().info.workflowExecution?.runId ?? null;
-      await classifyingDbErrors(() => recordProcessSnapshot(deps.db, snapshot, runId));
+      await classifyingDbErrors(() => recordProcessSnapshot(deps.db, snapshot, runId, outboxChannels(deps.channels)));
     },
     async deliverNotifications(input: { workflowId: string }): Promise<{ delivered: number; failed: number }> {
-      return classifyingDbErrors(() => deliverPendingNotifications(deps.db, input.workflowId, deps.notificationWebhookUrl));
+      if (!deps.channels) return { delivered: 0, failed: 0 };
+      const channels = deps.channels;
+      return classifyingDbErrors(() => deliverPendingNotifications(deps.db, input.workflowId, channels));
     },
     /** Keeps a process's record status beside it in the database, for operators (GET /records). */
     async noteRecordStatus(input: { workflowId: string } & RecordStatus): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Notice, ProcessEvent, ProcessStateBase } from '../workflows/contracts/common.js';
 import type { Db } from '../platform/database.js';
 import { appendAudit } from './audit-log.js';
+import { enqueueDeliveries, type OutboxChannels } from './notifications.js';
 
 export interface DecisionRecord {
   eventKey: string;
@@ -32,7 +33,7 @@ export interface ProcessSnapshot {
  * Writes a process's projection, its decisions, notifications and audit entries in one transaction.
  * Idempotent: every row is keyed by workflow and event, so a retried activity writes nothing twice.
  */
-export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot, runId: string | null = null): Promise<void> {
+export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot, runId: string | null = null, outbox: OutboxChannels = { webhook: false, email: false }): Promise<void> {
   const { state } = s;
   const fields = {
     kind: state.kind,
@@ -80,7 +81,8 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot, runId: s
       });
     }
     if (s.notices.length) {
-      await tx.notification.createMany({
+      // Only the rows this write created get deliveries: a retried write enqueues nothing twice.
+      const created = await tx.notification.createManyAndReturn({
         skipDuplicates: true,
         data: s.notices.map((n) => ({
           workflowId: s.workflowId,
@@ -91,6 +93,7 @@ export async function recordProcessSnapshot(db: Db, s: ProcessSnapshot, runId: s
           payload: { title: state.title, stage: state.stage, kind: state.kind },
         })),
       });
+      await enqueueDeliveries(tx, created, s.stateVersion, outbox);
     }
     await appendAudit(
       tx,

@@ -4,6 +4,7 @@ import { appendLeaves, consistencyProof, frontierRoot, EMPTY_FRONTIER, MerkleTre
 import { entryLeafHash, LOG_ORIGIN, receiptBody, verifyStatement, type DecisionReceipt, type SignedTreeHead, type Signer, type TreeHeadBody } from '../domain/transparency/statements.js';
 import type { Db } from '../platform/database.js';
 import type { SigningKeys } from '../platform/signing-keys.js';
+import { runEvery } from '../platform/run-every.js';
 import { chainHash, GENESIS_HASH, leafContentOf, type AuditRow } from './audit-log.js';
 
 /**
@@ -72,18 +73,7 @@ export async function sealAll(db: Db, keys: SigningKeys): Promise<SignedTreeHead
 
 /** Seals every `intervalMs` until stopped; a failed round is logged and the next one tries again. */
 export function runSealer(db: Db, keys: SigningKeys, opts: { intervalMs: number; onError: (err: unknown) => void }): { stop(): Promise<void> } {
-  let stopped = false;
-  let round: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    round = round.then(() => (stopped ? null : sealAll(db, keys))).catch(opts.onError);
-  }, opts.intervalMs);
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await round;
-    },
-  };
+  return runEvery(opts.intervalMs, () => sealAll(db, keys), opts.onError);
 }
 
 export async function latestTreeHead(db: Db, atMost?: number): Promise<SignedTreeHead | null> {

@@ -27,6 +27,7 @@ import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerLoginLinkRoutes } from '../web/login-link-route.js';
 import { webApp } from '../web/router.js';
 
@@ -53,12 +54,13 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerReportRoutes(registry, deps);
   registerRecordRoutes(registry, deps);
   registerLoginLinkRoutes(registry, deps);
+  registerNotificationRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(deps.db);
   app.use(requestLog(deps.log), metrics.middleware, ...securityHeaders, cors(deps.config.CORS_ORIGINS));
   app.get('/metrics', metrics.handler);
   app.use(rateLimit(deps.config.API_RATE_LIMIT_PER_MINUTE), methodNotAllowed(registry));

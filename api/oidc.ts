@@ -50,6 +50,8 @@ export interface OidcIdentity {
   principalId: string;
   name: string;
   roles: string[];
+  /** The `email` claim, where notifications go unless the person chose another address. */
+  email?: string;
 }
 
 export interface OidcSettings {
@@ -137,6 +139,7 @@ export class OidcVerifier {
       principalId,
       name: typeof claims.name === 'string' && claims.name ? claims.name : principalId,
       roles: [...new Set(granted)].sort(),
+      ...(typeof claims.email === 'string' && claims.email ? { email: claims.email } : {}),
     };
   }
 }
@@ -153,13 +156,14 @@ function claimAt(claims: JWTPayload, path: string): unknown {
  */
 export async function principalForIdentity(db: Db, identity: OidcIdentity): Promise<Actor> {
   const { issuer, subject, principalId, name, roles } = identity;
+  const email = identity.email ?? null;
   let principal = await db.principal.findUnique({ where: { issuer_subject: { issuer, subject } } });
   if (!principal) {
     const taken = await db.principal.findUnique({ where: { id: principalId } });
     // Linking by name alone would let whoever controls a username at the provider act as an existing local principal.
     if (taken) throw new GovflowError('Forbidden', `the principal \`${principalId}\` already exists and is not linked to this identity (issuer ${issuer}, subject ${subject}); choose another OIDC_PRINCIPAL_CLAIM or remove the local principal`);
     principal = await db.principal
-      .create({ data: { id: principalId, name, kind: 'person', roles, issuer, subject } })
+      .create({ data: { id: principalId, name, kind: 'person', roles, issuer, subject, email } })
       .catch(async (err: { code?: string }) => {
         // A concurrent first request created it: use that row.
         if (err.code !== 'P2002') throw err;
@@ -167,8 +171,8 @@ export async function principalForIdentity(db: Db, identity: OidcIdentity): Prom
       });
   }
   if (principal.disabled) throw new GovflowError('Forbidden', `the principal \`${principal.id}\` is deactivated; its identity provider's token is refused`);
-  if (principal.name !== name || principal.roles.join(',') !== roles.join(',')) {
-    principal = await db.principal.update({ where: { id: principal.id }, data: { name, roles } });
+  if (principal.name !== name || principal.roles.join(',') !== roles.join(',') || principal.email !== email) {
+    principal = await db.principal.update({ where: { id: principal.id }, data: { name, roles, email } });
   }
   return { id: principal.id, kind: 'person', roles: principal.roles, identity: { issuer, subject } };
 }

@@ -1,9 +1,8 @@
-import { deliverPendingNotifications } from '../activities/notifications.js';
+import { enqueueDeliveries, type OutboxChannels } from '../activities/notifications.js';
 import { catalogueVersionAsOf } from '../domain/engines/eu-ai-act-calendar.js';
 import { policyImpact, type ImpactReport, type RecordedEvaluation, type RecordedProcess } from '../domain/policy/impact.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import type { Db } from '../platform/database.js';
-import type { Logger } from '../platform/logger.js';
 import type { PolicyRegistry } from './policy-registry.js';
 
 /** Changes to an obligation's date or scope: what the owners of an affected system are told about. */
@@ -34,13 +33,13 @@ export async function impactOnRecord(db: Db, policies: PolicyRegistry, draft: Po
  * AI Act catalogue version in force, so each change is told once however often, and by however many API processes,
  * this runs.
  */
-export async function notifyObligationChanges(db: Db, policies: PolicyRegistry, webhookUrl: string | undefined, today: string, log: Logger): Promise<number> {
+export async function notifyObligationChanges(db: Db, policies: PolicyRegistry, outbox: OutboxChannels, today: string): Promise<number> {
   const current = policies.current;
   const report = await impactOnRecord(db, policies, current, today);
   const affected = report.evaluations.map((e) => ({ ...e, changes: e.changes.filter((c) => NOTIFIED.has(c.kind)) })).filter((e) => e.changes.length > 0);
   if (affected.length === 0) return 0;
   const ids = affected.map((e) => e.workflowId);
-  const select = { workflowId: true, requester: true, outcome: true, pendingActors: true, openRoles: true } as const;
+  const select = { workflowId: true, requester: true, outcome: true, pendingActors: true, openRoles: true, stateVersion: true } as const;
   const [own, deciding] = await Promise.all([
     db.process.findMany({ where: { workflowId: { in: ids } }, select }),
     db.process.findMany({ where: { outcome: null, OR: ids.map((id) => ({ state: { path: ['subject', 'workflowId'], equals: id } })) }, select: { ...select, state: true } }),
@@ -66,10 +65,11 @@ export async function notifyObligationChanges(db: Db, policies: PolicyRegistry, 
       ...on.map((d) => notice(d.workflowId, [d.requester, ...waitingOn(d)], `"${e.title}", which this item decides on (${e.workflowId}): ${what}`, e.changes)),
     ];
   });
-  const { count } = await db.notification.createMany({ data: notices, skipDuplicates: true });
-  for (const n of notices) {
-    // A failing webhook leaves the row undelivered with its error, as for any notification; start-up goes on.
-    await deliverPendingNotifications(db, n.workflowId, webhookUrl).catch((err: unknown) => log.warn({ err, workflowId: n.workflowId }, 'policy change notification not delivered'));
-  }
-  return count;
+  const versionOf = new Map([...own, ...deciding].map((p) => [p.workflowId, p.stateVersion]));
+  // The workers' dispatcher sends them, like any notification; only rows created here get deliveries.
+  return db.$transaction(async (tx) => {
+    const created = await tx.notification.createManyAndReturn({ data: notices, skipDuplicates: true });
+    for (const n of created) await enqueueDeliveries(tx, [n], versionOf.get(n.workflowId) ?? 0, outbox);
+    return created.length;
+  });
 }

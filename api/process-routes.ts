@@ -24,6 +24,7 @@ import { SA } from '../workflows/contracts/search-attributes.js';
 import { actorOf } from './auth.js';
 import { idempotencyKeyOf } from './idempotency.js';
 import type { SigningKeys } from '../platform/signing-keys.js';
+import { actingFor } from '../platform/out-of-office.js';
 import type { EvidenceStore } from '../platform/evidence-store.js';
 import { receiptFor } from '../activities/transparency-log.js';
 import { requireKnownEvidence } from './routes/evidence.js';
@@ -252,7 +253,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
         await requireKnownEvidence(db, body);
-        const request = await typed.toRequest(body, actorOf(res), deps);
+        const request = await typed.toRequest(body, await actingFor(db, actorOf(res), workflowIdFor(spec.kind, params.key!)), deps);
         const idempotencyKey = idempotencyKeyOf(res);
         try {
           // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.

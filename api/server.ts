@@ -30,7 +30,7 @@ export async function startApi(config: Config, db: Db, temporal: Client, log: Lo
   const policies = new PolicyRegistry(db, policySet);
   const { app } = createApp({ config, db, temporal, policies, log, keys: SigningKeys.fromConfig(db, config), evidence: evidenceStoreFor(config) });
   // Owners hear of obligations the current policy dates or scopes differently; the API does not wait for it.
-  void notifyObligationChanges(db, policies, config.NOTIFICATION_WEBHOOK_URL, new Date().toISOString().slice(0, 10), log)
+  void notifyObligationChanges(db, policies, { webhook: Boolean(config.NOTIFICATION_WEBHOOK_URL), email: Boolean(config.SMTP_URL) }, new Date().toISOString().slice(0, 10))
     .then((count) => count && log.info({ count, policyVersion: policySet.version.id }, 'policy change notifications recorded'))
     .catch((err: unknown) => log.error({ err }, 'policy change notifications failed'));
   const server = createServer(app);

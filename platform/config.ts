@@ -108,6 +108,22 @@ export const configSchema = z.object({
     .string()
     .regex(/^[\w.:[\]-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9464')
     .optional(),
+
+  /** Secrets that sign webhook requests, comma-separated, newest first; each signs, so rotation overlaps. */
+  NOTIFICATION_WEBHOOK_SECRETS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(32, 'expected secrets of at least 32 characters (openssl rand -hex 32)'))),
+  /** smtp://user:pass@host:587 or smtps://…: email is a channel when set. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().min(3).default('govflow <govflow@localhost>'),
+  /** The web app's public origin for links in messages; unset, http://HOST:PORT. */
+  PUBLIC_URL: z.url({ error: 'expected the public origin, e.g. https://govflow.example.com' }).optional(),
+  /** How long the approve / request-changes links in a message work. */
+  ACTION_LINK_TTL_HOURS: z.coerce.number({ error: 'expected a number of hours' }).positive('expected a positive number of hours').default(72),
+  /** How often a worker sends due notification deliveries (the outbox). */
+  NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(100, 'expected at least 100 milliseconds').default(2000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -148,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (c.OIDC_WEB_CLIENT_ID && !c.OIDC_ISSUER_URL) {
       problems.push({ variable: 'OIDC_ISSUER_URL', expected: 'required when OIDC_WEB_CLIENT_ID is set (the provider the web app signs people in with)', got: undefined });
+    }
+    if (c.NOTIFICATION_WEBHOOK_URL && c.NOTIFICATION_WEBHOOK_SECRETS.length === 0) {
+      problems.push({ variable: 'NOTIFICATION_WEBHOOK_SECRETS', expected: 'required when NOTIFICATION_WEBHOOK_URL is set (webhook requests are signed)', got: undefined });
     }
     if (c.NODE_ENV === 'production' && !c.TEMPORAL_ADDRESS) {
       problems.push({ variable: 'TEMPORAL_ADDRESS', expected: 'required in production (the embedded dev server is for development)', got: undefined });

@@ -15,6 +15,8 @@ import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/run
 import { connectTemporal, registerSearchAttributes, startDevServer, type DevServer } from '../platform/temporal.js';
 import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from '../worker/worker.js';
 import { issueLoginLink } from '../web/sessions.js';
+import { channelSettings } from '../activities/notification-channels.js';
+import { runDispatcher } from '../activities/notifications.js';
 
 /** Bounds for shutdown steps that should take moments (closing connections, stopping the dev server). */
 const STEP_MS = 5_000;
@@ -41,7 +43,12 @@ runMain(async () => {
     await issueToken(database.db, { id: 'admin', name: 'Local administrator', roles: ['admin'] }, 'local-admin', adminToken);
 
     const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
-    const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
+    const channels = channelSettings(config);
+    const worker = await createWorker(config, await temporal.worker(), { db: database.db, channels, temporal: client });
+    const dispatcher = runDispatcher(database.db, channels, {
+      intervalMs: config.NOTIFICATION_DISPATCH_INTERVAL_MS,
+      onError: (err) => log.warn({ err }, 'notification dispatch failed; the next round retries'),
+    });
     const running = worker.run();
     const api = await startApi(config, database.db, client, log);
 
@@ -63,12 +70,13 @@ runMain(async () => {
         const steps = [await withDeadline('API requests in flight', api.close(), apiMs, log)];
         api.server.closeAllConnections();
         steps.push(await drainWorker(worker, running, log));
+        steps.push(await withDeadline('notification dispatcher', dispatcher.stop(), STEP_MS, log));
         steps.push(await withDeadline('database', database.close(), STEP_MS, log));
         steps.push(await withDeadline('Temporal connection', temporal.client.close(), STEP_MS, log));
         await stopDev(); // SIGTERM, then SIGKILL after 10 s
         log.info(steps.every(Boolean) ? 'stopped cleanly' : 'stopped, leaving in flight what is logged above (Temporal retries it on the next start)');
       },
-      apiMs + drainBudgetMs(config) + 2 * STEP_MS + DEV_STOP_MS,
+      apiMs + drainBudgetMs(config) + 3 * STEP_MS + DEV_STOP_MS,
     );
     // A drain cut short by the grace period rejects `running`: that is the shutdown's to report, not a crash.
     await running.catch((err: unknown) => {

@@ -19,6 +19,7 @@ import { bodyFromForm, editRows, renderForm } from './forms.js';
 import { html, humanize, type Html } from './html.js';
 import { errorPage, page } from './layout.js';
 import { actionHref, kindOfSegment, processHref } from './links.js';
+import { registerActionLinkPages } from './action-links.js';
 import { nextSteps } from './next-steps.js';
 import { auditBody, type AuditRow, type LogCheck } from './pages/audit.js';
 import { reportBody, reportListBody, type StoredReport } from './pages/report.js';
@@ -93,7 +94,8 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     res.locals.webSession = session;
     if (session) res.locals.actor = session.actor;
     // Every state change carries the session's CSRF token (htmx sends it as a header, plain forms as a field).
-    if (req.method === 'POST' && req.path !== '/login') {
+    // A sign-in link and an action link carry their own unguessable token instead (and need no session).
+    if (req.method === 'POST' && req.path !== '/login' && !req.path.startsWith('/act/')) {
       if (!session) return next(new GovflowError('Unauthenticated', 'your session has ended: sign in again'));
       const given = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?._csrf;
       if (!csrfMatches(session, given)) return next(new GovflowError('Forbidden', 'the form is stale or was not sent by this app: reload the page and try again'));
@@ -142,6 +144,8 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     res.clearCookie(COOKIE, cookieOptions(req));
     send(res, page({ title: 'Signed out', body: html`<h1>You are signed out</h1><p>Open a new sign-in link to come back.</p>` }));
   });
+
+  registerActionLinkPages(router, deps, registry);
 
   router.use((_req, res, next) =>
     sessionOf(res) ? next() : next(new GovflowError('Unauthenticated', oidc ? `sign in with ${oidc.providerName}, or with a link your administrator gave you` : 'sign in with the link your administrator gave you')),

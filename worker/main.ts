@@ -4,6 +4,8 @@ import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
 import { runSealer } from '../activities/transparency-log.js';
+import { channelSettings } from '../activities/notification-channels.js';
+import { runDispatcher } from '../activities/notifications.js';
 import { SigningKeys } from '../platform/signing-keys.js';
 import { connectTemporal, registerSearchAttributes } from '../platform/temporal.js';
 import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from './worker.js';
@@ -19,11 +21,17 @@ runMain(async () => {
   const database = await openDatabase(config, log, { allowEmbedded: false });
   // The client lets activities manage Temporal Schedules (CTO engagement reporting cadences).
   const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
-  const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
+  const channels = channelSettings(config);
+  const worker = await createWorker(config, await temporal.worker(), { db: database.db, channels, temporal: client });
   // Seals new audit entries into the Merkle tree and signs tree heads; with several workers, one seals at a time.
   const sealer = runSealer(database.db, SigningKeys.fromConfig(database.db, config), {
     intervalMs: config.AUDIT_SEAL_INTERVAL_MS,
     onError: (err) => log.warn({ err }, 'audit log seal failed; the next round retries'),
+  });
+  // Sends the notification outbox and retries what failed; several workers share it (claims skip each other's rows).
+  const dispatcher = runDispatcher(database.db, channels, {
+    intervalMs: config.NOTIFICATION_DISPATCH_INTERVAL_MS,
+    onError: (err) => log.warn({ err }, 'notification dispatch failed; the next round retries'),
   });
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
   // Shutdown lets running activities finish (SHUTDOWN_GRACE_SECONDS) before the connections close.
@@ -32,6 +40,7 @@ runMain(async () => {
   const closeAll = () =>
     (closed ??= (async () => {
       await sealer.stop();
+      await dispatcher.stop();
       await database.close();
       await temporal.client.close();
     })());

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ADMIN_ROLE } from '../../domain/policy/access.js';
+import { coveredBy } from '../../platform/out-of-office.js';
+import { waitingOnWhere } from '../../platform/waiting-on.js';
 import { actorOf } from '../auth.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
@@ -25,14 +27,7 @@ export function registerProcessIndexRoutes(registry: RouteRegistry, { db }: ApiD
       const actor = actorOf(res);
       const open = { completedAt: null, outcome: null };
       const items = await db.process.findMany({
-        where: {
-          ...open,
-          OR: [
-            { pendingActors: { has: actor.id } },
-            { requester: actor.id, pendingRoles: { has: 'requester' } },
-            { openRoles: { hasSome: actor.roles }, requester: { not: actor.id }, NOT: { seatedActors: { has: actor.id } } },
-          ],
-        },
+        where: waitingOnWhere(actor, await coveredBy(db, actor.id)),
         orderBy: [{ slaDueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
         take: query.limit,
         select: ITEM,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS } from '../../activities/notifications.js';
 
 /**
  * What the API answers, as zod schemas: the OpenAPI document's response schemas, and (with NODE_ENV=test) the
@@ -218,3 +219,47 @@ export const evidenceRecord = z
   .strictObject({ digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int(), mediaType: z.string(), filename: z.string().nullable(), uploadedBy: z.string(), uploadedAt: at })
   .describe('Stored evidence: cite `digest` in a decision\'s or a request\'s `evidence`');
 
+const notificationDelivery = z.strictObject({
+  id: z.string(),
+  channel: z.enum(['webhook', ...CHANNELS]),
+  recipient: z.string().describe("The principal it is for ('' for the generic webhook)"),
+  status: z.enum(['pending', 'digest', 'delivered', 'refused', 'failed']).describe('pending: to send or to retry at nextAttemptAt; digest: held for the daily digest; refused: never sent again; failed: retries ran out'),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: at,
+  deliveredAt: at.nullable(),
+});
+
+/** A process's notifications, each with its deliveries (GET /notifications). */
+export const notificationPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      kind: z.string(),
+      recipients: z.array(z.string()),
+      message: z.string(),
+      createdAt: at,
+      deliveredAt: at.nullable(),
+      deliveries: z.array(notificationDelivery),
+    }),
+  ),
+});
+
+/** How a person is told (GET/PUT /me/notification-preferences). */
+export const notificationPreferences = z.strictObject({
+  channels: z.array(z.enum(CHANNELS)),
+  email: z.string().nullable().describe('The address email goes to: the one set here, else the identity provider’s'),
+  slackWebhookUrl: z.string().nullable(),
+  teamsWebhookUrl: z.string().nullable(),
+  digest: z.boolean(),
+  digestHourUtc: z.number().int(),
+});
+
+/** A person's absence and deputy (PUT /me/out-of-office). */
+export const outOfOffice = z.strictObject({ deputy: z.string(), from: at, until: at, roles: strings.describe('The roles the deputy stands in for: the ones both hold') });
+
+/** My absence, if one is set, and whom I stand in for now (GET /me/out-of-office). */
+export const outOfOfficeState = z.strictObject({
+  outOfOffice: z.strictObject({ deputy: z.string(), from: at, until: at }).nullable(),
+  deputyFor: strings.describe('The people out of office now who named me as deputy'),
+});

@@ -7,7 +7,6 @@ import { PolicyRegistry } from '../../api/policy-registry.js';
 import { COMMITTEE_SUMMARY_MAX } from '../../api/schemas/committee-approval.js';
 import { impactMarkdown } from '../../domain/policy/impact-markdown.js';
 import { defaultPolicyDir } from '../../domain/policy/load.js';
-import { createLogger } from '../../platform/logger.js';
 import { defaultPolicy, recordUnderOriginalCatalogue } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
 import { useApiStack } from '../support/stack.js';
@@ -247,11 +246,11 @@ describe('policy impact replay (POST /policies/impact)', () => {
       data: { workflowId, kind: 'ai_compliance_assessment', businessKey: workflowId.split('/')[1]!, title: 'Notified screener', requester: 'rita', stage: 'closed', outcome: 'non_compliant', policyVersion, pendingRoles: [], state: {} },
     });
     const policies = new PolicyRegistry(stack.db, await defaultPolicy());
-    expect(await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'))).toBeGreaterThan(0);
+    expect(await notifyObligationChanges(stack.db, policies, { webhook: false, email: false }, '2026-12-01')).toBeGreaterThan(0);
     const [notice] = await stack.db.notification.findMany({ where: { workflowId } });
     expect(notice).toMatchObject({ kind: 'info', recipients: ['hr-systems@example.com', 'rita'], eventKey: `policy:${policies.current.version.id}:eu-ai-act:2026.1`, deliveredAt: expect.any(Date) });
     expect(notice!.message).toContain('applies from 2027-12-02 instead of 2026-08-02');
-    await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
+    await notifyObligationChanges(stack.db, policies, { webhook: false, email: false }, '2026-12-01');
     expect(await stack.db.notification.count({ where: { workflowId } })).toBe(1);
   });
 
@@ -277,7 +276,7 @@ describe('policy impact replay (POST /policies/impact)', () => {
     await stack.db.process.create({ data: { ...decided, stage: 'closed', outcome: 'approved', policyVersion, pendingRoles: [] } });
 
     const policies = new PolicyRegistry(stack.db, await defaultPolicy());
-    await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
+    await notifyObligationChanges(stack.db, policies, { webhook: false, email: false }, '2026-12-01');
     const told = async (workflowId: string) => stack.db.notification.findMany({ where: { workflowId } });
     const [onReview] = await told(review);
     expect(onReview).toMatchObject({ kind: 'info', recipients: ['hr-systems@example.com', 'rita', 'bea', 'ethics_board_member'], deliveredAt: expect.any(Date) });
@@ -287,7 +286,7 @@ describe('policy impact replay (POST /policies/impact)', () => {
     expect(onItem!.message).toContain(`which this item decides on (${review})`);
     expect(await told(decided.workflowId)).toEqual([]);
     // Once per policy and catalogue version.
-    await notifyObligationChanges(stack.db, policies, undefined, '2026-12-01', createLogger('silent'));
+    await notifyObligationChanges(stack.db, policies, { webhook: false, email: false }, '2026-12-01');
     expect((await told(review)).length + (await told(openItem.workflowId)).length).toBe(2);
   });
 });

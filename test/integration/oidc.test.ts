@@ -69,6 +69,9 @@ describe('OIDC access tokens', () => {
       const res = await keycloakLike.call('GET', '/me', { token });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body).toMatchObject({ id: `sam-${id}@example.com`, roles: ['security_architect'] });
+      // The email claim is where their notifications go, unless they choose another address.
+      const prefs = await keycloakLike.call('GET', '/me/notification-preferences', { token });
+      expect(prefs.body).toMatchObject({ channels: [], email: `sam-${id}@example.com` });
     } finally {
       await keycloakLike.close();
     }

@@ -156,6 +156,7 @@ describe('npm start (embedded defaults)', () => {
       const r = run('scripts/start.ts', {
         DATA_DIR: shutdownDir, PORT: String(port), TEMPORAL_DEV_PORT: String(devPort), TEMPORAL_UI_PORT: String(uiPort),
         DATABASE_URL: proxied.toString(), NOTIFICATION_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as { port: number }).port}/hook`,
+        NOTIFICATION_WEBHOOK_SECRETS: 'start-test-secret-0123456789abcdef',
         SHUTDOWN_GRACE_SECONDS: '2', GOVFLOW_BOOTSTRAP_TOKEN: admin,
       });
       await waitReady(url, r.output);

@@ -32,6 +32,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_PATH: '/c.pem' })).toThrow(/TEMPORAL_TLS_KEY_PATH/);
   });
 
+  it('signs webhooks: secrets are required with the webhook, each long enough, and never printed', () => {
+    expect(() => loadConfig({ NOTIFICATION_WEBHOOK_URL: 'https://hooks.example.com/govflow' })).toThrow(/NOTIFICATION_WEBHOOK_SECRETS=\(unset\): required when NOTIFICATION_WEBHOOK_URL is set/);
+    expect(() => loadConfig({ NOTIFICATION_WEBHOOK_SECRETS: 'too-short' })).toThrow(/NOTIFICATION_WEBHOOK_SECRETS="\*\*\*": expected secrets of at least 32 characters/);
+    const rotating = loadConfig({ NOTIFICATION_WEBHOOK_URL: 'https://hooks.example.com/govflow', NOTIFICATION_WEBHOOK_SECRETS: `${'n'.repeat(32)}, ${'o'.repeat(32)}` });
+    expect(rotating.NOTIFICATION_WEBHOOK_SECRETS).toEqual(['n'.repeat(32), 'o'.repeat(32)]);
+    expect(() => loadConfig({ SMTP_URL: 'mail.example.com:25' })).toThrow(/SMTP_URL="mail.example.com:25": expected an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+
   it('treats empty values as unset, like .env files do', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: '', DATABASE_URL: '' }).TEMPORAL_ADDRESS).toBeUndefined();
   });

@@ -175,7 +175,8 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     }
     if (!vote.actor.roles.includes(vote.role)) refuse('Forbidden', `${vote.actor.id} does not hold the ${vote.role} role`);
     const assignee = state.assignees[vote.role];
-    if (assignee && assignee !== vote.actor.id) refuse('Forbidden', `the ${vote.role} review is assigned to ${assignee}`);
+    // The assignee's deputy, while they are out of office, takes their seat (the API sets onBehalfOf).
+    if (assignee && assignee !== vote.actor.id && assignee !== vote.actor.onBehalfOf) refuse('Forbidden', `the ${vote.role} review is assigned to ${assignee}`);
     requireMayDecide(input.access, vote.actor);
     requireDuties(input.access, { actor: vote.actor, role: vote.role, requester: state.requester }, state.votes);
     const previous = state.votes.find((v) => v.role === vote.role);

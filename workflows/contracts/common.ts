@@ -20,6 +20,10 @@ export interface Actor {
   roles: string[];
   /** Set when the caller signed in with an identity provider's token; the audit log records it. */
   identity?: ActorIdentity;
+  /** Set when the action came through a link in a message (which channel, which link); its audit entry says so. */
+  via?: { channel: string; link: string };
+  /** Set when a deputy acts in the seat of a person who is out of office; its audit entry says on whose behalf. */
+  onBehalfOf?: string;
 }
 
 /** The OpenID issuer and subject behind an actor. */

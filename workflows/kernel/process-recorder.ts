@@ -160,7 +160,9 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       actorKind: actor === 'system' ? 'system' : actor.kind,
       role,
       action,
-      details,
+      // Only actions through a message's link (`via`) or by a deputy (`onBehalfOf`) add to the details, so every other
+      // event stays exactly as before.
+      details: actor === 'system' ? details : { ...details, ...(actor.via ? { via: actor.via } : {}), ...(actor.onBehalfOf ? { onBehalfOf: actor.onBehalfOf } : {}) },
       // Only present for identity-provider actors, so other events stay exactly as before (replay, audit hashes).
       ...(actor !== 'system' && actor.identity ? { identity: actor.identity } : {}),
     };
