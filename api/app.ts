@@ -26,6 +26,7 @@ import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
 import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
+import { registerDecisionRecordRoutes } from './routes/decision-records.js';
 import { registerLoginLinkRoutes } from '../web/login-link-route.js';
 import { webApp } from '../web/router.js';
 
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerReportRoutes(registry, deps);
   registerRecordRoutes(registry, deps);
   registerLoginLinkRoutes(registry, deps);
+  registerDecisionRecordRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');

@@ -4,7 +4,8 @@
  *   GOVFLOW_TOKEN bearer token (default: the local admin token in $DATA_DIR/admin-token written by `npm start`)
  * Every command takes --help; a usage error is one line on stderr and exit 2, as is a refusal by the API.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMMITTEE_SUMMARY_MAX } from '../api/schemas/committee-approval.js';
@@ -58,6 +59,18 @@ async function call(method: string, p: string, body?: unknown): Promise<unknown>
 const readJson = (file: unknown) => JSON.parse(readFileSync(String(file), 'utf8')) as unknown;
 const print = (value: unknown): void => void process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
 const segment = encodeURIComponent;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * `adr sync` ends each file with this mark: the process it records and the hash of what govflow wrote. A file whose
+ * text no longer matches its hash was edited by a person, and is not overwritten without --force.
+ */
+const ADR_MARK = '<!-- govflow-adr:';
+function writtenByGovflow(text: string): boolean {
+  const at = text.lastIndexOf(`\n${ADR_MARK} `);
+  const mark = at < 0 ? null : /^<!-- govflow-adr: \S+ ([0-9a-f]{64}) -->\n$/.exec(text.slice(at + 1));
+  return mark !== null && sha256(text.slice(0, at)) === mark[1];
+}
 
 type Option = { type: 'string' | 'boolean'; help: string; required?: true };
 type Values = Record<string, string | boolean | undefined>;
@@ -176,6 +189,40 @@ const COMMANDS: Record<string, Command> = {
         process.stderr.write(`govflow: committee item ${item.workflowId} started with the impact report as its papers\n`);
       }
       if (report.flagged > 0) process.exitCode = 1;
+    },
+  },
+  'adr sync': {
+    args: [],
+    summary: "write the ADR collection's files into a repository folder (e.g. docs/adr); files a person edited are kept and named (exit 1)",
+    options: {
+      dir: { type: 'string', help: 'the ADR folder, e.g. ../my-repo/docs/adr (created if missing)', required: true },
+      collection: { type: 'string', help: 'ADR collection of the policy (decision-records.yaml; default its first)' },
+      force: { type: 'boolean', help: 'overwrite files edited by hand as well' },
+    },
+    run: async (_args, v) => {
+      const dir = String(v.dir);
+      const list = (await call('GET', `/adrs${v.collection ? `?collection=${segment(String(v.collection))}` : ''}`)) as { items: { fileName: string; workflowId: string; markdown: string }[] };
+      mkdirSync(dir, { recursive: true });
+      const kept: string[] = [];
+      for (const adr of list.items) {
+        const file = path.join(dir, adr.fileName);
+        const content = `${adr.markdown}\n${ADR_MARK} ${adr.workflowId} ${sha256(adr.markdown)} -->\n`;
+        const existing = existsSync(file) ? readFileSync(file, 'utf8') : null;
+        let done: string;
+        if (existing === content) done = 'unchanged';
+        else if (existing !== null && !writtenByGovflow(existing) && !v.force) {
+          kept.push(adr.fileName);
+          done = 'kept (edited by hand since govflow wrote it; --force overwrites)';
+        } else {
+          writeFileSync(file, content);
+          done = existing === null ? 'created' : 'updated';
+        }
+        print(`${done} ${file}\n`);
+      }
+      if (kept.length) {
+        process.stderr.write(`govflow: ${kept.length} ADR file(s) kept because a person edited them: ${kept.join(', ')}\n`);
+        process.exitCode = 1;
+      }
     },
   },
   'record list': get('records the database refused', '/records'),

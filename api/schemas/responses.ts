@@ -215,3 +215,35 @@ export const evidenceRecord = z
   .strictObject({ digest: z.string().regex(/^sha256:[0-9a-f]{64}$/), size: z.number().int(), mediaType: z.string(), filename: z.string().nullable(), uploadedBy: z.string(), uploadedAt: at })
   .describe('Stored evidence: cite `digest` in a decision\'s or a request\'s `evidence`');
 
+/** `GET /adrs`: what `govflow adr sync` writes. */
+export const adrList = z.strictObject({
+  collection: z.strictObject({ key: z.string(), title: z.string() }),
+  items: z.array(
+    z.strictObject({
+      number: z.number().int(),
+      fileName: z.string().describe('MADR file name, e.g. 0003-payments-platform-redesign.md'),
+      title: z.string(),
+      status: z.string().describe('accepted, rejected, proposed, or "superseded by …"'),
+      workflowId: z.string(),
+      href: z.string().describe('Where the ADR is served as text/markdown'),
+      markdown: z.string(),
+    }),
+  ),
+});
+
+/** `GET /tech-radar`: Backstage's TechRadarLoaderResponse (the test checks it against the published type). */
+export const techRadar = z.strictObject({
+  quadrants: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  rings: z.array(z.strictObject({ id: z.string(), name: z.string(), color: z.string(), description: z.string().optional() })),
+  entries: z.array(
+    z.strictObject({
+      key: z.string(),
+      id: z.string(),
+      quadrant: z.string(),
+      title: z.string(),
+      description: z.string().optional(),
+      timeline: z.array(z.strictObject({ date: z.iso.datetime(), ringId: z.string(), description: z.string().optional(), moved: z.union([z.literal(-1), z.literal(0), z.literal(1)]).optional() })),
+      links: z.array(z.strictObject({ url: z.string(), title: z.string() })).optional(),
+    }),
+  ),
+});
