@@ -7,7 +7,7 @@ import { GovflowError } from '../domain/errors.js';
 import { ADR_KINDS, type AdrKind } from '../domain/adr/kinds.js';
 import { numberCollection, type CollectedAdr } from '../domain/adr/collection.js';
 import type { AdrContent, AdrOption, AdrStatus, NumberedAdr } from '../domain/adr/madr.js';
-import type { DecisionMatrixResult } from '../domain/engines/decision-matrix.js';
+import type { DecisionMatrixInput, DecisionMatrixResult } from '../domain/engines/decision-matrix.js';
 import { WEAK_SHARE } from '../domain/engines/decision-matrix.js';
 import { humanise } from '../domain/engines/scoring.js';
 import type { TechnologyProposalInput, TechnologyProposalResult } from '../domain/engines/technology-proposal.js';
@@ -95,7 +95,7 @@ export async function collectAdrs(deps: ApiDeps, collectionKey: string, origin: 
       const state = p.state as { round?: number; conditions?: string[] };
       content = architectureReview(base, policy, startDetails, decisions.filter((d) => d.workflowId === p.workflowId), state.round ?? 1, state.conditions ?? []);
     } else if (kind === 'technical_decision_evaluation') {
-      content = technicalDecision(base, policy, evaluation?.result as unknown as DecisionMatrixResult);
+      content = technicalDecision(base, policy, evaluation?.input as unknown as DecisionMatrixInput, evaluation?.result as unknown as DecisionMatrixResult);
     } else {
       const result = evaluation?.result as unknown as TechnologyProposalResult;
       technology = result.technology;
@@ -110,6 +110,8 @@ export async function collectAdrs(deps: ApiDeps, collectionKey: string, origin: 
 type Base = Pick<AdrContent, 'kind' | 'workflowId' | 'businessKey' | 'title' | 'status' | 'outcome' | 'date' | 'requester' | 'policyVersion' | 'links'>;
 type DecisionRow = { round: number; actor: string; role: string; verdict: string; criteria: unknown; conditions: string[]; justification: string | null };
 
+/** Engine guidance is written as instructions ("Add to …"); after "because" it reads in lower case. */
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const isApproval = (verdict: string) => verdict === 'approve' || verdict === 'approve_with_conditions';
 
 function architectureReview(base: Base, policy: PolicySet, started: Record<string, unknown>, votes: DecisionRow[], round: number, conditions: string[]): CollectedAdr['content'] {
@@ -145,8 +147,10 @@ function architectureReview(base: Base, policy: PolicySet, started: Record<strin
         name: design,
         score: null,
         summary: `Approved by ${final.filter((v) => isApproval(v.verdict)).length} of ${final.length} reviewers in the deciding round.`,
-        good: perCriterion.filter((c) => c.verdicts.every(isApproval)).map((c) => `${c.criterion} was approved by every reviewer`),
-        neutral: [],
+        good: perCriterion.filter((c) => c.verdicts.every((v) => v === 'approve')).map((c) => `${c.criterion} was approved by every reviewer`),
+        neutral: perCriterion
+          .filter((c) => c.verdicts.every(isApproval) && c.verdicts.includes('approve_with_conditions'))
+          .map((c) => `${c.criterion} was approved, with conditions by ${final.filter((v) => rulingOf(v, c.key) === 'approve_with_conditions').map((v) => v.actor).join(', ')}`),
         bad: perCriterion.flatMap((c) => final.filter((v) => !isApproval(rulingOf(v, c.key))).map((v) => `${v.actor} (${v.role}) ruled ${humanise(rulingOf(v, c.key))} on ${c.criterion}`)),
       },
       { name: keep, score: null, summary: 'The alternative every review weighs: the design does not go ahead.', good: [], neutral: [], bad: [] },
@@ -170,14 +174,14 @@ function architectureReview(base: Base, policy: PolicySet, started: Record<strin
   };
 }
 
-function technicalDecision(base: Base, policy: PolicySet, result: DecisionMatrixResult): CollectedAdr['content'] {
+function technicalDecision(base: Base, policy: PolicySet, input: DecisionMatrixInput, result: DecisionMatrixResult): CollectedAdr['content'] {
   const dc = policy.decisionCriteria;
   const rec = result.recommendation;
   const weak = result.scale.min + WEAK_SHARE * (result.scale.max - result.scale.min);
   const options: AdrOption[] = result.options.map((o) => ({
     name: o.name,
     score: o.total,
-    summary: `Ranked ${o.rank} of ${result.options.length}.`,
+    summary: `${input?.options.find((i) => i.name === o.name)?.description ?? o.name}. Ranked ${o.rank} of ${result.options.length}.`,
     good: o.criteria.filter((c) => c.score >= weak).map((c) => `${humanise(c.key)} scores ${c.score} (weight ${c.weight}, contributes ${c.contribution})`),
     neutral: [],
     bad: o.criteria.filter((c) => c.score < weak).map((c) => `${humanise(c.key)} scores ${c.score} (weight ${c.weight}, contributes ${c.contribution})`),
@@ -214,7 +218,7 @@ function technologyProposal(base: Base, policy: PolicySet, input: TechnologyProp
     context: `Should ${result.technology}${result.category ? ` (${result.category})` : ''} become part of the technology stack?`,
     contextDetails: [
       `Budget over ${result.tco.horizonYears} years: ${result.tco.budget} ${result.tco.currency}; discounted TCO ${result.tco.presentValue} ${result.tco.currency} (${Math.round(result.tco.budgetRatio * 100)} % of the budget)`,
-      ...Object.entries(input?.strategicFit ?? {}).map(([factor, score]) => `Strategic fit, ${humanise(factor)}: ${score}`),
+      ...tp.strategicFitFactors.filter((f) => input?.strategicFit?.[f] !== undefined).map((f) => `Strategic fit, ${humanise(f)}: ${input.strategicFit[f]}`),
     ],
     drivers: [
       ...Object.entries(tp.weights).map(([d, w]) => `${humanise(d)} (weight ${w})`),
@@ -235,8 +239,8 @@ function technologyProposal(base: Base, policy: PolicySet, input: TechnologyProp
     chosen: accepted ? adopt : without,
     rationale: result.rationale,
     consequences: accepted
-      ? { good: result.implementationGuidance, bad: result.tco.overBudget ? [`the discounted TCO is over budget`] : [] }
-      : { good: [], bad: result.implementationGuidance },
+      ? { good: result.implementationGuidance.map(lowerFirst), bad: result.tco.overBudget ? ['the discounted TCO is over budget'] : [] }
+      : { good: [], bad: result.implementationGuidance.map(lowerFirst) },
     conditions: result.conditions.map((c) => c.condition),
     rulings: { reviewers: [], criteria: result.dimensions.map((d) => ({ criterion: humanise(d.key), cells: [String(d.weight), String(d.score), String(d.contribution)] })), byReviewer: [] },
     dissent: [],

@@ -102,7 +102,7 @@ export function renderMadr(adr: NumberedAdr): string {
   out.push(`# ${line(adr.title)}`, '');
   out.push(`- Status: ${status}`, `- Deciders: ${adr.deciders.join(', ') || '—'}`, `- Date: ${adr.date}`, `- Tags: ${adr.kind.replace(/_/g, '-')}, ${adr.collection.key}`, '');
   out.push(
-    `ADR-${String(adr.number).padStart(4, '0')} of *${line(adr.collection.title)}*, written by govflow from the ${KIND_LABEL[adr.kind]} [${adr.businessKey}](${adr.links.process}) (outcome \`${adr.outcome}\`, policy ${adr.policyVersion}). Change the decision in govflow, not here: \`govflow adr sync\` rewrites this file.`,
+    `ADR-${String(adr.number).padStart(4, '0')} of *${line(adr.collection.title)}*, written by govflow from the ${KIND_LABEL[adr.kind]} [${adr.businessKey}](${adr.links.process}) (outcome \`${adr.outcome}\`, policy ${adr.policyVersion}). Decide again in govflow rather than editing here: \`govflow adr sync\` keeps this file up to date, and stops updating it once a person edits it.`,
     '',
   );
 

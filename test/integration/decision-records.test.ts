@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { TechRadarLoaderResponseParser, type TechRadarLoaderResponse } from '@backstage-community/plugin-tech-radar-common';
+import { Log4brains } from '@log4brains/core';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +138,17 @@ describe('architecture decision records', () => {
     expect(updated.stdout).toContain(`created ${path.join(dir, `${secondName}.md`)}`);
     expect(readFileSync(firstFile, 'utf8')).toContain('- Status: superseded by');
 
+    // Log4brains reads the folder as it is: titles, statuses, the supersession, deciders and dates.
+    const repo = mkdtempSync(path.join(os.tmpdir(), 'govflow-l4b-'));
+    mkdirSync(path.join(repo, 'docs'));
+    cpSync(dir, path.join(repo, 'docs', 'adr'), { recursive: true });
+    writeFileSync(path.join(repo, '.log4brains.yml'), 'project:\n  name: govflow test\n  tz: Etc/UTC\n  adrFolder: ./docs/adr\n');
+    const read = await Log4brains.create(repo).searchAdrs();
+    const firstSlug = path.basename(firstFile, '.md');
+    expect(read.find((a) => a.slug === firstSlug)).toMatchObject({ title: `Payments ${first}`, status: 'superseded', supersededBy: secondName, tags: ['architecture-review', 'architecture'] });
+    expect(read.find((a) => a.slug === secondName)).toMatchObject({ title: `Payments ${second}`, status: 'accepted', supersededBy: null, publicationDate: expect.stringMatching(new RegExp(`^${new Date().toISOString().slice(0, 10)}`)) });
+    expect(read.find((a) => a.slug === secondName)!.deciders).toContain(`domain_expert-${suffix}`);
+
     // A person's edit is kept and named, not overwritten.
     const edited = `${readFileSync(firstFile, 'utf8')}\nA note from the team.\n`;
     writeFileSync(firstFile, edited);
@@ -145,6 +157,28 @@ describe('architecture decision records', () => {
     expect(kept.stdout).toContain(`kept (edited by hand since govflow wrote it; --force overwrites) ${firstFile}`);
     expect(kept.stderr).toContain(path.basename(firstFile));
     expect(readFileSync(firstFile, 'utf8')).toBe(edited);
+  });
+
+  it("records a technical decision's options with their weighted scores and the chosen one", async () => {
+    const policy = await defaultPolicy();
+    const factors = policy.decisionCriteria.criteria.flatMap((c) => c.factors);
+    const scores = (s: number) => Object.fromEntries(factors.map((f) => [f, s]));
+    const key = `TD-${suffix}`;
+    const res = await stack.api.call('POST', '/evaluations/technical-decisions', {
+      token: tokens.requester,
+      body: { businessKey: key, title: `Event store ${suffix}`, input: { decision: 'Which event store for the payments core?', options: [{ name: 'Kafka', description: 'Managed Kafka with tiered storage', scores: scores(8) }, { name: 'PostgreSQL outbox', scores: scores(6) }] } },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const md = await (await fetch(`${stack.api.url}/evaluations/technical-decisions/${key}/adr`, { headers: { authorization: `Bearer ${tokens.requester}` } })).text();
+    const { header, sections } = parseMadr(md);
+    expect(header.Status).toBe('accepted');
+    expect(Object.keys(sections)).toEqual([...MADR_SECTIONS]);
+    const kafka = res.body.result.options.find((o: { name: string }) => o.name === 'Kafka').total;
+    expect(sections['Considered Options']).toContain(`* Kafka (weighted score ${kafka} of ${policy.decisionCriteria.scale.max})`);
+    expect(sections['Considered Options']).toContain('* PostgreSQL outbox (weighted score');
+    expect(sections['Decision Drivers']).toContain(`strategic alignment (weight ${policy.decisionCriteria.criteria[0]!.weight})`);
+    expect(sections['Decision Outcome']).toContain('Chosen option: "Kafka", because');
+    expect(sections['Pros and Cons of the Options']).toContain('Managed Kafka with tiered storage. Ranked 1 of 2.');
   });
 
   it('answers 404 for an open review', async () => {
