@@ -14,6 +14,7 @@ import type { TechnologyProposalInput, TechnologyProposalResult } from '../domai
 import type { PolicySet } from '../domain/policy/types.js';
 import { EVALUATIONS } from '../workflows/evaluation/contract.js';
 import { workflowIdFor } from '../workflows/contracts/common.js';
+import { processHref } from '../web/links.js';
 import type { ApiDeps } from './process-routes.js';
 
 /** Where each ADR kind lives in the API. */
@@ -84,7 +85,7 @@ export async function collectAdrs(deps: ApiDeps, collectionKey: string, origin: 
       policyVersion: p.policyVersion,
       links: {
         process: `${origin}${ADR_PATHS[kind]}/${encodeURIComponent(p.businessKey)}`,
-        app: `${origin}/app/processes/${kind}/${encodeURIComponent(p.businessKey)}`,
+        app: `${origin}${processHref(p.workflowId)}`,
         receipt: closing ? `${origin}/audit/receipts/${encodeURIComponent(closing.eventKey)}` : null,
       },
     };

@@ -24,6 +24,8 @@ import { auditBody, type AuditRow, type ChainCheck } from './pages/audit.js';
 import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
+import { techRadarBody } from './pages/tech-radar.js';
+import type { TechRadar } from '../domain/radar/tech-radar.js';
 import { createOidcSignIn, FLOW_TTL_MS, safeNext, type PendingFlow } from './oidc-login.js';
 import { csrfMatches, endSession, openSession, redeemLoginLink, resolveSession, SESSION_TTL_MS, type WebSession } from './sessions.js';
 
@@ -238,6 +240,11 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
     const rows = await deps.db.process.findMany({ where: { kind: 'committee_approval', completedAt: null, outcome: null }, select: { state: true } });
     const open = rows.map((r) => r.state as unknown as CommitteeApprovalState);
     send(res, page({ title: 'Committee', session: sessionOf(res), body: committeeBody(open, deps.policies.current.aiGovernance.committee.voting.quorum) }));
+  });
+
+  router.get('/tech-radar', async (req, res) => {
+    const radar = (await registry.invoke(registry.find('get', '/tech-radar'), { params: {} }, req, res)) as TechRadar;
+    send(res, page({ title: 'Technology radar', session: sessionOf(res), body: techRadarBody(radar) }));
   });
 
   router.get('/processes/:kind/:key/audit', async (req, res) => {

@@ -11,6 +11,7 @@ import { ADR_PATHS, collectAdrs, collectionOf } from '../decision-records.js';
 import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { safeString } from '../schemas/common.js';
+import { processHref } from '../../web/links.js';
 import { adrList, techRadar } from '../schemas/responses.js';
 
 /** Links in an ADR or on the radar point back at this API as the caller reached it (they are read outside govflow). */
@@ -36,6 +37,7 @@ export async function techRadarOf(deps: ApiDeps, origin: string) {
       links: [
         { url: `${origin}${ADR_PATHS[kind]}/${encodeURIComponent(key)}/adr`, title: `Decision record ${key}` },
         { url: `${origin}/audit/receipts/${encodeURIComponent(entry.eventKey)}`, title: 'Decision receipt' },
+        { url: `${origin}${processHref(entry.workflowId!)}`, title: 'In govflow' },
       ],
     });
   }

@@ -223,7 +223,7 @@ describe('the technology radar', () => {
     expect(entry.timeline.map((t) => t.ringId)).toEqual(['adopt', 'trial']);
     expect(entry.timeline[0]!.moved).toBe(1);
     expect(entry.timeline[0]!.date.getTime()).toBeGreaterThanOrEqual(entry.timeline[1]!.date.getTime());
-    expect(entry.links!.map((l) => l.title)).toEqual([`Decision record TP-${suffix}-2`, 'Decision receipt']);
+    expect(entry.links!.map((l) => l.title)).toEqual([`Decision record TP-${suffix}-2`, 'Decision receipt', 'In govflow']);
     expect(asBackstage({ ...res.body, entries: res.body.entries.map((e: TechRadar['entries'][number]) => ({ ...e, timeline: e.timeline.map((t) => ({ ...t, date: new Date(t.date) })) })) }).entries.length).toBe(parsed.entries.length);
 
     // The proposal's ADR: the adopted one supersedes the trial.
