@@ -4,13 +4,13 @@
  *   GOVFLOW_TOKEN bearer token (default: the local admin token in $DATA_DIR/admin-token written by `npm start`)
  * Every command takes --help; a usage error is one line on stderr and exit 2, as is a refusal by the API.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { COMMITTEE_SUMMARY_MAX } from '../api/schemas/committee-approval.js';
 import type { ImpactReport } from '../domain/policy/impact.js';
 import { impactMarkdown } from '../domain/policy/impact-markdown.js';
+import { adrFileState, markedAdrFile } from '../domain/adr/file-mark.js';
 import { POLICY_FILES } from '../domain/policy/schema.js';
 
 const base = (process.env.GOVFLOW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
@@ -59,19 +59,6 @@ async function call(method: string, p: string, body?: unknown): Promise<unknown>
 const readJson = (file: unknown) => JSON.parse(readFileSync(String(file), 'utf8')) as unknown;
 const print = (value: unknown): void => void process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
 const segment = encodeURIComponent;
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/**
- * `adr sync` ends each file with this mark: the process it records and the hash of what govflow wrote. A file whose
- * text no longer matches its hash was edited by a person, and is not overwritten without --force.
- */
-const ADR_MARK = '<!-- govflow-adr:';
-function writtenByGovflow(text: string): boolean {
-  const at = text.lastIndexOf(`\n${ADR_MARK} `);
-  const mark = at < 0 ? null : /^<!-- govflow-adr: \S+ ([0-9a-f]{64}) -->\n$/.exec(text.slice(at + 1));
-  return mark !== null && sha256(text.slice(0, at)) === mark[1];
-}
-
 type Option = { type: 'string' | 'boolean'; help: string; required?: true };
 type Values = Record<string, string | boolean | undefined>;
 interface Command {
@@ -206,16 +193,16 @@ const COMMANDS: Record<string, Command> = {
       const kept: string[] = [];
       for (const adr of list.items) {
         const file = path.join(dir, adr.fileName);
-        const content = `${adr.markdown}\n${ADR_MARK} ${adr.workflowId} ${sha256(adr.markdown)} -->\n`;
-        const existing = existsSync(file) ? readFileSync(file, 'utf8') : null;
+        const content = markedAdrFile(adr.markdown, adr.workflowId);
+        const state = adrFileState(existsSync(file) ? readFileSync(file, 'utf8') : null, content);
         let done: string;
-        if (existing === content) done = 'unchanged';
-        else if (existing !== null && !writtenByGovflow(existing) && !v.force) {
+        if (state === 'same') done = 'unchanged';
+        else if (state === 'edited' && !v.force) {
           kept.push(adr.fileName);
           done = 'kept (edited by hand since govflow wrote it; --force overwrites)';
         } else {
           writeFileSync(file, content);
-          done = existing === null ? 'created' : 'updated';
+          done = state === 'absent' ? 'created' : 'updated';
         }
         print(`${done} ${file}\n`);
       }
