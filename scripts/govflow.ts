@@ -212,6 +212,12 @@ const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  'adr pull-request': {
+    args: [],
+    summary: 'propose the ADR files to the configured GitHub repository as a pull request (ADR_GITHUB_REPO)',
+    options: { collection: { type: 'string', help: 'ADR collection of the policy (default its first)' } },
+    run: async (_args, v) => print(await call('POST', '/adrs/pull-requests', v.collection ? { collection: v.collection } : {})),
+  },
   'record list': get('records the database refused', '/records'),
   'record retry': { args: ['<workflowId>'], summary: 'write a refused record again, after repairing the cause', run: async ([id]) => print(await call('POST', '/records/retry', { workflowId: id })) },
 };

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { startApi } from '../api/server.js';
-import { loadConfig } from '../platform/config.js';
+import { adrGithubTarget, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { issueToken, newToken } from '../platform/principals.js';
 import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
@@ -41,7 +41,7 @@ runMain(async () => {
     await issueToken(database.db, { id: 'admin', name: 'Local administrator', roles: ['admin'] }, 'local-admin', adminToken);
 
     const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
-    const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
+    const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client, adrGithub: adrGithubTarget(config) });
     const running = worker.run();
     const api = await startApi(config, database.db, client, log);
 

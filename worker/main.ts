@@ -1,6 +1,6 @@
 /** `npm run worker`: one govflow worker. Run as many as the load needs, all on the same task queue. */
 import { Client } from '@temporalio/client';
-import { loadConfig } from '../platform/config.js';
+import { adrGithubTarget, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
 import { runSealer } from '../activities/transparency-log.js';
@@ -19,7 +19,7 @@ runMain(async () => {
   const database = await openDatabase(config, log, { allowEmbedded: false });
   // The client lets activities manage Temporal Schedules (CTO engagement reporting cadences).
   const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
-  const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client });
+  const worker = await createWorker(config, await temporal.worker(), { db: database.db, notificationWebhookUrl: config.NOTIFICATION_WEBHOOK_URL, temporal: client, adrGithub: adrGithubTarget(config) });
   // Seals new audit entries into the Merkle tree and signs tree heads; with several workers, one seals at a time.
   const sealer = runSealer(database.db, SigningKeys.fromConfig(database.db, config), {
     intervalMs: config.AUDIT_SEAL_INTERVAL_MS,

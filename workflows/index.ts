@@ -14,3 +14,4 @@ export { pocScaleUp } from './poc-scale-up/workflow.js';
 export { ctoEngagement } from './cto-engagement/workflow.js';
 export { retrospective } from './retrospective/workflow.js';
 export { buildReport } from './report/workflow.js';
+export { adrPullRequest } from './adr-publication/workflow.js';

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { Request } from 'express';
 import { z } from 'zod';
 import { ADR_KINDS } from '../../domain/adr/kinds.js';
@@ -12,7 +14,9 @@ import type { ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { safeString } from '../schemas/common.js';
 import { processHref } from '../../web/links.js';
-import { adrList, techRadar } from '../schemas/responses.js';
+import { adrList, adrPullRequest, techRadar } from '../schemas/responses.js';
+import { ADR_PULL_REQUEST_WORKFLOW, type AdrPullRequestInput, type AdrPullRequestResult } from '../../workflows/adr-publication/contract.js';
+import { actorOf } from '../auth.js';
 
 /** Links in an ADR or on the radar point back at this API as the caller reached it (they are read outside govflow). */
 const originOf = (req: Request) => `${req.protocol}://${req.get('host')}`;
@@ -89,6 +93,39 @@ export function registerDecisionRecordRoutes(registry: RouteRegistry, deps: ApiD
           markdown: renderMadr(a),
         })),
       };
+    },
+  });
+
+  registry.add({
+    method: 'post',
+    path: '/adrs/pull-requests',
+    summary: "Propose the collection's ADR files to the configured GitHub repository, as one pull request",
+    description:
+      'A short workflow whose activity (in the worker, with ADR_GITHUB_TOKEN) compares the files on the base branch, pushes the new and changed ones to a branch named after its content and opens a pull request, or finds the one a same proposal opened. Files a person edited are kept. 409 when no repository is configured (ADR_GITHUB_REPO); 503 when GitHub refused or stayed away.',
+    tag: 'Decision records',
+    roles: [],
+    body: z.object({ collection: safeString().max(100).optional().describe(`ADR collection, default ${collections[0]!.key}`) }).strict(),
+    response: adrPullRequest,
+    status: 201,
+    idempotent: true,
+    handler: async ({ body }, req, res): Promise<AdrPullRequestResult> => {
+      if (!deps.config.ADR_GITHUB_REPO) throw new GovflowError('Conflict', 'no GitHub repository is configured for ADRs (ADR_GITHUB_REPO)');
+      const key = body.collection ?? collections[0]!.key;
+      const adrs = await collectAdrs(deps, key, originOf(req));
+      const collection = collections.find((c) => c.key === key)!;
+      const input: AdrPullRequestInput = {
+        collection: { key, title: collection.title },
+        files: adrs.map((a) => ({ fileName: a.fileName, workflowId: a.workflowId, markdown: renderMadr(a) })),
+        requestedBy: actorOf(res).id,
+      };
+      try {
+        return await deps.temporal.workflow.execute(ADR_PULL_REQUEST_WORKFLOW, { taskQueue: deps.config.TEMPORAL_TASK_QUEUE, workflowId: `adr-pull-request/${key}-${randomUUID()}`, args: [input] });
+      } catch (err) {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+        // The activity's failure (GitHub's answer) is the cause of the activity failure that failed the workflow.
+        const cause = (err.cause?.cause ?? err.cause) as Error | undefined;
+        throw new GovflowError('Unavailable', `the ADR pull request could not be opened: ${cause?.message ?? err.message}`);
+      }
     },
   });
 

@@ -247,3 +247,13 @@ export const techRadar = z.strictObject({
     }),
   ),
 });
+
+/** `POST /adrs/pull-requests`: what the pull request activity did. */
+export const adrPullRequest = z.strictObject({
+  repository: z.string(),
+  pullRequest: z.strictObject({ number: z.number().int(), url: z.string() }).nullable().describe('null when the base branch already has every file as govflow would write it'),
+  branch: z.string().nullable(),
+  written: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  kept: z.array(z.string()).describe('Files a person edited on the base branch: left as they are'),
+});

@@ -186,6 +186,12 @@ describe('architecture decision records', () => {
     await stack.api.call('POST', '/architecture-reviews', { token: tokens.requester, body: { businessKey: key, title: 'open', trigger: 'new_system_design', systemDescription: 'x', evidence: [] } });
     expect((await stack.api.call('GET', `/architecture-reviews/${key}/adr`, { token: tokens.requester })).status).toBe(404);
   });
+
+  it('refuses a pull request when no GitHub repository is configured', async () => {
+    const res = await stack.api.call('POST', '/adrs/pull-requests', { token: tokens.requester, body: {} });
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('ADR_GITHUB_REPO');
+  });
 });
 
 describe('the technology radar', () => {
