@@ -72,6 +72,9 @@ export async function collectAdrs(deps: ApiDeps, collectionKey: string, origin: 
     const own = audit.filter((a) => a.workflowId === p.workflowId);
     const startDetails = (own.find((a) => START_ACTIONS.includes(a.action))?.details ?? {}) as Record<string, unknown>;
     const closing = own.filter((a) => CLOSE_ACTIONS.includes(a.action)).at(-1);
+    const evaluation = evaluations.find((e) => e.workflowId === p.workflowId);
+    // Until the closing entry (and an evaluation's result) is written, there is no decision on record to show.
+    if (!closing || (p.kind !== 'architecture_review' && !evaluation)) continue;
     const kind = p.kind as AdrKind;
     const base = {
       kind,
@@ -80,16 +83,15 @@ export async function collectAdrs(deps: ApiDeps, collectionKey: string, origin: 
       title: p.title,
       status: STATUS[kind][p.outcome!]!,
       outcome: p.outcome!,
-      date: p.completedAt!.toISOString().slice(0, 10),
+      date: closing.occurredAt.toISOString().slice(0, 10),
       requester: p.requester,
       policyVersion: p.policyVersion,
       links: {
         process: `${origin}${ADR_PATHS[kind]}/${encodeURIComponent(p.businessKey)}`,
         app: `${origin}${processHref(p.workflowId)}`,
-        receipt: closing ? `${origin}/audit/receipts/${encodeURIComponent(closing.eventKey)}` : null,
+        receipt: `${origin}/audit/receipts/${encodeURIComponent(closing.eventKey)}`,
       },
     };
-    const evaluation = evaluations.find((e) => e.workflowId === p.workflowId);
     let content: CollectedAdr['content'];
     let technology: string | null = null;
     if (kind === 'architecture_review') {
@@ -103,7 +105,7 @@ export async function collectAdrs(deps: ApiDeps, collectionKey: string, origin: 
       content = technologyProposal(base, policy, evaluation?.input as unknown as TechnologyProposalInput, result);
     }
     const names = typeof startDetails.supersedes === 'string' ? [workflowIdFor(kind, startDetails.supersedes)] : [];
-    records.push({ content, closedAt: p.completedAt!, names, technology });
+    records.push({ content, position: Number(closing.seq), names, technology });
   }
   return numberCollection({ key: collection.key, title: collection.title }, records);
 }

@@ -1,7 +1,8 @@
 /**
  * Numbering and supersession within one ADR collection. Pure.
  *
- * - Numbers follow the order in which the decisions closed (ties by workflow ID), from 1.
+ * - Numbers follow the order in which the decisions reached the audit log (the closing entry's sequence number), from 1:
+ *   a record written late is appended, never inserted, so a number once given stays.
  * - A later, accepted decision supersedes an earlier one of the collection when it names it (`supersedes` in its
  *   start request: the business key of an earlier process of the same kind), or, for technology proposals, when it
  *   is about the same technology (the radar moves the entry, so the earlier record no longer holds). The earlier
@@ -12,7 +13,8 @@ import { adrFileName, slugify, type AdrContent, type AdrRef, type NumberedAdr } 
 
 export interface CollectedAdr {
   content: Omit<AdrContent, 'supersedes' | 'supersededBy'>;
-  closedAt: Date;
+  /** The closing audit entry's sequence number. */
+  position: number;
   /** Workflow IDs of the earlier processes it names as superseded. */
   names: string[];
   /** Set for technology proposals: the technology it is about. */
@@ -20,7 +22,7 @@ export interface CollectedAdr {
 }
 
 export function numberCollection(collection: { key: string; title: string }, records: CollectedAdr[]): NumberedAdr[] {
-  const ordered = [...records].sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime() || (a.content.workflowId < b.content.workflowId ? -1 : 1));
+  const ordered = [...records].sort((a, b) => a.position - b.position);
   const numbered: NumberedAdr[] = ordered.map((r, i) => ({
     ...r.content,
     collection,

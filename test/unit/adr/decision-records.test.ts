@@ -8,9 +8,9 @@ import { defaultPolicy } from '../../support/policy.js';
 
 const collection = { key: 'architecture', title: 'Architecture decisions' };
 
-function record(workflowId: string, closedAt: string, over: Partial<CollectedAdr['content']> = {}, extra: Partial<CollectedAdr> = {}): CollectedAdr {
+function record(workflowId: string, position: number, over: Partial<CollectedAdr['content']> = {}, extra: Partial<CollectedAdr> = {}): CollectedAdr {
   return {
-    closedAt: new Date(closedAt),
+    position,
     names: [],
     technology: null,
     ...extra,
@@ -21,7 +21,7 @@ function record(workflowId: string, closedAt: string, over: Partial<CollectedAdr
       title: `Decision ${workflowId}`,
       status: 'accepted',
       outcome: 'approved',
-      date: closedAt.slice(0, 10),
+      date: '2026-01-01',
       deciders: ['tom'],
       requester: 'rita',
       policyVersion: '1.0.0+abc',
@@ -43,8 +43,8 @@ function record(workflowId: string, closedAt: string, over: Partial<CollectedAdr
 }
 
 describe('ADR numbering and supersession', () => {
-  it('numbers by close time, whatever order the record lists them in', () => {
-    const adrs = numberCollection(collection, [record('architecture-review/B', '2026-02-01T00:00:00Z'), record('architecture-review/A', '2026-01-01T00:00:00Z')]);
+  it('numbers in the order the decisions reached the audit log, whatever order the record lists them in', () => {
+    const adrs = numberCollection(collection, [record('architecture-review/B', 2), record('architecture-review/A', 1)]);
     expect(adrs.map((a) => [a.number, a.workflowId, a.fileName])).toEqual([
       [1, 'architecture-review/A', '0001-decision-architecture-review-a.md'],
       [2, 'architecture-review/B', '0002-decision-architecture-review-b.md'],
@@ -53,9 +53,9 @@ describe('ADR numbering and supersession', () => {
 
   it('supersedes what an accepted decision names, and a rejected one supersedes nothing', () => {
     const adrs = numberCollection(collection, [
-      record('architecture-review/A', '2026-01-01T00:00:00Z'),
-      record('architecture-review/R', '2026-02-01T00:00:00Z', { status: 'rejected' }, { names: ['architecture-review/A'] }),
-      record('architecture-review/B', '2026-03-01T00:00:00Z', {}, { names: ['architecture-review/A'] }),
+      record('architecture-review/A', 1),
+      record('architecture-review/R', 2, { status: 'rejected' }, { names: ['architecture-review/A'] }),
+      record('architecture-review/B', 3, {}, { names: ['architecture-review/A'] }),
     ]);
     expect(adrs[0]!.supersededBy).toMatchObject({ number: 3 });
     expect(adrs[1]!.supersedes).toEqual([]);
@@ -65,14 +65,14 @@ describe('ADR numbering and supersession', () => {
   });
 
   it('lets a later proposal about the same technology supersede the earlier one without naming it', () => {
-    const tp = (id: string, at: string, technology: string) => record(`technology-proposal-evaluation/${id}`, at, { kind: 'technology_proposal_evaluation' }, { technology });
-    const adrs = numberCollection(collection, [tp('1', '2026-01-01T00:00:00Z', 'PostgreSQL pgvector'), tp('2', '2026-02-01T00:00:00Z', 'Kafka'), tp('3', '2026-03-01T00:00:00Z', 'postgresql  PGVECTOR')]);
+    const tp = (id: string, at: number, technology: string) => record(`technology-proposal-evaluation/${id}`, at, { kind: 'technology_proposal_evaluation' }, { technology });
+    const adrs = numberCollection(collection, [tp('1', 1, 'PostgreSQL pgvector'), tp('2', 2, 'Kafka'), tp('3', 3, 'postgresql  PGVECTOR')]);
     expect(adrs[0]!.supersededBy?.number).toBe(3);
     expect(adrs[1]!.supersededBy).toBeNull();
   });
 
   it("keeps a person's words from breaking the record's structure", () => {
-    const md = renderMadr(numberCollection(collection, [record('architecture-review/A', '2026-01-01T00:00:00Z', { title: 'Title\n## Not a section' })])[0]!);
+    const md = renderMadr(numberCollection(collection, [record('architecture-review/A', 1, { title: 'Title\n## Not a section' })])[0]!);
     expect(md.split('\n')[0]).toBe('# Title ## Not a section');
     expect(md).toContain('| security | appro\\|ve |');
     expect(md).toContain('* Option | A');
@@ -90,9 +90,9 @@ describe('the technology radar', () => {
     const radar = (await defaultPolicy()).decisionRecords.techRadar;
     const policy = { ...radar, entries: [{ id: 'kafka', title: 'Kafka', quadrant: 'platforms', ring: 'assess', since: '2025-06-01' }] };
     const built = buildTechRadar(policy, [
-      { technology: 'Kafka', category: null, ring: 'hold', at: new Date('2026-03-01T00:00:00Z'), description: 'rejected', links: [] },
-      { technology: 'Kafka', category: null, ring: 'adopt', at: new Date('2026-02-01T00:00:00Z'), description: 'approved', links: [{ url: 'http://x', title: 'ADR' }] },
-      { technology: 'Helm', category: 'Tool', ring: 'trial', at: new Date('2026-01-01T00:00:00Z'), description: 'approved', links: [] },
+      { technology: 'Kafka', category: null, ring: 'hold', at: new Date(3), description: 'rejected', links: [] },
+      { technology: 'Kafka', category: null, ring: 'adopt', at: new Date(2), description: 'approved', links: [{ url: 'http://x', title: 'ADR' }] },
+      { technology: 'Helm', category: 'Tool', ring: 'trial', at: new Date(1), description: 'approved', links: [] },
     ]);
     const kafka = built.entries.find((e) => e.id === 'kafka')!;
     expect(kafka.quadrant).toBe('platforms');
