@@ -22,7 +22,7 @@ import { actorOf } from '../auth.js';
 const originOf = (req: Request) => `${req.protocol}://${req.get('host')}`;
 
 /** The radar as Backstage's tech-radar plugin loads it, from the audit log's decided technology proposals. */
-export async function techRadarOf(deps: ApiDeps, origin: string) {
+async function techRadarOf(deps: ApiDeps, origin: string) {
   const { kind } = EVALUATIONS.technology_proposal;
   const decided = await deps.db.auditEntry.findMany({ where: { action: 'evaluated', workflowId: { startsWith: `${workflowIdFor(kind, '')}` } }, orderBy: { seq: 'asc' } });
   const evaluations = await deps.db.evaluation.findMany({ where: { workflowId: { in: decided.map((d) => d.workflowId!) } } });
