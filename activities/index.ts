@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/database.js';
 import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
@@ -9,6 +9,8 @@ import type { RecordStatus } from '../workflows/contracts/common.js';
 import { runRecordedEvaluation, type EvaluationRequest } from './evaluations.js';
 import { reportingActivities } from './reports.js';
 import { storeRoadmapPackage } from './roadmap-package.js';
+import { openAdrPullRequest, type GithubAdrTarget } from './adr-pull-request.js';
+import type { AdrPullRequestInput, AdrPullRequestResult } from '../workflows/adr-publication/contract.js';
 
 export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
 
@@ -18,6 +20,8 @@ export interface ActivityDeps {
   channels?: ChannelSettings;
   /** For activities that manage Temporal Schedules (reporting cadences); without it none are created. */
   temporal?: Client;
+  /** Where ADR pull requests go (ADR_GITHUB_*); without it the activity refuses. */
+  adrGithub?: GithubAdrTarget;
 }
 
 /** Activities close over their dependencies; workflows import only the type and call them via proxyActivities. */
@@ -43,6 +47,10 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...reportingActivities(deps),
     storeRoadmapPackage: (pkg: Parameters<typeof storeRoadmapPackage>[1]) => storeRoadmapPackage(deps.db, pkg),
+    async openAdrPullRequest(input: AdrPullRequestInput): Promise<AdrPullRequestResult> {
+      if (!deps.adrGithub) throw ApplicationFailure.nonRetryable('this worker has no GitHub repository for ADRs (set ADR_GITHUB_REPO and ADR_GITHUB_TOKEN)', 'NotConfigured');
+      return openAdrPullRequest(deps.adrGithub, input);
+    },
   };
 }
 

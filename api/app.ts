@@ -28,6 +28,7 @@ import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
+import { registerDecisionRecordRoutes } from './routes/decision-records.js';
 import { registerLoginLinkRoutes } from '../web/login-link-route.js';
 import { webApp } from '../web/router.js';
 
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerRecordRoutes(registry, deps);
   registerLoginLinkRoutes(registry, deps);
   registerNotificationRoutes(registry, deps);
+  registerDecisionRecordRoutes(registry, deps);
 
   const app = express();
   app.disable('x-powered-by');

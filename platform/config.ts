@@ -124,6 +124,12 @@ export const configSchema = z.object({
   ACTION_LINK_TTL_HOURS: z.coerce.number({ error: 'expected a number of hours' }).positive('expected a positive number of hours').default(72),
   /** How often a worker sends due notification deliveries (the outbox). */
   NOTIFICATION_DISPATCH_INTERVAL_MS: z.coerce.number({ error: 'expected a number of milliseconds' }).int().min(100, 'expected at least 100 milliseconds').default(2000),
+  /** Set: `POST /adrs/pull-requests` proposes the ADR files to this GitHub repository (owner/name) as a pull request. */
+  ADR_GITHUB_REPO: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name, e.g. acme/architecture').optional(),
+  ADR_GITHUB_TOKEN: optionalString,
+  ADR_GITHUB_API_URL: z.url({ error: 'expected the GitHub API URL, e.g. https://api.github.com or https://github.example.com/api/v3' }).default('https://api.github.com'),
+  ADR_GITHUB_BASE_BRANCH: z.string().min(1).default('main'),
+  ADR_GITHUB_DIR: z.string().min(1).default('docs/adr'),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -168,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (c.NOTIFICATION_WEBHOOK_URL && c.NOTIFICATION_WEBHOOK_SECRETS.length === 0) {
       problems.push({ variable: 'NOTIFICATION_WEBHOOK_SECRETS', expected: 'required when NOTIFICATION_WEBHOOK_URL is set (webhook requests are signed)', got: undefined });
     }
+    if (c.ADR_GITHUB_REPO && !c.ADR_GITHUB_TOKEN) {
+      problems.push({ variable: 'ADR_GITHUB_TOKEN', expected: 'required when ADR_GITHUB_REPO is set (a token that may push branches and open pull requests)', got: undefined });
+    }
     if (c.NODE_ENV === 'production' && !c.TEMPORAL_ADDRESS) {
       problems.push({ variable: 'TEMPORAL_ADDRESS', expected: 'required in production (the embedded dev server is for development)', got: undefined });
     }
@@ -179,6 +188,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return { variable, expected: issue.message, got: cleaned[variable] };
   });
   throw new ConfigError(problems);
+}
+
+/** The GitHub repository ADR pull requests go to, when configured. */
+export function adrGithubTarget(c: Config): { apiUrl: string; repo: string; token: string; baseBranch: string; dir: string } | undefined {
+  return c.ADR_GITHUB_REPO && c.ADR_GITHUB_TOKEN
+    ? { apiUrl: c.ADR_GITHUB_API_URL, repo: c.ADR_GITHUB_REPO, token: c.ADR_GITHUB_TOKEN, baseBranch: c.ADR_GITHUB_BASE_BRANCH, dir: c.ADR_GITHUB_DIR }
+    : undefined;
 }
 
 /** Whether the process should use TLS to reach Temporal (explicitly, or implied by an API key / client cert). */

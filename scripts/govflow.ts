@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { COMMITTEE_SUMMARY_MAX } from '../api/schemas/committee-approval.js';
 import type { ImpactReport } from '../domain/policy/impact.js';
 import { impactMarkdown } from '../domain/policy/impact-markdown.js';
+import { adrFileState, markedAdrFile } from '../domain/adr/file-mark.js';
 import { POLICY_FILES } from '../domain/policy/schema.js';
 import { verifyBundle } from '../domain/transparency/bundle.js';
 import { bundleFolder } from '../platform/bundle-folder.js';
@@ -62,7 +63,6 @@ const fromCaller = (p: unknown): string => path.resolve(process.env.INIT_CWD ?? 
 const readJson = (file: unknown) => JSON.parse(readFileSync(fromCaller(file), 'utf8')) as unknown;
 const print = (value: unknown): void => void process.stdout.write(typeof value === 'string' ? value : `${JSON.stringify(value, null, 2)}\n`);
 const segment = encodeURIComponent;
-
 type Option = { type: 'string' | 'boolean'; help: string; required?: true };
 type Values = Record<string, string | boolean | undefined>;
 interface Command {
@@ -232,6 +232,46 @@ const COMMANDS: Record<string, Command> = {
       }
       if (report.flagged > 0) process.exitCode = 1;
     },
+  },
+  'adr sync': {
+    args: [],
+    summary: "write the ADR collection's files into a repository folder (e.g. docs/adr); files a person edited are kept and named (exit 1)",
+    options: {
+      dir: { type: 'string', help: 'the ADR folder, e.g. ../my-repo/docs/adr (created if missing)', required: true },
+      collection: { type: 'string', help: 'ADR collection of the policy (decision-records.yaml; default its first)' },
+      force: { type: 'boolean', help: 'overwrite files edited by hand as well' },
+    },
+    run: async (_args, v) => {
+      const dir = String(v.dir);
+      const list = (await call('GET', `/adrs${v.collection ? `?collection=${segment(String(v.collection))}` : ''}`)) as { items: { fileName: string; workflowId: string; markdown: string }[] };
+      mkdirSync(dir, { recursive: true });
+      const kept: string[] = [];
+      for (const adr of list.items) {
+        const file = path.join(dir, adr.fileName);
+        const content = markedAdrFile(adr.markdown, adr.workflowId);
+        const state = adrFileState(existsSync(file) ? readFileSync(file, 'utf8') : null, content);
+        let done: string;
+        if (state === 'same') done = 'unchanged';
+        else if (state === 'edited' && !v.force) {
+          kept.push(adr.fileName);
+          done = 'kept (edited by hand since govflow wrote it; --force overwrites)';
+        } else {
+          writeFileSync(file, content);
+          done = state === 'absent' ? 'created' : 'updated';
+        }
+        print(`${done} ${file}\n`);
+      }
+      if (kept.length) {
+        process.stderr.write(`govflow: ${kept.length} ADR file(s) kept because a person edited them: ${kept.join(', ')}\n`);
+        process.exitCode = 1;
+      }
+    },
+  },
+  'adr pull-request': {
+    args: [],
+    summary: 'propose the ADR files to the configured GitHub repository as a pull request (ADR_GITHUB_REPO)',
+    options: { collection: { type: 'string', help: 'ADR collection of the policy (default its first)' } },
+    run: async (_args, v) => print(await call('POST', '/adrs/pull-requests', v.collection ? { collection: v.collection } : {})),
   },
   'record list': get('records the database refused', '/records'),
   'record retry': { args: ['<workflowId>'], summary: 'write a refused record again, after repairing the cause', run: async ([id]) => print(await call('POST', '/records/retry', { workflowId: id })) },

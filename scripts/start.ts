@@ -8,15 +8,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { startApi } from '../api/server.js';
-import { loadConfig } from '../platform/config.js';
+import { adrGithubTarget, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { issueToken, newToken } from '../platform/principals.js';
 import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
 import { connectTemporal, registerSearchAttributes, startDevServer, type DevServer } from '../platform/temporal.js';
-import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from '../worker/worker.js';
+import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime, runWorkerLoops } from '../worker/worker.js';
 import { issueLoginLink } from '../web/sessions.js';
 import { channelSettings } from '../activities/notification-channels.js';
-import { runDispatcher } from '../activities/notifications.js';
 
 /** Bounds for shutdown steps that should take moments (closing connections, stopping the dev server). */
 const STEP_MS = 5_000;
@@ -44,11 +43,9 @@ runMain(async () => {
 
     const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
     const channels = channelSettings(config);
-    const worker = await createWorker(config, await temporal.worker(), { db: database.db, channels, temporal: client });
-    const dispatcher = runDispatcher(database.db, channels, {
-      intervalMs: config.NOTIFICATION_DISPATCH_INTERVAL_MS,
-      onError: (err) => log.warn({ err }, 'notification dispatch failed; the next round retries'),
-    });
+    const worker = await createWorker(config, await temporal.worker(), { db: database.db, channels, temporal: client, adrGithub: adrGithubTarget(config) });
+    // The audit log's sealer and the notification outbox, as every worker runs them.
+    const loops = runWorkerLoops(database.db, config, channels, log);
     const running = worker.run();
     const api = await startApi(config, database.db, client, log);
 
@@ -70,7 +67,7 @@ runMain(async () => {
         const steps = [await withDeadline('API requests in flight', api.close(), apiMs, log)];
         api.server.closeAllConnections();
         steps.push(await drainWorker(worker, running, log));
-        steps.push(await withDeadline('notification dispatcher', dispatcher.stop(), STEP_MS, log));
+        steps.push(await withDeadline('audit sealer and notification dispatcher', loops.stop(), STEP_MS, log));
         steps.push(await withDeadline('database', database.close(), STEP_MS, log));
         steps.push(await withDeadline('Temporal connection', temporal.client.close(), STEP_MS, log));
         await stopDev(); // SIGTERM, then SIGKILL after 10 s

@@ -26,6 +26,8 @@ import { reportBody, reportListBody, type StoredReport } from './pages/report.js
 import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
+import { techRadarBody } from './pages/tech-radar.js';
+import type { TechRadar } from '../domain/radar/tech-radar.js';
 import { createOidcSignIn, FLOW_TTL_MS, safeNext, type PendingFlow } from './oidc-login.js';
 import { csrfMatches, endSession, openSession, redeemLoginLink, resolveSession, SESSION_TTL_MS, type WebSession } from './sessions.js';
 
@@ -255,6 +257,11 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
   router.get('/reports/:id', async (req, res) => {
     const report = (await registry.invoke(registry.find('get', '/reports/:id'), { params: { id: req.params.id } }, req, res)) as StoredReport;
     send(res, page({ title: 'Report', session: sessionOf(res), body: reportBody(report) }));
+  });
+
+  router.get('/tech-radar', async (req, res) => {
+    const radar = (await registry.invoke(registry.find('get', '/tech-radar'), { params: {} }, req, res)) as TechRadar;
+    send(res, page({ title: 'Technology radar', session: sessionOf(res), body: techRadarBody(radar) }));
   });
 
   router.get('/processes/:kind/:key/audit', async (req, res) => {

@@ -1,14 +1,11 @@
 /** `npm run worker`: one govflow worker. Run as many as the load needs, all on the same task queue. */
 import { Client } from '@temporalio/client';
-import { loadConfig } from '../platform/config.js';
+import { adrGithubTarget, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { onShutdown, openDatabase, runMain, withDeadline } from '../platform/runtime.js';
-import { runSealer } from '../activities/transparency-log.js';
 import { channelSettings } from '../activities/notification-channels.js';
-import { runDispatcher } from '../activities/notifications.js';
-import { SigningKeys } from '../platform/signing-keys.js';
 import { connectTemporal, registerSearchAttributes } from '../platform/temporal.js';
-import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime } from './worker.js';
+import { createWorker, drainBudgetMs, drainWorker, installWorkerRuntime, runWorkerLoops } from './worker.js';
 
 const CLOSE_MS = 5_000;
 
@@ -22,25 +19,15 @@ runMain(async () => {
   // The client lets activities manage Temporal Schedules (CTO engagement reporting cadences).
   const client = new Client({ connection: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
   const channels = channelSettings(config);
-  const worker = await createWorker(config, await temporal.worker(), { db: database.db, channels, temporal: client });
-  // Seals new audit entries into the Merkle tree and signs tree heads; with several workers, one seals at a time.
-  const sealer = runSealer(database.db, SigningKeys.fromConfig(database.db, config), {
-    intervalMs: config.AUDIT_SEAL_INTERVAL_MS,
-    onError: (err) => log.warn({ err }, 'audit log seal failed; the next round retries'),
-  });
-  // Sends the notification outbox and retries what failed; several workers share it (claims skip each other's rows).
-  const dispatcher = runDispatcher(database.db, channels, {
-    intervalMs: config.NOTIFICATION_DISPATCH_INTERVAL_MS,
-    onError: (err) => log.warn({ err }, 'notification dispatch failed; the next round retries'),
-  });
+  const worker = await createWorker(config, await temporal.worker(), { db: database.db, channels, temporal: client, adrGithub: adrGithubTarget(config) });
+  const loops = runWorkerLoops(database.db, config, channels, log);
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker running');
   // Shutdown lets running activities finish (SHUTDOWN_GRACE_SECONDS) before the connections close.
   const running = worker.run();
   let closed: Promise<void> | undefined;
   const closeAll = () =>
     (closed ??= (async () => {
-      await sealer.stop();
-      await dispatcher.stop();
+      await loops.stop();
       await database.close();
       await temporal.client.close();
     })());

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import type { ChannelSettings } from '../activities/notification-channels.js';
+import { runDispatcher } from '../activities/notifications.js';
+import { runSealer } from '../activities/transparency-log.js';
 import type { Config } from '../platform/config.js';
+import type { Db } from '../platform/database.js';
+import { SigningKeys } from '../platform/signing-keys.js';
 import type { Logger } from '../platform/logger.js';
 
 // workflows/index.ts from source (tsx), dist/workflows/index.js compiled: the same extension as this file.
@@ -80,4 +85,25 @@ export function installWorkerRuntime(config: Config, log: Logger): void {
     }),
     ...(config.WORKER_METRICS_ADDRESS ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } } : {}),
   });
+}
+
+/**
+ * What every worker process runs beside its task queue: the audit log's sealer (new entries into the Merkle tree, a
+ * signed tree head; with several workers one seals at a time) and the notification outbox's dispatcher (sends and
+ * retries; several workers share it, their claims skip each other's rows). `stop` ends both after their round.
+ */
+export function runWorkerLoops(db: Db, config: Config, channels: ChannelSettings, log: Logger): { stop(): Promise<void> } {
+  const sealer = runSealer(db, SigningKeys.fromConfig(db, config), {
+    intervalMs: config.AUDIT_SEAL_INTERVAL_MS,
+    onError: (err) => log.warn({ err }, 'audit log seal failed; the next round retries'),
+  });
+  const dispatcher = runDispatcher(db, channels, {
+    intervalMs: config.NOTIFICATION_DISPATCH_INTERVAL_MS,
+    onError: (err) => log.warn({ err }, 'notification dispatch failed; the next round retries'),
+  });
+  return {
+    async stop() {
+      await Promise.all([sealer.stop(), dispatcher.stop()]);
+    },
+  };
 }

@@ -15,3 +15,4 @@ export { ctoEngagement } from './cto-engagement/workflow.js';
 export { retrospective } from './retrospective/workflow.js';
 export { incident } from './incident/workflow.js';
 export { buildReport } from './report/workflow.js';
+export { adrPullRequest } from './adr-publication/workflow.js';

@@ -1,5 +1,6 @@
 import type { ArchitectureReviewInput } from '../../workflows/architecture-review/contract.js';
 import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/architecture-review/contract.js';
+import { requireSupersedable } from '../decision-records.js';
 import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { resubmitBody, reviewVoteBody, startArchitectureReviewBody } from '../schemas/architecture-review.js';
@@ -12,13 +13,16 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
     workflowType: 'architectureReview',
     startBody: startArchitectureReviewBody(deps.policies.current.architectureReview),
     delegation: true,
-    buildInput: (body, actor, policy): ArchitectureReviewInput => ({
-      ...body,
-      requester: actor,
-      policyVersion: policy.version.id,
-      policy: policy.architectureReview,
-      committeePolicy: policy.aiGovernance.committee,
-    }),
+    buildInput: async (body, actor, policy): Promise<ArchitectureReviewInput> => {
+      await requireSupersedable(deps, 'architecture_review', body.supersedes);
+      return {
+        ...body,
+        requester: actor,
+        policyVersion: policy.version.id,
+        policy: policy.architectureReview,
+        committeePolicy: policy.aiGovernance.committee,
+      };
+    },
     actions: [
       action({
         name: 'votes',

@@ -24,6 +24,7 @@ export const startArchitectureReviewBody = (policy: ArchitectureReviewPolicy) =>
         .optional()
         .describe('Named reviewer (principal ID) per reviewer role'),
       urgent: z.boolean().default(false),
+      supersedes: businessKey.optional().describe('Business key of an earlier, decided architecture review this one replaces: its ADR becomes "superseded by" this one once this one is approved'),
     })
     .strict();
 

@@ -263,3 +263,46 @@ export const outOfOfficeState = z.strictObject({
   outOfOffice: z.strictObject({ deputy: z.string(), from: at, until: at }).nullable(),
   deputyFor: strings.describe('The people out of office now who named me as deputy'),
 });
+
+/** `GET /adrs`: what `govflow adr sync` writes. */
+export const adrList = z.strictObject({
+  collection: z.strictObject({ key: z.string(), title: z.string() }),
+  items: z.array(
+    z.strictObject({
+      number: z.number().int(),
+      fileName: z.string().describe('MADR file name, e.g. 0003-payments-platform-redesign.md'),
+      title: z.string(),
+      status: z.string().describe('accepted, rejected, proposed, or "superseded by …"'),
+      workflowId: z.string(),
+      href: z.string().describe('Where the ADR is served as text/markdown'),
+      markdown: z.string(),
+    }),
+  ),
+});
+
+/** `GET /tech-radar`: Backstage's TechRadarLoaderResponse (the test checks it against the published type). */
+export const techRadar = z.strictObject({
+  quadrants: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  rings: z.array(z.strictObject({ id: z.string(), name: z.string(), color: z.string(), description: z.string().optional() })),
+  entries: z.array(
+    z.strictObject({
+      key: z.string(),
+      id: z.string(),
+      quadrant: z.string(),
+      title: z.string(),
+      description: z.string().optional(),
+      timeline: z.array(z.strictObject({ date: z.iso.datetime(), ringId: z.string(), description: z.string().optional(), moved: z.union([z.literal(-1), z.literal(0), z.literal(1)]).optional() })),
+      links: z.array(z.strictObject({ url: z.string(), title: z.string() })).optional(),
+    }),
+  ),
+});
+
+/** `POST /adrs/pull-requests`: what the pull request activity did. */
+export const adrPullRequest = z.strictObject({
+  repository: z.string(),
+  pullRequest: z.strictObject({ number: z.number().int(), url: z.string() }).nullable().describe('null when the base branch already has every file as govflow would write it'),
+  branch: z.string().nullable(),
+  written: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  kept: z.array(z.string()).describe('Files a person edited on the base branch: left as they are'),
+});

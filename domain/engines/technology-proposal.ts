@@ -39,7 +39,9 @@ export interface TechnologyCondition {
   condition: string;
 }
 
-export type TechRadarRing = 'adopt' | 'trial' | 'assess' | 'hold';
+/** The radar's rings, inner to outer. */
+export const TECH_RADAR_RINGS = ['adopt', 'trial', 'assess', 'hold'] as const;
+export type TechRadarRing = (typeof TECH_RADAR_RINGS)[number];
 
 export interface TechnologyProposalResult {
   engine: 'technology_proposal';

@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from '../../platform/paths.js';
 import { canonicalJson } from '../canonical-json.js';
 import { PROCESS_KINDS } from '../process-kinds.js';
 import { PERMISSION_SCOPES } from './access.js';
+import { ADR_KINDS } from '../adr/kinds.js';
+import { TECH_RADAR_RINGS } from '../engines/technology-proposal.js';
 import { POLICY_FILES, type ParsedFiles, type PolicyFileName } from './schema.js';
 import type { PolicySet, PolicyVersion } from './types.js';
 
@@ -186,6 +188,7 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
   }));
 
   euAiActCalendarRules(eu, (p, message) => add('catalogues/eu-ai-act.yaml', p, message));
+  decisionRecordRules(f['decision-records.yaml'], (p, message) => add('decision-records.yaml', p, message));
 
   const known = { nistAiRmf: new Set(nist.controls.map((c) => c.id)), euAiAct: articles, iso42001: new Set(iso.controls.map((c) => c.id)) };
   const cl = f['compliance-checklist.yaml'];
@@ -247,6 +250,38 @@ function euAiActCalendarRules(eu: ParsedFiles['catalogues/eu-ai-act.yaml'], add:
   });
 }
 
+/** Each ADR kind in exactly one collection; the radar's rings are the engine's, and entries name known ones. */
+function decisionRecordRules(dr: ParsedFiles['decision-records.yaml'], add: (p: string, message: string) => void): void {
+  const collectionOf = new Map<string, string>();
+  dr.adr.collections.forEach((c, i) => {
+    if (dr.adr.collections.findIndex((o) => o.key === c.key) !== i) add(`adr.collections[${i}].key`, `duplicate collection "${c.key}"`);
+    c.kinds.forEach((kind, j) => {
+      if (!(ADR_KINDS as readonly string[]).includes(kind)) add(`adr.collections[${i}].kinds[${j}]`, `"${kind}" yields no ADR (expected one of ${ADR_KINDS.join(', ')})`);
+      else if (collectionOf.has(kind)) add(`adr.collections[${i}].kinds[${j}]`, `"${kind}" is already in collection "${collectionOf.get(kind)}"`);
+      collectionOf.set(kind, c.key);
+    });
+  });
+  const radar = dr.techRadar;
+  const ringIds = radar.rings.map((r) => r.id);
+  if (ringIds.join() !== TECH_RADAR_RINGS.join()) add('techRadar.rings', `expected the rings ${TECH_RADAR_RINGS.join(', ')} in this order (the technology proposal engine assigns them); got ${ringIds.join(', ') || 'none'}`);
+  const quadrants = new Set<string>();
+  const categories = new Set<string>();
+  radar.quadrants.forEach((q, i) => {
+    if (quadrants.has(q.id)) add(`techRadar.quadrants[${i}].id`, `duplicate quadrant "${q.id}"`);
+    quadrants.add(q.id);
+    q.categories.forEach((c, j) => {
+      if (categories.has(c.toLowerCase())) add(`techRadar.quadrants[${i}].categories[${j}]`, `category "${c}" is already in another quadrant`);
+      categories.add(c.toLowerCase());
+    });
+  });
+  if (!quadrants.has(radar.defaultQuadrant)) add('techRadar.defaultQuadrant', `unknown quadrant "${radar.defaultQuadrant}"`);
+  radar.entries.forEach((e, i) => {
+    if (!quadrants.has(e.quadrant)) add(`techRadar.entries[${i}].quadrant`, `unknown quadrant "${e.quadrant}"`);
+    if (!ringIds.includes(e.ring)) add(`techRadar.entries[${i}].ring`, `unknown ring "${e.ring}"`);
+    if (radar.entries.findIndex((o) => o.id === e.id) !== i) add(`techRadar.entries[${i}].id`, `duplicate entry "${e.id}"`);
+  });
+}
+
 function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {
   return {
     version,
@@ -273,5 +308,6 @@ function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {
       segregationOfDuties: f['roles.yaml'].segregationOfDuties,
       agents: f['roles.yaml'].agents,
     },
+    decisionRecords: f['decision-records.yaml'],
   };
 }

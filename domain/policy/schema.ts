@@ -382,6 +382,39 @@ export const euAiActFile = z
   })
   .strict();
 
+const radarId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a kebab-case identifier');
+
+export const decisionRecordsFile = z
+  .object({
+    adr: z
+      .object({
+        collections: z.array(z.object({ key, title: z.string().min(1), kinds: keys }).strict()).min(1),
+      })
+      .strict(),
+    techRadar: z
+      .object({
+        rings: z.array(z.object({ id: key, name: z.string().min(1), color: z.string().min(1), description: z.string().optional() }).strict()),
+        quadrants: z.array(z.object({ id: radarId, name: z.string().min(1), categories: z.array(z.string().min(1)).default([]) }).strict()).min(1),
+        defaultQuadrant: radarId,
+        entries: z
+          .array(
+            z
+              .object({
+                id: radarId,
+                title: z.string().min(1),
+                quadrant: radarId,
+                ring: key,
+                since: z.iso.date(),
+                description: z.string().optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict(),
+  })
+  .strict();
+
 /** Every file of a policy set, with the schema that validates it. */
 export const POLICY_FILES = {
   'policy-set.yaml': policySetFile,
@@ -397,6 +430,7 @@ export const POLICY_FILES = {
   'technology-proposal.yaml': technologyProposalFile,
   'strategic-initiative.yaml': strategicInitiativeFile,
   'compliance-checklist.yaml': complianceChecklistFile,
+  'decision-records.yaml': decisionRecordsFile,
   'catalogues/nist-ai-rmf-1.0.yaml': controlCatalogueFile,
   'catalogues/iso-iec-42001-2023-annex-a.yaml': controlCatalogueFile,
   'catalogues/eu-ai-act.yaml': euAiActFile,

@@ -301,6 +301,19 @@ export interface PolicySet {
   roles: string[];
   /** Who may act, and the segregation-of-duties rules (roles.yaml); see domain/policy/access.ts. */
   access: AccessPolicy;
+  /** ADR collections and the technology radar (decision-records.yaml). */
+  decisionRecords: DecisionRecordsPolicy;
+}
+
+export interface DecisionRecordsPolicy {
+  adr: { collections: { key: string; title: string; kinds: string[] }[] };
+  techRadar: {
+    /** Inner to outer. */
+    rings: { id: string; name: string; color: string; description?: string }[];
+    quadrants: { id: string; name: string; categories: string[] }[];
+    defaultQuadrant: string;
+    entries: { id: string; title: string; quadrant: string; ring: string; since: string; description?: string }[];
+  };
 }
 
 export interface SegregationRule {

@@ -21,6 +21,8 @@ export interface ArchitectureReviewInput {
   committeePolicy?: GovernanceCommitteePolicy;
   /** Who may act and the segregation of duties, pinned at start (absent in runs started before it was pinned). */
   access?: PinnedAccess;
+  /** Business key of an earlier architecture review whose decision this one replaces (its ADR becomes superseded). */
+  supersedes?: string;
 }
 
 export interface ReviewVote {

@@ -74,6 +74,8 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
       selfAssessment: input.selfAssessment,
       requiredRoles,
       urgent: input.urgent ?? false,
+      // Only when given, so the events of other runs stay exactly as before.
+      ...(input.supersedes ? { supersedes: input.supersedes } : {}),
     },
   });
 

@@ -19,6 +19,8 @@ export interface EvaluationInput {
   policy: unknown;
   /** The engine's input, validated again by the engine. */
   input: unknown;
+  /** Business key of an earlier evaluation of the same engine whose decision this one replaces (see domain/adr). */
+  supersedes?: string;
 }
 
 export interface EvaluationState extends ProcessStateBase {

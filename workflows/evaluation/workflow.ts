@@ -23,7 +23,7 @@ async function evaluate(engine: EngineName, input: EvaluationInput): Promise<Eva
   };
   const kernel = new ProcessKernel(state, { noun: 'evaluation', describe: (s) => `**${s.title}** — ${s.outcome ?? 'evaluating'} (${engine.replace(/_/g, ' ')})` });
   const { rec } = kernel;
-  kernel.start({ by: input.requester, action: 'evaluation_requested', details: { engine, input: input.input }, role: undefined });
+  kernel.start({ by: input.requester, action: 'evaluation_requested', details: { engine, input: input.input, ...(input.supersedes ? { supersedes: input.supersedes } : {}) }, role: undefined });
   try {
     state.result = await runEvaluation({ workflowId: state.workflowId, engine, subject: input.title, policyVersion: input.policyVersion, policy: input.policy, input: input.input });
     state.outcome = outcomeOf(state.result);
