@@ -1,13 +1,6 @@
-import { DAY_MS } from '../domain/engines/calendar.js';
+import { escalationDeadlines, waitStartBefore, type Deadlines } from '../domain/engines/escalation-deadlines.js';
 import type { EscalationPolicy, PolicySet } from '../domain/policy/types.js';
 import type { ProcessStateBase } from '../workflows/contracts/common.js';
-
-/** The dates a process reports for what comes next, when it reports them (ISO timestamps). */
-export interface Deadlines {
-  reminderAt: string | null;
-  escalationAt: string | null;
-  dueAt: string | null;
-}
 
 export interface NextSteps extends Deadlines {
   /** Who is escalated to, when the policy says. */
@@ -38,8 +31,7 @@ function escalationClockOf(state: ProcessStateBase, policy: PolicySet): Escalati
 
 /**
  * What happens next and when: the process's own `deadlines` when it reports them; else derived from its SLA
- * deadline and the pinned policy (a reminder `slaBreachAfterDays - reminderAfterDays` days before it, an escalation
- * `slaBreachAfterDays - escalateAfterDays` days before it, as the workflow's clock sets them).
+ * deadline and the pinned policy (the wait's start found from the SLA delay, the other steps counted from it).
  */
 export function nextSteps(state: ProcessStateBase & { deadlines?: Deadlines | null }, policy: PolicySet): NextSteps | null {
   if (state.outcome) return null;
@@ -48,7 +40,6 @@ export function nextSteps(state: ProcessStateBase & { deadlines?: Deadlines | nu
   if (state.deadlines) return { ...state.deadlines, escalateTo, breachAtDue: Boolean(clock) };
   if (!state.slaDueAt) return null;
   if (!clock) return { reminderAt: null, escalationAt: null, dueAt: state.slaDueAt, breachAtDue: false };
-  const due = new Date(state.slaDueAt).getTime();
-  const before = (days: number) => new Date(due - (clock.slaBreachAfterDays - days) * DAY_MS).toISOString();
-  return { reminderAt: before(clock.reminderAfterDays), escalationAt: before(clock.escalateAfterDays), dueAt: state.slaDueAt, escalateTo, breachAtDue: true };
+  const { reminderAt, escalationAt } = escalationDeadlines(clock, waitStartBefore(clock, Date.parse(state.slaDueAt)), 0);
+  return { reminderAt, escalationAt, dueAt: state.slaDueAt, escalateTo, breachAtDue: true };
 }

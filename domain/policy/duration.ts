@@ -34,3 +34,41 @@ export function parseCadence(text: string): { intervalDays: number | null } | st
   if (!(text in CADENCE_DAYS)) return `"${text}" is not a cadence; expected one of ${Object.keys(CADENCE_DAYS).join(', ')}`;
   return { intervalDays: CADENCE_DAYS[text]! };
 }
+
+/** The fields of an ISO 8601 duration (`P1Y2M3W4DT5H6M7S`), each a whole number. */
+export interface IsoDuration {
+  years: number;
+  months: number;
+  weeks: number;
+  days: number;
+  hours: number;
+  minutes: number;
+  seconds: number;
+}
+
+const ISO_DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/** Parses an ISO 8601 duration of whole units (`PT10M`, `PT4H`, `P3D`, `P2W`, `P1M`); an error message if it is not one. */
+export function parseIsoDuration(text: string): IsoDuration | string {
+  const m = ISO_DURATION.exec(text);
+  // "P" alone and a "T" with nothing after it match the pattern but are not durations.
+  if (!m || text === 'P' || text.endsWith('T')) return `"${text}" is not an ISO 8601 duration; write e.g. PT10M, PT4H, P3D, P2W or P1M`;
+  const [years, months, weeks, days, hours, minutes, seconds] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number, number];
+  return { years, months, weeks, days, hours, minutes, seconds };
+}
+
+const UNIT_NAMES: [keyof IsoDuration, string][] = [
+  ['years', 'year'],
+  ['months', 'month'],
+  ['weeks', 'week'],
+  ['days', 'day'],
+  ['hours', 'hour'],
+  ['minutes', 'minute'],
+  ['seconds', 'second'],
+];
+
+/** `P1DT4H` → "1 day 4 hours"; for messages. */
+export function describeDuration(d: IsoDuration): string {
+  const parts = UNIT_NAMES.filter(([k]) => d[k] > 0).map(([k, name]) => `${d[k]} ${name}${d[k] === 1 ? '' : 's'}`);
+  return parts.length ? parts.join(' ') : '0 days';
+}

@@ -145,7 +145,7 @@ describe('governance committee approval', () => {
     expect(result.outcome).toBe('approved');
     const started = Date.parse(result.events.find((x) => x.action === 'voting_opened')!.at);
     const decided = Date.parse(result.events.find((x) => x.action === 'decided')!.at);
-    expect(Math.round((decided - started) / DAY)).toBe(stack.policySet.aiGovernance.committee.escalation.slaBreachAfterDays + 10);
+    expect(Math.round((decided - started) / DAY)).toBe(stack.policySet.aiGovernance.committee.escalation.slaBreachAfterDays! + 10);
     expect(result.events.find((x) => x.action === 'decided')!.details.reason).toContain('deadline');
   });
 

@@ -1,3 +1,4 @@
+import type { EscalationPolicy } from '../../domain/policy/types.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { pocScaleUp } from '../../workflows/poc-scale-up/workflow.js';
 import { randomUUID } from 'node:crypto';
@@ -223,7 +224,7 @@ describe('proof of concept to scale-up', () => {
 
   it('reminds, escalates and breaches the SLA at the gate on the committee timers; an extension moves the deadline', async () => {
     const { handle } = await startPoc();
-    const esc = stack.policySet.aiGovernance.committee.escalation;
+    const esc = stack.policySet.aiGovernance.committee.escalation as Required<EscalationPolicy>;
     await stack.env.sleep(`${esc.reminderAfterDays + 1} days`);
     const reminded = await state(handle);
     expect(reminded.notices.filter((n) => n.kind === 'reminder')).toHaveLength(1);

@@ -61,7 +61,7 @@ describe('policy impact replay of architecture reviews', () => {
 
     const byMajority: PolicySet = structuredClone(current);
     byMajority.architectureReview.outcome.unanimousRequired = false;
-    byMajority.architectureReview.escalation.slaBreachAfterDays += 7;
+    byMajority.architectureReview.escalation.slaBreachAfterDays! += 7;
     const report = policyImpact(byMajority, { evaluations: [], processes: [rejectedByOne, blocked, secondRound, open] }, () => current, '2026-12-01');
     const changes = Object.fromEntries(report.processes.map((p) => [p.title, p.changes.map((c) => [c.kind, c.subject, c.before, c.after, c.flagged])]));
     expect(changes).toEqual({

@@ -1,3 +1,4 @@
+import type { EscalationPolicy } from '../../../domain/policy/types.js';
 import { describe, expect, it } from 'vitest';
 import type { ProcessStateBase } from '../../../workflows/contracts/common.js';
 import { nextSteps } from '../../../web/next-steps.js';
@@ -28,7 +29,7 @@ const page = (state: ProcessStateBase, next: ReturnType<typeof nextSteps>) => pr
 describe('what happens next on the process page', () => {
   it('derives the reminder and escalation from the SLA deadline and the pinned policy when the process reports no deadlines', async () => {
     const policy = await defaultPolicy();
-    const { reminderAfterDays, escalateAfterDays, slaBreachAfterDays } = policy.architectureReview.escalation;
+    const { reminderAfterDays, escalateAfterDays, slaBreachAfterDays } = policy.architectureReview.escalation as Required<EscalationPolicy>;
     const next = nextSteps(review(), policy)!;
     const day = 86_400_000;
     const started = new Date('2026-12-14T09:00:00Z').getTime() - slaBreachAfterDays * day;
