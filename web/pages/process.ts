@@ -54,12 +54,13 @@ function children(state: Record<string, unknown>): Html {
   return html`<h2>Related processes</h2><ul class="links">${linked.map((l) => html`<li><a href="${processHref(l.workflowId)}">${l.label}: ${l.workflowId}</a></li>`)}</ul>`;
 }
 
-/** "in 3 days", "within a day", or "passed" for a step whose time has come. */
+/** "in 3 days", "in 4 hours", "in 10 minutes", or "passed" for a step whose time has come. */
 function when(iso: string, now: Date): string {
   const ms = new Date(iso).getTime() - now.getTime();
   if (ms <= 0) return 'passed';
-  const days = Math.floor(ms / 86_400_000);
-  return days < 1 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`;
+  const [days, hours, minutes] = [Math.floor(ms / 86_400_000), Math.floor(ms / 3_600_000), Math.ceil(ms / 60_000)];
+  const of = (n: number, unit: string) => `in ${n} ${unit}${n === 1 ? '' : 's'}`;
+  return days >= 1 ? of(days, 'day') : hours >= 1 ? of(hours, 'hour') : of(minutes, 'minute');
 }
 
 /** The coming reminder, escalation and deadline (past ones marked so: the notices below say what was sent). */

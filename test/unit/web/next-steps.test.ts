@@ -56,6 +56,10 @@ describe('what happens next on the process page', () => {
     expect(html).toMatch(/Reminder to technical lead<\/strong>: 2026-11-30 12:00 UTC <span class="meta">\(passed\)/);
     expect(html).toMatch(/Escalation to the committee chair<\/strong>: 2026-12-05 12:00 UTC <span class="meta">\(in 4 days\)/);
     expect(html).toMatch(/Deadline<\/strong>: 2026-12-20 12:00 UTC/);
+    // Steps minutes or hours away say so.
+    const soon = page(state, { ...next, reminderAt: '2026-12-01T09:10:00.000Z', escalationAt: '2026-12-01T13:30:00.000Z' });
+    expect(soon).toMatch(/Reminder to technical lead<\/strong>: 2026-12-01 09:10 UTC <span class="meta">\(in 10 minutes\)/);
+    expect(soon).toMatch(/Escalation to the committee chair<\/strong>: 2026-12-01 13:30 UTC <span class="meta">\(in 4 hours\)/);
     // A step the process reports none for is not invented.
     expect(page(state, { ...next, reminderAt: null })).not.toContain('Reminder to');
   });
