@@ -332,7 +332,10 @@ function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {
     },
     roadmap: { ...f['roadmap.yaml'], escalation: resolveEscalation(f['roadmap.yaml'].escalation, f) },
     innovation: f['innovation.yaml'],
-    ctoServiceModel: f['cto-service-model.yaml'],
+    ctoServiceModel: {
+      ...f['cto-service-model.yaml'],
+      reporting: f['cto-service-model.yaml'].reporting.map((r) => (r.dayOfMonth === undefined ? r : { ...r, timeZone: cals.timeZone })),
+    },
     teamStructures: f['teams.yaml'].teamStructures,
     leadershipCompetencies: f['teams.yaml'].leadershipCompetencies,
     performanceAssessment: f['performance-assessment.yaml'],

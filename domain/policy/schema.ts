@@ -11,6 +11,20 @@ const keys = z.array(key).min(1, 'must not be empty');
 const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const days = z.number().int('expected a whole number of days').min(0, 'must not be negative');
 
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 09:00')
+  .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Europe/Brussels');
+
 export const duration = z.string().transform((text, ctx) => {
   const parsed = parseDurationRange(text);
   if (typeof parsed === 'string') {
@@ -199,12 +213,23 @@ export const ctoServiceModelFile = z
     reporting: z
       .array(
         z
-          .object({ key, cadence: z.string() })
+          .object({
+            key,
+            cadence: z.string(),
+            /** "monthly on day N" (or quarterly: January, April, July, October): a calendar schedule in the organisation's time zone. */
+            dayOfMonth: z.number().int().min(1, 'expected a day from 1 to 28').max(28, 'expected a day from 1 to 28').optional(),
+            /** Local time of such a run; 09:00 by default. */
+            at: timeOfDay.optional(),
+          })
           .strict()
           .transform((r, ctx) => {
             const parsed = parseCadence(r.cadence);
             if (typeof parsed === 'string') {
               ctx.addIssue({ code: 'custom', path: ['cadence'], message: parsed });
+              return z.NEVER;
+            }
+            if ((r.dayOfMonth !== undefined || r.at !== undefined) && !['monthly', 'quarterly'].includes(r.cadence)) {
+              ctx.addIssue({ code: 'custom', path: ['dayOfMonth'], message: 'a day of the month is for a monthly or quarterly cadence' });
               return z.NEVER;
             }
             return { ...r, intervalDays: parsed.intervalDays };
@@ -398,20 +423,6 @@ export const euAiActFile = z
       .min(1),
   })
   .strict();
-
-const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-const timeOfDay = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 09:00')
-  .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected an IANA time zone such as Europe/Brussels');
 
 export const calendarsFile = z
   .object({

@@ -158,8 +158,11 @@ export interface CtoEngagementTypePolicy {
 
 export interface CtoServiceModelPolicy {
   engagementTypes: CtoEngagementTypePolicy[];
-  /** Reporting cadences; `intervalDays: null` for "as_needed". */
-  reporting: { key: string; cadence: string; intervalDays: number | null }[];
+  /**
+   * Reporting cadences; `intervalDays: null` for "as_needed". A monthly or quarterly one with `dayOfMonth` runs on
+   * that day at `at` (minutes after midnight, default 09:00) in `timeZone`, the organisation's (calendars.yaml).
+   */
+  reporting: { key: string; cadence: string; intervalDays: number | null; dayOfMonth?: number; at?: number; timeZone?: string }[];
 }
 
 export interface TeamStructurePolicy {

@@ -42,6 +42,8 @@ const { createReportingSchedules, deleteReportingSchedules } = proxyActivities<A
 
 /** History length at which a run continues as new even before Temporal suggests it. */
 const MAX_HISTORY_EVENTS = 10_000;
+/** A report on a day of the month runs at 09:00 local time unless the policy says `at`. */
+const DEFAULT_REPORT_TIME = 9 * 60;
 /** Marks runs whose term counts calendar months (earlier runs counted 30-day months). */
 const TERM_IN_CALENDAR_MONTHS = 'term-in-calendar-months';
 
@@ -218,7 +220,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
       title: state.title,
       taskQueue: workflowInfo().taskQueue,
       startAt: `${state.startDate}T00:00:00.000Z`,
-      cadences: state.reporting.map(({ key, intervalDays, scheduleId }) => ({ key, intervalDays, scheduleId })),
+      cadences: state.reporting.map(({ key, intervalDays, scheduleId, calendar }) => ({ key, intervalDays, scheduleId, ...(calendar ? { calendar } : {}) })),
     });
     // Ended while the schedules were being created: the clean-up below removes them again.
     state.reportingStatus = result.status === 'created' ? 'scheduled' : 'not_configured';
@@ -322,7 +324,13 @@ function initialState(input: CtoEngagementInput): CtoEngagementState {
     // "as_needed" reporting has no cadence to schedule.
     reporting: input.policy.reporting
       .filter((r): r is typeof r & { intervalDays: number } => r.intervalDays !== null)
-      .map((r) => ({ key: r.key, cadence: r.cadence, intervalDays: r.intervalDays, scheduleId: reportScheduleId(workflowId, r.key) })),
+      .map((r) => ({
+        key: r.key,
+        cadence: r.cadence,
+        intervalDays: r.intervalDays,
+        scheduleId: reportScheduleId(workflowId, r.key),
+        ...(r.dayOfMonth !== undefined ? { calendar: { dayOfMonth: r.dayOfMonth, everyMonths: r.cadence === 'quarterly' ? 3 : 1, at: r.at ?? DEFAULT_REPORT_TIME, timeZone: r.timeZone ?? 'UTC' } } : {}),
+      })),
     reportingStatus: 'pending',
     endReminderSentFor: null,
     termination: null,
