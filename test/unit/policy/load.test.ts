@@ -180,7 +180,7 @@ describe('a broken policy folder is refused with a precise message', () => {
       'a bad duration',
       'roadmap.yaml',
       (t: string) => t.replace('duration: 4-8_weeks', 'duration: four_to_eight_weeks'),
-      'policies/roadmap.yaml: phases[1].duration: "four_to_eight_weeks" is not a duration; write e.g. 4-6_weeks, 2_weeks, 3-12_months or ongoing',
+      'policies/roadmap.yaml: phases[1].duration: "four_to_eight_weeks" is not a duration; write e.g. 4-6_weeks, 2_weeks, 3-12_months, P4W-P6W or ongoing',
     ],
     [
       'a duration whose minimum exceeds its maximum',
@@ -279,8 +279,16 @@ describe('durations', () => {
     ['6-18_months', { minDays: 180, maxDays: 540 }],
     ['10_days', { minDays: 10, maxDays: 10 }],
     ['ongoing', { minDays: 0, maxDays: null }],
+    ['P4W-P6W', { minDays: 28, maxDays: 42 }],
+    ['P2W', { minDays: 14, maxDays: 14 }],
+    ['P6M-P18M', { minDays: 180, maxDays: 540 }],
+    ['PT6H-P1D', { minDays: 0.25, maxDays: 1 }],
   ])('%s', (text, expected) => {
     expect(parseDurationRange(text)).toEqual(expected);
+  });
+
+  it.each([['P6W-P4W', 'the minimum is greater than the maximum'], ['P1W-P2W-P3W', 'not a duration range'], ['P4W-6W', 'not an ISO 8601 duration'], ['P0D', 'longer than zero']])('refuses %s', (text, message) => {
+    expect(parseDurationRange(text)).toContain(message);
   });
 });
 
