@@ -16,14 +16,14 @@ export function daysDelay(days: number): Delay {
   return { duration: `P${days}D`, time: 'calendar' };
 }
 
-export function parsedDuration(text: string): IsoDuration {
+function parsedDuration(text: string): IsoDuration {
   const d = parseIsoDuration(text);
   if (typeof d === 'string') throw new RangeError(d);
   return d;
 }
 
 /** The zone's offset from UTC at an instant, in minutes (UTC without a calendar). */
-export function offsetMinutesAt(calendar: BusinessCalendar | undefined, utcMs: number): number {
+function offsetMinutesAt(calendar: BusinessCalendar | undefined, utcMs: number): number {
   const offsets = calendar?.offsets;
   if (!offsets?.length) return 0;
   let [lo, hi] = [0, offsets.length - 1];

@@ -46,7 +46,7 @@ export function addDays(iso: string, days: number): string {
 }
 
 /** The last day of a month (1-12). */
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   const next = month === 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1);
   return next - daysFromCivil(year, month, 1);
 }

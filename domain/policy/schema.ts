@@ -40,7 +40,7 @@ const isoDuration = z.string().superRefine((text, ctx) => {
 });
 
 /** A delay: an ISO 8601 duration in calendar time, or `{ duration, time: working | calendar }`. */
-export const delay = z
+const delay = z
   .union([isoDuration, z.object({ duration: isoDuration, time: z.enum(['calendar', 'working']) }).strict()])
   .transform((d) => (typeof d === 'string' ? { duration: d, time: 'calendar' as const } : d))
   .refine((d) => d.time === 'calendar' || isWorkingDuration(d.duration), { message: 'working time counts weeks, days, hours and minutes, not months or years' });
