@@ -223,7 +223,9 @@ function timerChanges(was: EscalationPolicy, is: EscalationPolicy, slaDueAt: Dat
   const [before, after] = [escalationTimers(was), escalationTimers(is)];
   return TIMER_FIELDS.flatMap(([step, field]) => {
     const [a, b] = [before[step], after[step]];
-    if (a.duration === b.duration && a.time === b.time && JSON.stringify(was.calendar ?? null) === JSON.stringify(is.calendar ?? null)) return [];
+    // Another calendar moves a step in working time (its days and hours); calendar time only shifts by a clock change.
+    const calendarMoved = b.time === 'working' && JSON.stringify(was.calendar ?? null) !== JSON.stringify(is.calendar ?? null);
+    if (a.duration === b.duration && a.time === b.time && !calendarMoved) return [];
     const asDays = (d: Delay) => (d.time === 'calendar' ? /^P(\d+)D$/.exec(d.duration)?.[1] : undefined);
     const [da, db] = [asDays(a), asDays(b)];
     const name = da !== undefined && db !== undefined ? `${field}Days` : field;
@@ -234,7 +236,7 @@ function timerChanges(was: EscalationPolicy, is: EscalationPolicy, slaDueAt: Dat
     }
     const detail = da !== undefined && db !== undefined
       ? `${name}: ${da} → ${db} days (${Number(db) > Number(da) ? 'later' : 'earlier'} by ${Math.abs(Number(db) - Number(da))})`
-      : `${field}: ${describeDelay(a)} → ${describeDelay(b)}${was.calendar?.key !== is.calendar?.key ? ` (calendar ${was.calendar?.key ?? 'none'} → ${is.calendar?.key ?? 'none'})` : ''}`;
+      : `${field}: ${describeDelay(a)} → ${describeDelay(b)}${calendarMoved ? ` (calendar ${was.calendar?.key ?? 'none'} → ${is.calendar?.key ?? 'none'})` : ''}`;
     return [change('timer', `escalation.${name}`, moved.before, moved.after, detail)];
   });
 }
