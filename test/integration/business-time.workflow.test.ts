@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { architectureReview } from '../../workflows/architecture-review/workflow.js';
-import { stateQuery } from '../../workflows/contracts/common.js';
+import { extendDeadlineUpdate, stateQuery } from '../../workflows/contracts/common.js';
 import type { ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { isoDateOfDay } from '../../domain/engines/calendar.js';
 import { utcOffsets } from '../../domain/policy/time-zones.js';
 import type { BusinessCalendar, EscalationPolicy } from '../../domain/policy/types.js';
+import { requester } from '../support/actors.js';
 import { architectureReviewInput } from '../support/reviews.js';
+import { actThenState } from '../support/updates.js';
 import { useWorkflowStack } from '../support/stack.js';
 
 const stack = useWorkflowStack('business-time');
@@ -70,5 +72,35 @@ describe('deadlines in working time', () => {
     expect(local(decided.at).slice(0, 10)).toBe(isoDateOfDay(friday + 10));
     expect(decided.details.reason).toBe('no decision within 5 days (working time); referred to the committee_chair');
     expect(result.deadlines).toBeNull();
+  });
+
+  it('an extension moves every step by working days, as the wait then fires', async () => {
+    const now = await stack.env.currentTimeMs();
+    const escalation: EscalationPolicy = {
+      reminderAfter: { duration: 'PT4H', time: 'working' },
+      escalateAfter: { duration: 'P1D', time: 'working' },
+      slaBreachAfter: { duration: 'P2D', time: 'working' },
+      escalateToRole: 'committee_chair',
+      maxExtensionDays: 10,
+      calendar: { key: 'default', timeZone: 'UTC', workingDays: [1, 2, 3, 4, 5], workingHours: { start: 9 * 60, end: 17 * 60 }, holidays: [], offsets: [] },
+    };
+    const businessKey = `EXTEND-${randomUUID().slice(0, 8)}`;
+    const input = architectureReviewInput(stack.policySet, businessKey, { policy: { ...stack.policySet.architectureReview, escalation } });
+    const handle = await stack.env.client.workflow.start<typeof architectureReview>('architectureReview', { taskQueue: stack.taskQueue, workflowId: `architecture-review/${businessKey}`, args: [input] });
+    const before = ((await handle.query(stateQuery)) as ArchitectureReviewState).deadlines!;
+    expect(Date.parse(before.dueAt!)).toBeGreaterThan(now);
+    const after = await actThenState(handle, extendDeadlineUpdate, { args: [{ actor: requester, days: 1, reason: 'the architects are at a conference' }] });
+    // Each step one working day later (Monday to Friday, UTC), the state's deadlines and the wait alike.
+    const nextWorkingDay = (iso: string) => {
+      let at = Date.parse(iso) + DAY;
+      while ([0, 6].includes(new Date(at).getUTCDay())) at += DAY;
+      return new Date(at).toISOString();
+    };
+    expect(after.deadlines).toEqual({ reminderAt: nextWorkingDay(before.reminderAt!), escalationAt: nextWorkingDay(before.escalationAt!), dueAt: nextWorkingDay(before.dueAt!) });
+    await stack.env.sleep(Date.parse(before.dueAt!) - (await stack.env.currentTimeMs()) + 60_000);
+    expect(((await handle.query(stateQuery)) as ArchitectureReviewState).outcome).toBeNull();
+    const result = (await handle.result()) as ArchitectureReviewState;
+    expect(result.outcome).toBe('sla_breached');
+    expect(Date.parse(result.events.at(-1)!.at)).toBeGreaterThanOrEqual(Date.parse(after.deadlines!.dueAt!));
   });
 });
