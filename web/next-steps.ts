@@ -1,4 +1,4 @@
-import { escalationDeadlines, waitStartBefore, type Deadlines } from '../domain/engines/escalation-deadlines.js';
+import { escalationDeadlines, escalationTimers, waitStartBefore, type Deadlines } from '../domain/engines/escalation-deadlines.js';
 import type { EscalationPolicy, PolicySet } from '../domain/policy/types.js';
 import type { ProcessStateBase } from '../workflows/contracts/common.js';
 
@@ -7,6 +7,13 @@ export interface NextSteps extends Deadlines {
   escalateTo?: string;
   /** Whether the process closes as `sla_breached` at its deadline (the escalation clock's processes do). */
   breachAtDue: boolean;
+  /** The calendar whose working days and hours the clock's steps in working time count. */
+  workingTime?: { calendar: string; timeZone: string };
+}
+
+function workingTimeOf(clock: EscalationPolicy | undefined): NextSteps['workingTime'] {
+  if (!clock?.calendar || !Object.values(escalationTimers(clock)).some((d) => d.time === 'working')) return undefined;
+  return { calendar: clock.calendar.key, timeZone: clock.calendar.timeZone };
 }
 
 /**
@@ -37,9 +44,10 @@ export function nextSteps(state: ProcessStateBase & { deadlines?: Deadlines | nu
   if (state.outcome) return null;
   const clock = escalationClockOf(state, policy);
   const escalateTo = clock?.escalateToRole;
-  if (state.deadlines) return { ...state.deadlines, escalateTo, breachAtDue: Boolean(clock) };
+  const workingTime = workingTimeOf(clock);
+  if (state.deadlines) return { ...state.deadlines, escalateTo, breachAtDue: Boolean(clock), ...(workingTime ? { workingTime } : {}) };
   if (!state.slaDueAt) return null;
   if (!clock) return { reminderAt: null, escalationAt: null, dueAt: state.slaDueAt, breachAtDue: false };
   const { reminderAt, escalationAt } = escalationDeadlines(clock, waitStartBefore(clock, Date.parse(state.slaDueAt)), 0);
-  return { reminderAt, escalationAt, dueAt: state.slaDueAt, escalateTo, breachAtDue: true };
+  return { reminderAt, escalationAt, dueAt: state.slaDueAt, escalateTo, breachAtDue: true, ...(workingTime ? { workingTime } : {}) };
 }

@@ -50,6 +50,7 @@ export const processDeadlines = z
     dueAt: at.nullable().describe('The deadline'),
     escalateTo: z.string().optional().describe('The role escalated to'),
     breachAtDue: z.boolean().describe('Whether it closes as sla_breached at the deadline'),
+    workingTime: z.strictObject({ calendar: z.string(), timeZone: z.string() }).optional().describe('The calendar its steps in working time count in'),
   })
   .describe('Reminder, escalation and deadline as the process computes them; null where none runs');
 

@@ -72,7 +72,7 @@ function upcoming(next: NextSteps | null | undefined, waitingOn: string, now: Da
   ${step(`Reminder to ${waitingOn}`, next.reminderAt)}
   ${step(`Escalation${next.escalateTo ? ` to the ${humanize(next.escalateTo)}` : ''}`, next.escalationAt)}
   ${step('Deadline', next.dueAt, next.breachAtDue ? html`<p class="meta">Not decided by then, it closes as SLA breached${next.escalateTo ? ` and goes to the ${humanize(next.escalateTo)}` : ''}.</p>` : '')}
-</ul>`;
+</ul>${next.workingTime ? html`<p class="meta">Counted in working time: the ${next.workingTime.calendar} calendar's working days and hours (${next.workingTime.timeZone}), without its public holidays.</p>` : ''}`;
 }
 
 const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt', 'deadlines']);

@@ -72,4 +72,15 @@ describe('what happens next on the process page', () => {
     expect(nextSteps(review({ outcome: 'approved' }), policy)).toBeNull();
     expect(nextSteps(review({ slaDueAt: null }), policy)).toBeNull();
   });
+
+  it('says when the steps count working time, and in which calendar', async () => {
+    const policy = structuredClone(await defaultPolicy());
+    const calendar = policy.calendars!.calendars[0]!;
+    policy.architectureReview.escalation = { escalateToRole: 'committee_chair', maxExtensionDays: 10, calendar, reminderAfter: { duration: 'P1D', time: 'working' }, escalateAfter: { duration: 'P3D', time: 'working' }, slaBreachAfter: { duration: 'P5D', time: 'working' } };
+    const next = nextSteps(review({ deadlines: { reminderAt: '2026-12-02T09:00:00.000Z', escalationAt: '2026-12-04T09:00:00.000Z', dueAt: '2026-12-07T09:00:00.000Z' } }), policy)!;
+    expect(next.workingTime).toEqual({ calendar: 'default', timeZone: 'Europe/Brussels' });
+    expect(page(review(), next)).toContain("Counted in working time: the default calendar's working days and hours (Europe/Brussels), without its public holidays.");
+    // Calendar time says nothing of the kind.
+    expect(page(review(), nextSteps(review(), await defaultPolicy()))).not.toContain('working time');
+  });
 });
