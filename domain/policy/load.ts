@@ -280,7 +280,7 @@ function calendarKeyOf(e: ParsedEscalation): string | undefined {
   return e.calendar ?? ([e.reminderAfter, e.escalateAfter, e.slaBreachAfter].some((d) => d?.time === 'working') ? 'default' : undefined);
 }
 
-/** A fixed Monday 09:00 UTC from which the steps' order is checked (working time may end later than it reads). */
+/** The steps are compared from a fixed Monday 09:00 UTC: a delay in working time has no length of its own. */
 const ORDER_CHECKED_FROM = Date.UTC(2026, 0, 5, 9);
 
 function calendarRules(f: ParsedFiles, add: (file: PolicyFileName, p: string, message: string) => void): void {
