@@ -51,5 +51,5 @@ export function describeStep(policy: EscalationPolicy, step: EscalationStep, ext
   const delay = escalationTimers(policy)[step];
   const days = /^P(\d+)D$/.exec(delay.duration);
   if (days && delay.time === 'calendar') return `${Number(days[1]) + extensionDays} days`;
-  return `${describeDelay(delay)}${extensionDays ? ` + ${extensionDays} days` : ''}`;
+  return `${describeDelay(delay)}${extensionDays ? ` + ${extensionDays} day${extensionDays === 1 ? '' : 's'}` : ''}`;
 }

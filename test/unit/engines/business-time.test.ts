@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDelay, isWorkingDate } from '../../../domain/engines/business-time.js';
 import { addMonths } from '../../../domain/engines/calendar.js';
-import { escalationDeadlines } from '../../../domain/engines/escalation-deadlines.js';
+import { describeStep, escalationDeadlines } from '../../../domain/engines/escalation-deadlines.js';
 import { describeDuration, parseIsoDuration } from '../../../domain/policy/duration.js';
 import { utcOffsets } from '../../../domain/policy/time-zones.js';
 import type { BusinessCalendar } from '../../../domain/policy/types.js';
@@ -107,5 +107,7 @@ describe('escalation deadlines', () => {
     // The original notation: whole UTC days.
     const days = { reminderAfterDays: 3, escalateAfterDays: 7, slaBreachAfterDays: 14, escalateToRole: 'committee_chair', maxExtensionDays: 30 };
     expect(escalationDeadlines(days, at('2026-12-01T10:00:00Z'), 2)).toEqual({ reminderAt: '2026-12-06T10:00:00.000Z', escalationAt: '2026-12-10T10:00:00.000Z', dueAt: '2026-12-17T10:00:00.000Z' });
+    // Messages say it as the policy does.
+    expect([describeStep(days, 'sla_breach', 3), describeStep(policy, 'sla_breach', 1), describeStep({ ...days, reminderAfter: { duration: 'PT10M', time: 'calendar' } }, 'reminder')]).toEqual(['17 days', '5 days (working time) + 1 day', '10 minutes']);
   });
 });
