@@ -106,17 +106,17 @@ function monthsLater(localMs: number, months: number): number {
 function workingTimeLater(calendar: BusinessCalendar, localMs: number, ms: number): number {
   const { start, end } = calendar.workingHours;
   let [t, remaining] = [localMs, ms];
+  const opening = (day: number) => nearestWorkingDay(calendar, day, 1) * DAY_MS + start * MINUTE_MS;
   while (remaining > 0) {
     const day = Math.floor(t / DAY_MS);
-    const next = nearestWorkingDay(calendar, day + 1, 1) * DAY_MS + start * MINUTE_MS;
     if (!isWorkingDay(calendar, day)) {
-      t = nearestWorkingDay(calendar, day, 1) * DAY_MS + start * MINUTE_MS;
+      t = opening(day);
       continue;
     }
     const [open, close] = [day * DAY_MS + start * MINUTE_MS, day * DAY_MS + end * MINUTE_MS];
     if (t < open) t = open;
     if (t >= close) {
-      t = next;
+      t = opening(day + 1);
       continue;
     }
     const taken = Math.min(remaining, close - t);
