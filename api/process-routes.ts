@@ -33,7 +33,8 @@ import type { ProcessReceipt } from '../workflows/contracts/common.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import type { RouteRegistry } from './route-registry.js';
 import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
-import { actionResult, evaluated, processPage, processState, started } from './schemas/responses.js';
+import { actionResult, evaluated, processDeadlines, processPage, processState, started } from './schemas/responses.js';
+import { nextSteps } from '../web/next-steps.js';
 
 export interface ApiDeps {
   config: Config;
@@ -207,14 +208,34 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
         // Whether the database has this state yet: ok, lagging (retrying) or failed (waiting for `govflow record retry`).
         return { ...state, record };
       } catch (err) {
-        // Past Temporal's retention the database projection is the record.
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-        const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, params.key!) } });
-        if (!row) throw new GovflowError('NotFound', `no ${label} with key ${params.key}`);
-        return row.state as unknown as ProcessStateBase;
+        return recordedState(err, params.key!);
       }
     },
   });
+
+  registry.add({
+    method: 'get',
+    path: `${spec.path}/:key/deadlines`,
+    summary: `When ${withArticle(label)} next reminds, escalates and breaches its SLA`,
+    description: 'The times its escalation clock fires on, computed by the code the process runs, with its pinned policy; all null once it is closed.',
+    tag: spec.tag,
+    roles: [],
+    response: processDeadlines,
+    handler: async ({ params }) => {
+      const state = await handleFor(params.key!).query(stateQuery).catch((err: unknown) => recordedState(err, params.key!));
+      const pinned = (await deps.policies.get(state.policyVersion)) ?? policy;
+      const next = nextSteps(state, pinned);
+      return { workflowId: state.workflowId, reminderAt: null, escalationAt: null, dueAt: null, breachAtDue: false, ...next };
+    },
+  });
+
+  /** Past Temporal's retention the database projection is the record. */
+  async function recordedState(err: unknown, key: string): Promise<ProcessStateBase> {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const row = await db.process.findUnique({ where: { workflowId: workflowIdFor(spec.kind, key) } });
+    if (!row) throw new GovflowError('NotFound', `no ${label} with key ${key}`);
+    return row.state as unknown as ProcessStateBase;
+  }
 
   const common: ProcessAction[] = [
     action({ name: 'withdraw', summary: 'Withdraw (requester only)', body: withdrawBody, update: withdrawUpdate, toRequest: withActor }),

@@ -1,19 +1,19 @@
-import { DAY_MS } from '../domain/engines/calendar.js';
+import { escalationDeadlines, escalationTimers, waitStartBefore, type Deadlines } from '../domain/engines/escalation-deadlines.js';
 import type { EscalationPolicy, PolicySet } from '../domain/policy/types.js';
 import type { ProcessStateBase } from '../workflows/contracts/common.js';
-
-/** The dates a process reports for what comes next, when it reports them (ISO timestamps). */
-export interface Deadlines {
-  reminderAt: string | null;
-  escalationAt: string | null;
-  dueAt: string | null;
-}
 
 export interface NextSteps extends Deadlines {
   /** Who is escalated to, when the policy says. */
   escalateTo?: string;
   /** Whether the process closes as `sla_breached` at its deadline (the escalation clock's processes do). */
   breachAtDue: boolean;
+  /** The calendar whose working days and hours the clock's steps in working time count. */
+  workingTime?: { calendar: string; timeZone: string };
+}
+
+function workingTimeOf(clock: EscalationPolicy | undefined): NextSteps['workingTime'] {
+  if (!clock?.calendar || !Object.values(escalationTimers(clock)).some((d) => d.time === 'working')) return undefined;
+  return { calendar: clock.calendar.key, timeZone: clock.calendar.timeZone };
 }
 
 /**
@@ -38,17 +38,16 @@ function escalationClockOf(state: ProcessStateBase, policy: PolicySet): Escalati
 
 /**
  * What happens next and when: the process's own `deadlines` when it reports them; else derived from its SLA
- * deadline and the pinned policy (a reminder `slaBreachAfterDays - reminderAfterDays` days before it, an escalation
- * `slaBreachAfterDays - escalateAfterDays` days before it, as the workflow's clock sets them).
+ * deadline and the pinned policy (the wait's start found from the SLA delay, the other steps counted from it).
  */
 export function nextSteps(state: ProcessStateBase & { deadlines?: Deadlines | null }, policy: PolicySet): NextSteps | null {
   if (state.outcome) return null;
   const clock = escalationClockOf(state, policy);
   const escalateTo = clock?.escalateToRole;
-  if (state.deadlines) return { ...state.deadlines, escalateTo, breachAtDue: Boolean(clock) };
+  const workingTime = workingTimeOf(clock);
+  if (state.deadlines) return { ...state.deadlines, escalateTo, breachAtDue: Boolean(clock), ...(workingTime ? { workingTime } : {}) };
   if (!state.slaDueAt) return null;
   if (!clock) return { reminderAt: null, escalationAt: null, dueAt: state.slaDueAt, breachAtDue: false };
-  const due = new Date(state.slaDueAt).getTime();
-  const before = (days: number) => new Date(due - (clock.slaBreachAfterDays - days) * DAY_MS).toISOString();
-  return { reminderAt: before(clock.reminderAfterDays), escalationAt: before(clock.escalateAfterDays), dueAt: state.slaDueAt, escalateTo, breachAtDue: true };
+  const { reminderAt, escalationAt } = escalationDeadlines(clock, waitStartBefore(clock, Date.parse(state.slaDueAt)), 0);
+  return { reminderAt, escalationAt, dueAt: state.slaDueAt, escalateTo, breachAtDue: true, ...(workingTime ? { workingTime } : {}) };
 }

@@ -1,6 +1,5 @@
-import { DAY_MS } from '../../domain/engines/calendar.js';
 import { GovflowError } from '../../domain/errors.js';
-import { DAYS_PER_MONTH, deliverUpdate, renewUpdate, termProblem, terminateUpdate, type CtoEngagementInput } from '../../workflows/cto-engagement/contract.js';
+import { deliverUpdate, renewUpdate, termEndOf, termProblem, terminateUpdate, type CtoEngagementInput } from '../../workflows/cto-engagement/contract.js';
 import { requirePrincipalWithRole } from '../principal-checks.js';
 import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
@@ -20,7 +19,7 @@ export function registerCtoEngagementRoutes(registry: RouteRegistry, deps: ApiDe
       const type = policy.ctoServiceModel.engagementTypes.find((t) => t.key === body.engagementType)!;
       const problem = termProblem(type, body.termMonths);
       if (problem) throw new GovflowError('ValidationError', problem, [{ path: 'termMonths', message: problem }]);
-      if (body.startDate && body.termMonths !== undefined && Date.parse(`${body.startDate}T00:00:00Z`) + body.termMonths * DAYS_PER_MONTH * DAY_MS <= Date.now()) {
+      if (body.startDate && body.termMonths !== undefined && Date.parse(termEndOf(body.startDate, { months: body.termMonths, days: 0 })) <= Date.now()) {
         throw new GovflowError('ValidationError', 'the term would already have ended', [{ path: 'startDate', message: 'the term must end in the future' }]);
       }
       return { ...body, requester: actor, policyVersion: policy.version.id, policy: policy.ctoServiceModel };

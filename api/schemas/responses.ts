@@ -42,6 +42,19 @@ export const processState = z
   })
   .describe("The process's full state; each kind adds its own fields");
 
+/** `GET /<process>/:key/deadlines`: what the process's escalation clock fires on (web/next-steps.ts `NextSteps`). */
+export const processDeadlines = z
+  .strictObject({
+    workflowId: z.string(),
+    reminderAt: at.nullable().describe('When the pending roles are reminded (past once sent)'),
+    escalationAt: at.nullable().describe('When it is escalated (past once escalated)'),
+    dueAt: at.nullable().describe('The deadline'),
+    escalateTo: z.string().optional().describe('The role escalated to'),
+    breachAtDue: z.boolean().describe('Whether it closes as sla_breached at the deadline'),
+    workingTime: z.strictObject({ calendar: z.string(), timeZone: z.string() }).optional().describe('The calendar its steps in working time count in'),
+  })
+  .describe('Reminder, escalation and deadline as the process computes them; null where none runs');
+
 /** What an action answers: the kernel's receipt (ProcessReceipt); the process's own fields are in `GET /<process>/:key`. */
 export const started = z.strictObject({
   workflowId: z.string(),

@@ -44,3 +44,26 @@ export function addDays(iso: string, days: number): string {
   const d = civilFromDays(daysFromCivil(year, month, day) + days);
   return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
+
+/** The last day of a month (1-12). */
+function daysInMonth(year: number, month: number): number {
+  const next = month === 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1);
+  return next - daysFromCivil(year, month, 1);
+}
+
+/**
+ * Calendar months later, on the same day of the month or the month's last day when it has fewer:
+ * `addMonths('2026-12-01', 12)` → `'2027-12-01'`, `addMonths('2027-01-31', 1)` → `'2027-02-28'`.
+ */
+export function addMonths(iso: string, months: number): string {
+  const { year, month, day } = parseIsoDate(iso);
+  const index = year * 12 + (month - 1) + months;
+  const [y, m] = [Math.floor(index / 12), (index % 12) + 1];
+  const d = Math.min(day, daysInMonth(y, m));
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** The ISO date of a day count since 1970-01-01. */
+export function isoDateOfDay(days: number): string {
+  return addDays('1970-01-01', days);
+}

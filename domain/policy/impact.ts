@@ -8,12 +8,13 @@
 import type { AiComplianceResult, ObligationResult } from '../engines/ai-compliance.js';
 import { outcomeOf, scoreOf } from '../engines/outcome.js';
 import { ENGINES, runEngine, type EngineName } from '../engines/registry.js';
-import { DAY_MS } from '../engines/calendar.js';
+import { describeDelay } from '../engines/business-time.js';
+import { escalationTimers, stepDueAt, waitStartBefore, type EscalationStep } from '../engines/escalation-deadlines.js';
 import { GovflowError } from '../errors.js';
 import { roundOutcome } from '../review/architecture-outcome.js';
 import { overallVerdict } from '../review/verdicts.js';
 import { tally, type Ballot } from '../review/voting.js';
-import type { ArchitectureReviewPolicy, EscalationPolicy, PolicySet, Verdict, VotingRule } from './types.js';
+import type { ArchitectureReviewPolicy, Delay, EscalationPolicy, PolicySet, Verdict, VotingRule } from './types.js';
 
 export interface RecordedEvaluation {
   workflowId: string;
@@ -211,18 +212,42 @@ const RULES: Record<string, { escalation: (p: PolicySet) => EscalationPolicy; de
   roadmap_engagement: { escalation: (p) => p.roadmap.escalation },
 };
 
+const TIMER_FIELDS: [EscalationStep, string][] = [
+  ['reminder', 'reminderAfter'],
+  ['escalation', 'escalateAfter'],
+  ['sla_breach', 'slaBreachAfter'],
+];
+
+/** Steps whose delay the draft changes; the SLA with its new time (the wait's start found from the pinned delay). */
+function timerChanges(was: EscalationPolicy, is: EscalationPolicy, slaDueAt: Date | null): Change[] {
+  const [before, after] = [escalationTimers(was), escalationTimers(is)];
+  return TIMER_FIELDS.flatMap(([step, field]) => {
+    const [a, b] = [before[step], after[step]];
+    // Another calendar moves a step in working time (its days and hours); calendar time only shifts by a clock change.
+    const calendarMoved = b.time === 'working' && JSON.stringify(was.calendar ?? null) !== JSON.stringify(is.calendar ?? null);
+    if (a.duration === b.duration && a.time === b.time && !calendarMoved) return [];
+    const asDays = (d: Delay) => (d.time === 'calendar' ? /^P(\d+)D$/.exec(d.duration)?.[1] : undefined);
+    const [da, db] = [asDays(a), asDays(b)];
+    const name = da !== undefined && db !== undefined ? `${field}Days` : field;
+    let moved: { before: unknown; after: unknown } = da !== undefined && db !== undefined ? { before: Number(da), after: Number(db) } : { before: a.duration, after: b.duration };
+    if (step === 'sla_breach' && slaDueAt) {
+      const start = waitStartBefore(was, slaDueAt.getTime());
+      moved = { before: slaDueAt.toISOString(), after: new Date(stepDueAt(is, step, start, 0)).toISOString() };
+    }
+    const detail = da !== undefined && db !== undefined
+      ? `${name}: ${da} → ${db} days (${Number(db) > Number(da) ? 'later' : 'earlier'} by ${Math.abs(Number(db) - Number(da))})`
+      : `${field}: ${describeDelay(a)} → ${describeDelay(b)}${calendarMoved ? ` (calendar ${was.calendar?.key ?? 'none'} → ${is.calendar?.key ?? 'none'})` : ''}`;
+    return [change('timer', `escalation.${name}`, moved.before, moved.after, detail)];
+  });
+}
+
 function processImpact(draft: PolicySet, p: RecordedProcess, pinned: PolicySet | undefined): ImpactEntry | null {
   const rules = RULES[p.kind];
   if (!rules || !pinned) return null;
   const changes: Change[] = [];
   if (p.outcome === null) {
     const [was, is] = [rules.escalation(pinned), rules.escalation(draft)];
-    for (const field of ['reminderAfterDays', 'escalateAfterDays', 'slaBreachAfterDays'] as const) {
-      if (was[field] === is[field]) continue;
-      const delta = is[field] - was[field];
-      const moved = field === 'slaBreachAfterDays' && p.slaDueAt ? { before: p.slaDueAt.toISOString(), after: new Date(p.slaDueAt.getTime() + delta * DAY_MS).toISOString() } : { before: was[field], after: is[field] };
-      changes.push(change('timer', `escalation.${field}`, moved.before, moved.after, `${field}: ${was[field]} → ${is[field]} days (${delta > 0 ? 'later' : 'earlier'} by ${Math.abs(delta)})`));
-    }
+    changes.push(...timerChanges(was, is, p.slaDueAt));
   }
   if (rules.decision) {
     const [was, is] = [rules.decision(pinned), rules.decision(draft)];

@@ -9,7 +9,9 @@ import { PERMISSION_SCOPES } from './access.js';
 import { ADR_KINDS } from '../adr/kinds.js';
 import { TECH_RADAR_RINGS } from '../engines/technology-proposal.js';
 import { POLICY_FILES, type ParsedFiles, type PolicyFileName } from './schema.js';
-import type { PolicySet, PolicyVersion } from './types.js';
+import { stepDueAt } from '../engines/escalation-deadlines.js';
+import { utcOffsets } from './time-zones.js';
+import type { BusinessCalendar, EscalationPolicy, PolicySet, PolicyVersion } from './types.js';
 
 export interface PolicyIssue {
   file: string;
@@ -30,6 +32,17 @@ export class PolicyValidationError extends Error {
 export function defaultPolicyDir(): string {
   return path.join(PROJECT_ROOT, 'policies');
 }
+
+/**
+ * Files a policy folder may leave out, with what stands in for them: a folder from before calendars counts every
+ * delay in UTC calendar days, as it always did (its default calendar works Monday to Friday, 09:00-17:00 UTC).
+ */
+const OPTIONAL_FILES: Partial<Record<PolicyFileName, string>> = {
+  'calendars.yaml': `timeZone: UTC
+calendars:
+  - { key: default, timeZone: UTC, workingDays: [monday, tuesday, wednesday, thursday, friday], workingHours: { start: '09:00', end: '17:00' }, holidays: [] }
+`,
+};
 
 const REQUIRED_PHASES = ['phase_1_assessment', 'phase_2_strategy', 'phase_3_execution_planning'];
 const TOTALS = {
@@ -71,7 +84,7 @@ async function loadPolicyFiles(read: (name: PolicyFileName) => Promise<string | 
   const parsed: Partial<Record<PolicyFileName, unknown>> = {};
 
   for (const [name, schema] of Object.entries(POLICY_FILES) as [PolicyFileName, (typeof POLICY_FILES)[PolicyFileName]][]) {
-    const text = await read(name);
+    const text = (await read(name)) ?? OPTIONAL_FILES[name];
     if (text === undefined) {
       issues.push({ file: shown(name), path: '', message: 'file is missing' });
       continue;
@@ -81,8 +94,9 @@ async function loadPolicyFiles(read: (name: PolicyFileName) => Promise<string | 
       for (const e of doc.errors) issues.push({ file: shown(name), path: '', message: `invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
       continue;
     }
-    raw[name] = doc.toJS();
-    const result = schema.safeParse(raw[name]);
+    // An optional file left out is not part of the content (a folder from before it keeps its hash).
+    if (text !== OPTIONAL_FILES[name]) raw[name] = doc.toJS();
+    const result = schema.safeParse(doc.toJS());
     if (!result.success) {
       for (const i of result.error.issues) issues.push({ file: shown(name), path: formatPath(i.path), message: i.message });
       continue;
@@ -168,6 +182,8 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
   const phaseKeys = rm.phases.map((p) => p.key);
   for (const required of REQUIRED_PHASES) if (!phaseKeys.includes(required)) add('roadmap.yaml', 'phases', `phase "${required}" is missing`);
   unique('roadmap.yaml', 'phases', phaseKeys, 'phase');
+
+  calendarRules(f, add);
 
   const nist = f['catalogues/nist-ai-rmf-1.0.yaml'];
   const functions = new Set(nist.controls.map((c) => c.id.split(' ')[0]));
@@ -282,15 +298,80 @@ function decisionRecordRules(dr: ParsedFiles['decision-records.yaml'], add: (p: 
   });
 }
 
+type ParsedEscalation = ParsedFiles['architecture-review.yaml']['escalation'];
+
+/** Every escalation of the policy, with where it is. */
+function escalationsOf(f: ParsedFiles): [PolicyFileName, string, ParsedEscalation][] {
+  const ai = f['ai-governance.yaml'];
+  return [
+    ['architecture-review.yaml', 'escalation', f['architecture-review.yaml'].escalation],
+    ['ai-governance.yaml', 'committee.escalation', ai.committee.escalation],
+    ['ai-governance.yaml', 'ethicalReviewBoard.escalation', ai.ethicalReviewBoard.escalation],
+    ['roadmap.yaml', 'escalation', f['roadmap.yaml'].escalation],
+  ];
+}
+
+/** The calendar an escalation counts in: the one it names, else `default` when a step counts working time. */
+function calendarKeyOf(e: ParsedEscalation): string | undefined {
+  return e.calendar ?? ([e.reminderAfter, e.escalateAfter, e.slaBreachAfter].some((d) => d?.time === 'working') ? 'default' : undefined);
+}
+
+/** The steps are compared from a fixed Monday 09:00 UTC: a delay in working time has no length of its own. */
+const ORDER_CHECKED_FROM = Date.UTC(2026, 0, 5, 9);
+
+function calendarRules(f: ParsedFiles, add: (file: PolicyFileName, p: string, message: string) => void): void {
+  const cals = f['calendars.yaml'].calendars;
+  const seen = new Set<string>();
+  cals.forEach((c, i) => {
+    if (seen.has(c.key)) add('calendars.yaml', `calendars[${i}].key`, `duplicate calendar "${c.key}"`);
+    seen.add(c.key);
+  });
+  const known = (file: PolicyFileName, p: string, k: string | undefined) => {
+    if (k !== undefined && !seen.has(k)) add(file, p, `unknown calendar "${k}" (calendars are declared in calendars.yaml)`);
+  };
+  known('ai-governance.yaml', 'committee.calendar', f['ai-governance.yaml'].committee.calendar);
+  for (const [file, p, e] of escalationsOf(f)) {
+    const k = calendarKeyOf(e);
+    known(file, `${p}.calendar`, k);
+    if (k !== undefined && !seen.has(k)) continue;
+    const policy = resolveEscalation(e, f);
+    const [r, x, b] = (['reminder', 'escalation', 'sla_breach'] as const).map((step) => stepDueAt(policy, step, ORDER_CHECKED_FROM, 0));
+    if (!(r! < x! && x! < b!)) add(file, p, 'the reminder must come before the escalation, and the escalation before the SLA breach');
+  }
+}
+
+function resolveCalendar(f: ParsedFiles, k: string | undefined): BusinessCalendar | undefined {
+  const c = k === undefined ? undefined : f['calendars.yaml'].calendars.find((cal) => cal.key === k);
+  return c && { ...c, offsets: utcOffsets(c.timeZone) };
+}
+
+/** The escalation as processes pin it: its calendar resolved (with its offsets), left out when it has none. */
+function resolveEscalation(e: ParsedEscalation, f: ParsedFiles): EscalationPolicy {
+  const { calendar: _named, ...rest } = e;
+  const calendar = resolveCalendar(f, calendarKeyOf(e));
+  return calendar ? { ...rest, calendar } : rest;
+}
+
 function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {
+  const ai = f['ai-governance.yaml'];
+  const { calendar: committeeCalendar, ...committee } = ai.committee;
+  const meetingCalendar = resolveCalendar(f, committeeCalendar);
+  const cals = f['calendars.yaml'];
   return {
     version,
     decisionCriteria: f['decision-criteria.yaml'],
-    architectureReview: f['architecture-review.yaml'],
-    aiGovernance: f['ai-governance.yaml'],
-    roadmap: f['roadmap.yaml'],
+    architectureReview: { ...f['architecture-review.yaml'], escalation: resolveEscalation(f['architecture-review.yaml'].escalation, f) },
+    aiGovernance: {
+      ...ai,
+      committee: { ...committee, escalation: resolveEscalation(ai.committee.escalation, f), ...(meetingCalendar ? { calendar: meetingCalendar } : {}) },
+      ethicalReviewBoard: { ...ai.ethicalReviewBoard, escalation: resolveEscalation(ai.ethicalReviewBoard.escalation, f) },
+    },
+    roadmap: { ...f['roadmap.yaml'], escalation: resolveEscalation(f['roadmap.yaml'].escalation, f) },
     innovation: f['innovation.yaml'],
-    ctoServiceModel: f['cto-service-model.yaml'],
+    ctoServiceModel: {
+      ...f['cto-service-model.yaml'],
+      reporting: f['cto-service-model.yaml'].reporting.map((r) => (r.dayOfMonth === undefined ? r : { ...r, timeZone: cals.timeZone })),
+    },
     teamStructures: f['teams.yaml'].teamStructures,
     leadershipCompetencies: f['teams.yaml'].leadershipCompetencies,
     performanceAssessment: f['performance-assessment.yaml'],
@@ -303,6 +384,7 @@ function assemble(f: ParsedFiles, version: PolicyVersion): PolicySet {
       euAiAct: f['catalogues/eu-ai-act.yaml'],
     },
     roles: f['roles.yaml'].roles.map((r) => r.key),
+    calendars: { timeZone: cals.timeZone, calendars: cals.calendars.map((c) => resolveCalendar(f, c.key)!) },
     access: {
       permissions: f['roles.yaml'].permissions,
       segregationOfDuties: f['roles.yaml'].segregationOfDuties,

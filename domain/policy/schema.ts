@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REPORT_TEMPLATES } from '../reports/content.js';
-import { parseCadence, parseDurationRange } from './duration.js';
+import { parseCadence, parseDurationRange, parseIsoDuration } from './duration.js';
 
 /**
  * zod schemas of the policy files, one per file. Objects are strict so a misspelt key is an error, not a
@@ -12,6 +12,20 @@ const keys = z.array(key).min(1, 'must not be empty');
 const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const days = z.number().int('expected a whole number of days').min(0, 'must not be negative');
 
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time such as 09:00')
+  .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)));
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Europe/Brussels');
+
 export const duration = z.string().transform((text, ctx) => {
   const parsed = parseDurationRange(text);
   if (typeof parsed === 'string') {
@@ -21,17 +35,47 @@ export const duration = z.string().transform((text, ctx) => {
   return parsed;
 });
 
+const isoDuration = z.string().superRefine((text, ctx) => {
+  const parsed = parseIsoDuration(text);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+});
+
+/** A delay: an ISO 8601 duration in calendar time, or `{ duration, time: working | calendar }`. */
+const delay = z
+  .union([isoDuration, z.object({ duration: isoDuration, time: z.enum(['calendar', 'working']) }).strict()])
+  .transform((d) => (typeof d === 'string' ? { duration: d, time: 'calendar' as const } : d))
+  .refine((d) => d.time === 'calendar' || isWorkingDuration(d.duration), { message: 'working time counts weeks, days, hours and minutes, not months or years' });
+
+function isWorkingDuration(text: string): boolean {
+  const parsed = parseIsoDuration(text);
+  return typeof parsed === 'string' || (parsed.years === 0 && parsed.months === 0);
+}
+
+const ESCALATION_STEPS = ['reminderAfter', 'escalateAfter', 'slaBreachAfter'] as const;
+
 const escalation = z
   .object({
-    reminderAfterDays: days,
-    escalateAfterDays: days,
-    slaBreachAfterDays: days,
+    reminderAfterDays: days.optional(),
+    escalateAfterDays: days.optional(),
+    slaBreachAfterDays: days.optional(),
+    reminderAfter: delay.optional(),
+    escalateAfter: delay.optional(),
+    slaBreachAfter: delay.optional(),
     escalateToRole: key,
     maxExtensionDays: days,
+    /** A calendar of calendars.yaml; steps in working time without one count in `default`. */
+    calendar: key.optional(),
   })
   .strict()
-  .refine((e) => e.reminderAfterDays < e.escalateAfterDays && e.escalateAfterDays < e.slaBreachAfterDays, {
-    message: 'reminderAfterDays < escalateAfterDays < slaBreachAfterDays must hold',
+  .superRefine((e, ctx) => {
+    for (const step of ESCALATION_STEPS) {
+      const [asDays, asDelay] = [e[`${step}Days`] !== undefined, e[step] !== undefined];
+      if (asDays === asDelay) ctx.addIssue({ code: 'custom', path: [asDays ? step : `${step}Days`], message: `give either ${step}Days (whole days) or ${step} (an ISO 8601 duration), not ${asDays ? 'both' : 'neither'}` });
+    }
+    const [r, x, b] = [e.reminderAfterDays, e.escalateAfterDays, e.slaBreachAfterDays];
+    if (r !== undefined && x !== undefined && b !== undefined && !(r < x && x < b)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'reminderAfterDays < escalateAfterDays < slaBreachAfterDays must hold' });
+    }
   });
 
 const voting = z
@@ -105,6 +149,9 @@ export const aiGovernanceFile = z
         responsibilities: keys,
         meetingCadence: z.enum(['weekly', 'bi_weekly', 'monthly', 'quarterly']),
         meetingDayOfMonth: z.number().int().min(1, 'expected a day from 1 to 28').max(28, 'expected a day from 1 to 28'),
+        /** With a calendar, a meeting on a holiday or non-working day moves (to the next working day by default). */
+        calendar: key.optional(),
+        meetingOffWorkingDay: z.enum(['next_working_day', 'previous_working_day']).optional(),
         decisionAuthority: key,
         voting,
         escalation,
@@ -174,12 +221,24 @@ export const ctoServiceModelFile = z
     reporting: z
       .array(
         z
-          .object({ key, cadence: z.string(), report: z.enum(REPORT_TEMPLATES).optional().describe('What the report holds (default: executive_update)') })
+          .object({
+            key,
+            cadence: z.string(),
+            /** "monthly on day N" (or quarterly: January, April, July, October): a calendar schedule in the organisation's time zone. */
+            dayOfMonth: z.number().int().min(1, 'expected a day from 1 to 28').max(28, 'expected a day from 1 to 28').optional(),
+            /** Local time of such a run; 09:00 by default. */
+            at: timeOfDay.optional(),
+            report: z.enum(REPORT_TEMPLATES).optional().describe('What the report holds (default: executive_update)'),
+          })
           .strict()
           .transform((r, ctx) => {
             const parsed = parseCadence(r.cadence);
             if (typeof parsed === 'string') {
               ctx.addIssue({ code: 'custom', path: ['cadence'], message: parsed });
+              return z.NEVER;
+            }
+            if ((r.dayOfMonth !== undefined || r.at !== undefined) && !['monthly', 'quarterly'].includes(r.cadence)) {
+              ctx.addIssue({ code: 'custom', path: ['dayOfMonth'], message: 'a day of the month is for a monthly or quarterly cadence' });
               return z.NEVER;
             }
             return { ...r, intervalDays: parsed.intervalDays };
@@ -415,6 +474,25 @@ export const decisionRecordsFile = z
   })
   .strict();
 
+export const calendarsFile = z
+  .object({
+    timeZone,
+    calendars: z
+      .array(
+        z
+          .object({
+            key,
+            timeZone,
+            workingDays: z.array(z.enum(WEEKDAYS)).min(1, 'at least one working day').transform((ds) => ds.map((d) => WEEKDAYS.indexOf(d) + 1)),
+            workingHours: z.object({ start: timeOfDay, end: timeOfDay }).strict().refine((h) => h.start < h.end, 'start must be before end'),
+            holidays: z.array(z.object({ date: isoDate, name: z.string().min(1) }).strict()),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
 /** Every file of a policy set, with the schema that validates it. */
 export const POLICY_FILES = {
   'policy-set.yaml': policySetFile,
@@ -434,6 +512,7 @@ export const POLICY_FILES = {
   'catalogues/nist-ai-rmf-1.0.yaml': controlCatalogueFile,
   'catalogues/iso-iec-42001-2023-annex-a.yaml': controlCatalogueFile,
   'catalogues/eu-ai-act.yaml': euAiActFile,
+  'calendars.yaml': calendarsFile,
 } as const;
 
 export type PolicyFileName = keyof typeof POLICY_FILES;

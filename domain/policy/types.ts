@@ -40,10 +40,19 @@ export interface DecisionCriteriaPolicy {
   riskCriterion: string;
 }
 
+/**
+ * Each step's delay is given either in whole calendar days (`reminderAfterDays`, the original notation, which
+ * processes pinned before durations carry) or as a Delay (`reminderAfter`); read them through `escalationTimers`.
+ */
 export interface EscalationPolicy {
-  reminderAfterDays: number;
-  escalateAfterDays: number;
-  slaBreachAfterDays: number;
+  reminderAfterDays?: number;
+  escalateAfterDays?: number;
+  slaBreachAfterDays?: number;
+  reminderAfter?: Delay;
+  escalateAfter?: Delay;
+  slaBreachAfter?: Delay;
+  /** The calendar its delays count in (its time zone, working days and hours); none: UTC calendar days. */
+  calendar?: BusinessCalendar;
   /** Role that receives escalations (e.g. committee_chair). */
   escalateToRole: string;
   /** Maximum total extension of a deadline by updates, in days. */
@@ -84,6 +93,9 @@ export interface GovernanceCommitteePolicy {
   meetingCadence: 'weekly' | 'bi_weekly' | 'monthly' | 'quarterly';
   /** Day of month the committee meets (1-28), for the monthly cadence. */
   meetingDayOfMonth: number;
+  /** Where a meeting that falls on a holiday or a non-working day of `calendar` moves to. */
+  meetingOffWorkingDay?: 'next_working_day' | 'previous_working_day';
+  calendar?: BusinessCalendar;
   decisionAuthority: string;
   voting: VotingRule;
   escalation: EscalationPolicy;
@@ -156,8 +168,11 @@ export interface CtoEngagementTypePolicy {
 
 export interface CtoServiceModelPolicy {
   engagementTypes: CtoEngagementTypePolicy[];
-  /** Reporting cadences; `intervalDays: null` for "as_needed". */
-  reporting: { key: string; cadence: string; intervalDays: number | null; report?: ReportTemplate }[];
+  /**
+   * Reporting cadences; `intervalDays: null` for "as_needed". A monthly or quarterly one with `dayOfMonth` runs on
+   * that day at `at` (minutes after midnight, default 09:00) in `timeZone`, the organisation's (calendars.yaml).
+   */
+  reporting: { key: string; cadence: string; intervalDays: number | null; dayOfMonth?: number; at?: number; timeZone?: string; report?: ReportTemplate }[];
 }
 
 export interface TeamStructurePolicy {
@@ -299,6 +314,8 @@ export interface PolicySet {
   catalogues: { nistAiRmf: ControlCatalogue; iso42001: ControlCatalogue; euAiAct: EuAiActPolicy };
   /** Every role name the policy knows; reviewer and voter roles must be among them. */
   roles: string[];
+  /** Absent in sets pinned before calendars existed. */
+  calendars?: CalendarsPolicy;
   /** Who may act, and the segregation-of-duties rules (roles.yaml); see domain/policy/access.ts. */
   access: AccessPolicy;
   /** ADR collections and the technology radar (decision-records.yaml). */
@@ -327,4 +344,36 @@ export interface AccessPolicy {
   permissions: Record<string, Record<string, string[]>>;
   segregationOfDuties: { default: SegregationRule; processes: Record<string, Partial<SegregationRule>> };
   agents: { finalDecisions: boolean };
+}
+
+/** Whether a delay counts every hour of the calendar or only the calendar's working days and hours. */
+export type TimeBasis = 'calendar' | 'working';
+
+/** A delay of the policy: an ISO 8601 duration (`PT10M`, `P5D`, `P1M`) counted in calendar or working time. */
+export interface Delay {
+  duration: string;
+  time: TimeBasis;
+}
+
+/**
+ * A business calendar (calendars.yaml): working days, working hours and public holidays in a time zone. The loader
+ * adds the zone's UTC offsets (from the machine's time-zone data, once, when the policy is loaded), so the
+ * arithmetic in workflows needs no Intl and a process keeps the offsets it pinned.
+ */
+export interface BusinessCalendar {
+  key: string;
+  timeZone: string;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  workingDays: number[];
+  /** Minutes after local midnight. */
+  workingHours: { start: number; end: number };
+  holidays: { date: string; name: string }[];
+  /** `[fromUtcMs, offsetMinutes]` in order: the zone's offset from each instant on. */
+  offsets: [number, number][];
+}
+
+export interface CalendarsPolicy {
+  /** The organisation's time zone: report cadences run in it. */
+  timeZone: string;
+  calendars: BusinessCalendar[];
 }

@@ -4,6 +4,7 @@ import type { Scenario } from './scenario.js';
 import { pinnedAccess } from '../../domain/policy/access.js';
 import { resubmitUpdate, reviewVoteUpdate } from '../../workflows/architecture-review/contract.js';
 import { extendDeadlineUpdate, withdrawUpdate } from '../../workflows/contracts/common.js';
+import { isoDateOfDay } from '../../domain/engines/calendar.js';
 import { requester, reviewers, techLead } from '../support/actors.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
 
@@ -15,6 +16,27 @@ async function startReview(env: TestWorkflowEnvironment, taskQueue: string, poli
 const rulings = rulingsFor;
 
 export const architectureReviewScenarios: Scenario[] = [
+  {
+    // Reminder, escalation and breach in working time of a pinned calendar (a holiday three days after the start).
+    name: 'architecture-review/sla-breached-in-working-time',
+    async run(env, taskQueue, policy) {
+      const today = Math.floor((await env.currentTimeMs()) / 86_400_000);
+      const calendar = { ...policy.calendars!.calendars[0]!, holidays: [{ date: isoDateOfDay(today + 3), name: 'a public holiday' }] };
+      const { reminderAfterDays: _r, escalateAfterDays: _e, slaBreachAfterDays: _s, ...rest } = policy.architectureReview.escalation;
+      const escalation = {
+        ...rest,
+        reminderAfter: { duration: 'PT4H', time: 'working' as const },
+        escalateAfter: { duration: 'P2D', time: 'working' as const },
+        slaBreachAfter: { duration: 'P5D', time: 'working' as const },
+        calendar,
+      };
+      const input = architectureReviewInput(policy, 'REC-6', { title: 'Recorded review REC-6', systemDescription: 'recorded scenario', policy: { ...policy.architectureReview, escalation } });
+      const h = await env.client.workflow.start('architectureReview', { taskQueue, workflowId: 'architecture-review/REC-6', args: [input] });
+      await h.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: 1, reason: 'holidays' }] });
+      await h.result();
+      return h.workflowId;
+    },
+  },
   {
     // Access pinned at start; the deciding vote answers after the round's outcome (changes requested).
     name: 'architecture-review/access-pinned-changes-requested',

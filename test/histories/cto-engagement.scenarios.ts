@@ -25,6 +25,17 @@ async function startEngagement(env: TestWorkflowEnvironment, taskQueue: string, 
 
 export const ctoEngagementScenarios: Scenario[] = [
   {
+    // A term in calendar months (patched: term-in-calendar-months), renewed by one, to its end.
+    name: 'cto-engagement/calendar-month-term',
+    async run(env, taskQueue, policy) {
+      const h = await startEngagement(env, taskQueue, policy, 'REC-CTO-4', { continueAsNewAfterDays: 365 });
+      await env.sleep('65 days'); // the end reminder fires
+      await h.executeUpdate(renewUpdate, { args: [{ actor: sponsor, months: 1, reason: 'phase two' }] });
+      await h.result();
+      return h.workflowId;
+    },
+  },
+  {
     name: 'cto-engagement/renewed-then-completed',
     async run(env, taskQueue, policy) {
       // One run from start to end (no continue-as-new), so the whole lifecycle is in the recorded history.

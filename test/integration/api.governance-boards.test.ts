@@ -8,6 +8,7 @@ import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprova
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { assessments } from '../support/ethical-reviews.js';
 import { waitFor } from '../support/processes.js';
+import { expectedMeetingAt } from '../support/reviews.js';
 import { useApiStack } from '../support/stack.js';
 
 const stack = useApiStack('api-boards');
@@ -131,7 +132,7 @@ describe('ethical review board and governance committee through the API', () => 
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const item = await stack.api.call('GET', `/committee-approvals/${key}`, { token: requester });
     expect(item.body.stage).toBe('awaiting_meeting');
-    expect(new Date(item.body.meetingAt).getUTCDate()).toBe(15);
+    expect(item.body.meetingAt).toBe(expectedMeetingAt((await defaultPolicy()).aiGovernance.committee, item.body));
     const early = await stack.api.call('POST', `/committee-approvals/${key}/votes`, { token: await stack.api.tokenFor('cleo', 'committee_member'), body: { ballot: 'approve' } });
     expect(early.status).toBe(409);
     const withdrawn = await stack.api.call('POST', `/committee-approvals/${key}/withdraw`, { token: requester, body: { reason: 'replaced by v3' } });

@@ -142,7 +142,7 @@ describe('architecture review', () => {
 
   it('moves the deadline when it is extended with a reason', async () => {
     const { handle, policy } = await startReview();
-    await stack.env.sleep(`${policy.escalation.slaBreachAfterDays - 1} days`);
+    await stack.env.sleep(`${policy.escalation.slaBreachAfterDays! - 1} days`);
     expect((await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: techLead, days: 5, reason: 'x' }] }))).type).toBe('Forbidden');
     expect(
       (await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: policy.escalation.maxExtensionDays + 1, reason: 'x' }] }))).type,

@@ -8,7 +8,7 @@ import { reviewVoteUpdate } from '../../workflows/architecture-review/contract.j
 import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalInput, type CommitteeApprovalState } from '../../workflows/committee-approval/contract.js';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
 import { chair, committeeMembers, person, requester, reviewers } from '../support/actors.js';
-import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
+import { architectureReviewInput, expectedMeetingAt, rulingsFor } from '../support/reviews.js';
 import { useWorkflowStack } from '../support/stack.js';
 import { refusal } from '../support/updates.js';
 
@@ -44,7 +44,7 @@ describe('governance committee approval', () => {
     const before = await h.query(stateQuery) as CommitteeApprovalState;
     expect(before.stage).toBe('awaiting_meeting');
     const meetingAt = Date.parse(before.meetingAt!);
-    expect(new Date(meetingAt).getUTCDate()).toBe(stack.policySet.aiGovernance.committee.meetingDayOfMonth);
+    expect(before.meetingAt).toBe(expectedMeetingAt(stack.policySet.aiGovernance.committee, before));
     const now = await stack.env.currentTimeMs();
     expect(meetingAt).toBeGreaterThan(now);
     expect(meetingAt - now).toBeLessThanOrEqual(31 * DAY);
@@ -73,7 +73,8 @@ describe('governance committee approval', () => {
   it('follows the policy cadence: a different meeting day moves the wait', async () => {
     const h = await startItem({ policy: { meetingDayOfMonth: 3 } });
     const state = await h.query(stateQuery) as CommitteeApprovalState;
-    expect(new Date(state.meetingAt!).getUTCDate()).toBe(3);
+    expect(state.meetingAt).toBe(expectedMeetingAt({ ...stack.policySet.aiGovernance.committee, meetingDayOfMonth: 3 }, state));
+    expect(state.meetingAt).not.toBe(expectedMeetingAt(stack.policySet.aiGovernance.committee, state));
     await h.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'superseded' }] });
     expect(((await h.result()) as CommitteeApprovalState).outcome).toBe('withdrawn');
   });
@@ -145,7 +146,7 @@ describe('governance committee approval', () => {
     expect(result.outcome).toBe('approved');
     const started = Date.parse(result.events.find((x) => x.action === 'voting_opened')!.at);
     const decided = Date.parse(result.events.find((x) => x.action === 'decided')!.at);
-    expect(Math.round((decided - started) / DAY)).toBe(stack.policySet.aiGovernance.committee.escalation.slaBreachAfterDays + 10);
+    expect(Math.round((decided - started) / DAY)).toBe(stack.policySet.aiGovernance.committee.escalation.slaBreachAfterDays! + 10);
     expect(result.events.find((x) => x.action === 'decided')!.details.reason).toContain('deadline');
   });
 

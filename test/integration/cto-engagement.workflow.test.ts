@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { extendDeadlineUpdate, stateQuery, withdrawUpdate, type Actor } from '../../workflows/contracts/common.js';
+import { addDays, addMonths } from '../../domain/engines/calendar.js';
 import { deliverUpdate, renewUpdate, terminateUpdate, type CtoEngagementInput, type CtoEngagementState } from '../../workflows/cto-engagement/contract.js';
 import type { RetrospectiveState } from '../../workflows/retrospective/contract.js';
 import { admin, person } from '../support/actors.js';
@@ -56,7 +57,7 @@ describe('CTO engagement', () => {
     const { handle, businessKey } = await startEngagement('project_cto', { termMonths: 3, retrospectiveParticipants: ['pat'] });
     const started = await state(handle);
     expect(started.deliverables.map((d) => d.key)).toEqual(['project_leadership', 'technical_decisions', 'implementation_oversight']);
-    expect(Date.parse(started.termEndsAt!) - Date.parse(`${started.startDate}T00:00:00Z`)).toBe(90 * DAY);
+    expect(started.termEndsAt).toBe(`${addMonths(started.startDate, 3)}T00:00:00.000Z`);
     expect(started.pendingRoles).toEqual(['engagement_lead']);
 
     expect(await refusedWith(deliver(handle, otherLead, 'technical_decisions'))).toBe('Forbidden');
@@ -106,6 +107,18 @@ describe('CTO engagement', () => {
     expect(audit.map((a) => a.action)).toEqual(actions(result));
   });
 
+  it('counts a term in calendar months: 12 months from 1 December end on 1 December, a month end stays a month end', async () => {
+    // Dates after the test server's clock, which the other tests move on by months.
+    const { handle } = await startEngagement('interim_cto', { termMonths: 12, startDate: '2030-12-01' });
+    const year = await state(handle);
+    expect(year.termEndsAt).toBe('2031-12-01T00:00:00.000Z');
+    expect(year.slaDueAt).toBe('2031-12-01T00:00:00.000Z');
+    expect((await actThenState(handle, renewUpdate, { args: [{ actor: sponsor, months: 2, reason: 'phase two' }] })).termEndsAt).toBe('2032-02-01T00:00:00.000Z');
+    const { handle: monthEnd } = await startEngagement('interim_cto', { termMonths: 6, startDate: '2030-08-31' });
+    expect((await state(monthEnd)).termEndsAt).toBe('2031-02-28T00:00:00.000Z');
+    for (const h of [handle, monthEnd]) await h.executeUpdate(terminateUpdate, { args: [{ actor: sponsor, reason: 'test over' }] });
+  });
+
   it('renews and extends the term within the type’s maximum, and completes at the new end', async () => {
     const { handle } = await startEngagement('project_cto', { termMonths: 3 });
     expect(await refusedWith(handle.executeUpdate(renewUpdate, { args: [{ actor: lead, months: 2, reason: 'more work' }] }))).toBe('Forbidden');
@@ -118,8 +131,9 @@ describe('CTO engagement', () => {
     expect(reminded.notices.filter((n) => n.kind === 'reminder')).toHaveLength(1);
 
     const renewed = await actThenState(handle, renewUpdate, { args: [{ actor: sponsor, months: 2, reason: 'phase two' }] });
-    expect(Date.parse(renewed.termEndsAt!) - Date.parse(before.termEndsAt!)).toBe(60 * DAY);
+    expect(renewed.termEndsAt).toBe(`${addMonths(before.startDate, 5)}T00:00:00.000Z`);
     const extended = await actThenState(handle, extendDeadlineUpdate, { args: [{ actor: admin, days: 10, reason: 'hand-over' }] });
+    expect(extended.termEndsAt).toBe(`${addDays(addMonths(before.startDate, 5), 10)}T00:00:00.000Z`);
     expect(extended.termDays).toBe(160);
     expect(extended.termChanges.map((c) => c.kind)).toEqual(['renewal', 'extension']);
     // 160 days + 7 months would exceed the 12-month maximum.

@@ -1,3 +1,4 @@
+import type { EscalationPolicy } from '../../domain/policy/types.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { pocScaleUp } from '../../workflows/poc-scale-up/workflow.js';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +13,7 @@ import { completeStageUpdate, gateReviewUpdate, POC_SCALE_UP_WORKFLOW, type PocS
 import { chair, person, requester } from '../support/actors.js';
 import { committee, gateCriteria, gateReviewer, pocScaleUpInput, sponsor, stageCompletion, teamStages } from '../support/poc-scale-up.js';
 import { waitFor } from '../support/processes.js';
+import { expectedMeetingAt } from '../support/reviews.js';
 import { useWorkflowStack } from '../support/stack.js';
 import { refusal, actThenState } from '../support/updates.js';
 
@@ -210,7 +212,7 @@ describe('proof of concept to scale-up', () => {
     const child = stack.env.client.workflow.getHandle(waiting.committeeWorkflowId!);
     const item = await waitFor('the committee item', async () => (await child.query(stateQuery)) as CommitteeApprovalState);
     expect(item.stage).toBe('awaiting_meeting');
-    expect(new Date(item.meetingAt!).getUTCDate()).toBe(stack.policySet.aiGovernance.committee.meetingDayOfMonth);
+    expect(item.meetingAt).toBe(expectedMeetingAt(stack.policySet.aiGovernance.committee, item));
     expect((await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: requester, days: 3, reason: 'x' }] }))).type).toBe('Conflict');
 
     await handle.executeUpdate(withdrawUpdate, { args: [{ actor: requester, reason: 'budget withdrawn' }] });
@@ -223,7 +225,7 @@ describe('proof of concept to scale-up', () => {
 
   it('reminds, escalates and breaches the SLA at the gate on the committee timers; an extension moves the deadline', async () => {
     const { handle } = await startPoc();
-    const esc = stack.policySet.aiGovernance.committee.escalation;
+    const esc = stack.policySet.aiGovernance.committee.escalation as Required<EscalationPolicy>;
     await stack.env.sleep(`${esc.reminderAfterDays + 1} days`);
     const reminded = await state(handle);
     expect(reminded.notices.filter((n) => n.kind === 'reminder')).toHaveLength(1);

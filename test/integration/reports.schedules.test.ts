@@ -4,6 +4,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import { addMonths } from '../../domain/engines/calendar.js';
 import { compileAndStoreReport, compileReport, type ReportContent } from '../../activities/reports.js';
 import type { Db } from '../../platform/database.js';
 import type { CtoEngagementState } from '../../workflows/cto-engagement/contract.js';
@@ -38,7 +39,9 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const SCHEDULED = { executive_updates: 7, technical_reviews: 14, board_reporting: 30 } as const;
+/** Cadences every so many days; the board report runs monthly on day 1 at 09:00 in the organisation's time zone. */
+const EVERY = { executive_updates: 7, technical_reviews: 14 } as const;
+const SCHEDULED = { ...EVERY, board_reporting: 'monthly' } as const;
 
 async function scheduleExists(id: string): Promise<boolean> {
   try {
@@ -127,11 +130,21 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
       return res.body?.reportingStatus === 'scheduled' ? (res.body as CtoEngagementState) : null;
     });
     expect(scheduled.reporting.map((r) => r.key).sort()).toEqual(Object.keys(SCHEDULED).sort());
-    for (const [kind, days] of Object.entries(SCHEDULED)) {
+    for (const kind of Object.keys(SCHEDULED)) {
       const described = await env.client.schedule.getHandle(reportScheduleId(workflowId, kind)).describe();
-      expect(described.spec.intervals?.[0]?.every).toBe(days * DAY);
+      if (kind in EVERY) expect(described.spec.intervals?.[0]?.every).toBe(EVERY[kind as keyof typeof EVERY] * DAY);
       expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'buildReport', taskQueue });
     }
+    const board = await env.client.schedule.getHandle(reportScheduleId(workflowId, 'board_reporting')).describe();
+    expect(board.spec.intervals ?? []).toEqual([]);
+    expect(board.spec.timezone).toBe('Europe/Brussels');
+    expect(board.spec.calendars).toEqual([expect.objectContaining({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 9, end: 9, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] })]);
+    // Its next runs: the 1st of the coming months at 09:00 in Brussels.
+    const brussels = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const nextRuns = board.info.nextActionTimes.slice(0, 3);
+    expect(nextRuns.length).toBe(3);
+    for (const at of nextRuns) expect(brussels.format(at)).toBe('1, 09:00');
+    expect(new Set(nextRuns.map((d) => d.getUTCMonth())).size).toBe(3);
     // "as needed" communication has no cadence, so no schedule.
     expect(await scheduleExists(reportScheduleId(workflowId, 'stakeholder_communication'))).toBe(false);
 
@@ -202,12 +215,18 @@ describe('CTO engagement reporting on Temporal Schedules', () => {
     expect((await api.call('GET', `/reports/${sent.body.id}`, { token: otherSponsor })).status).toBe(403);
     expect(await db.auditEntry.count({ where: { workflowId, action: 'stakeholder_communication_sent', actor: 'lena' } })).toBe(1);
 
+    // A monthly board report covers the calendar month up to its run (the same day and time a month before).
+    await env.client.schedule.getHandle(reportScheduleId(workflowId, 'board_reporting')).trigger();
+    const boardReport = await waitFor('the board report', () => db.report.findFirst({ where: { scope: workflowId, kind: 'board_reporting' } }), 60_000, 300);
+    const end = boardReport.periodEnd.toISOString();
+    expect(boardReport.periodStart.toISOString()).toBe(`${addMonths(end.slice(0, 10), -1)}${end.slice(10)}`);
+
     // Renewal beyond the type's maximum is a rule the workflow refuses (422); within it, it moves the term.
     expect((await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 10, reason: 'long' } })).status).toBe(422);
     const renewed = await api.call('POST', `/cto-engagements/${key}/renew`, { token: sponsor, body: { months: 1, reason: 'phase two' } });
     expect(renewed.status).toBe(200);
-    // The receipt's due date is the term's end.
-    expect(Date.parse(renewed.body.slaDueAt) - Date.parse(scheduled.termEndsAt!)).toBe(30 * DAY);
+    // The receipt's due date is the term's end: a 3-month term renewed by one calendar month.
+    expect(renewed.body.slaDueAt).toBe(`${addMonths(scheduled.startDate, 4)}T00:00:00.000Z`);
 
     const terminated = await api.call('POST', `/cto-engagements/${key}/terminate`, { token: sponsor, body: { reason: 'acquired by a competitor' } });
     expect(terminated.status, JSON.stringify(terminated.body)).toBe(200);

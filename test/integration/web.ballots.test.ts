@@ -1,3 +1,4 @@
+import type { EscalationPolicy } from '../../domain/policy/types.js';
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,8 +36,8 @@ describe('ballots and reviews from the page, by the right person, refused for th
     const line = cleo.page.locator('li.card', { hasText: 'Retire the legacy CRM' });
     expect(await line.locator('p').nth(1).textContent()).toBe('Cast your ballot on this item, as committee member.');
     await line.getByRole('link').click();
-    // What happens next, derived from its SLA deadline and the pinned policy (the process reports no deadlines yet).
-    const { reminderAfterDays, slaBreachAfterDays } = policy.aiGovernance.committee.escalation;
+    // What happens next: the reminder the policy's days put before the SLA deadline.
+    const { reminderAfterDays, slaBreachAfterDays } = policy.aiGovernance.committee.escalation as Required<EscalationPolicy>;
     const reminderAt = new Date(new Date(state.slaDueAt).getTime() - (slaBreachAfterDays - reminderAfterDays) * 86_400_000).toISOString();
     expect(await cleo.page.locator('ul.next').textContent()).toMatch(new RegExp(`Reminder to committee member, committee chair[^:]*: ${reminderAt.slice(0, 16).replace('T', ' ')} UTC`));
     const form = '#action-votes form';

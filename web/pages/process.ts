@@ -54,12 +54,13 @@ function children(state: Record<string, unknown>): Html {
   return html`<h2>Related processes</h2><ul class="links">${linked.map((l) => html`<li><a href="${processHref(l.workflowId)}">${l.label}: ${l.workflowId}</a></li>`)}</ul>`;
 }
 
-/** "in 3 days", "within a day", or "passed" for a step whose time has come. */
+/** "in 3 days", "in 4 hours", "in 10 minutes", or "passed" for a step whose time has come. */
 function when(iso: string, now: Date): string {
   const ms = new Date(iso).getTime() - now.getTime();
   if (ms <= 0) return 'passed';
-  const days = Math.floor(ms / 86_400_000);
-  return days < 1 ? 'within a day' : `in ${days} day${days === 1 ? '' : 's'}`;
+  const [days, hours, minutes] = [Math.floor(ms / 86_400_000), Math.floor(ms / 3_600_000), Math.ceil(ms / 60_000)];
+  const of = (n: number, unit: string) => `in ${n} ${unit}${n === 1 ? '' : 's'}`;
+  return days >= 1 ? of(days, 'day') : hours >= 1 ? of(hours, 'hour') : of(minutes, 'minute');
 }
 
 /** The coming reminder, escalation and deadline (past ones marked so: the notices below say what was sent). */
@@ -71,7 +72,7 @@ function upcoming(next: NextSteps | null | undefined, waitingOn: string, now: Da
   ${step(`Reminder to ${waitingOn}`, next.reminderAt)}
   ${step(`Escalation${next.escalateTo ? ` to the ${humanize(next.escalateTo)}` : ''}`, next.escalationAt)}
   ${step('Deadline', next.dueAt, next.breachAtDue ? html`<p class="meta">Not decided by then, it closes as SLA breached${next.escalateTo ? ` and goes to the ${humanize(next.escalateTo)}` : ''}.</p>` : '')}
-</ul>`;
+</ul>${next.workingTime ? html`<p class="meta">Counted in working time: the ${next.workingTime.calendar} calendar's working days and hours (${next.workingTime.timeZone}), without its public holidays.</p>` : ''}`;
 }
 
 const SHOWN = new Set(['workflowId', 'kind', 'businessKey', 'title', 'requester', 'policyVersion', 'stage', 'outcome', 'pendingRoles', 'pendingActors', 'openRoles', 'seatedActors', 'slaDueAt', 'riskTier', 'events', 'notices', 'votes', 'ballots', 'tally', 'conditions', 'children', 'meetingAt', 'deadlines']);

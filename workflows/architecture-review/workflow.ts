@@ -15,6 +15,7 @@ import {
 import { delegateUpdate, type DelegateRequest, type WithdrawRequest } from '../contracts/common.js';
 import { referToCommittee } from '../support/committee.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
+import { describeStep } from '../../domain/engines/escalation-deadlines.js';
 import { requireDuties, requireMayDecide } from '../kernel/duties.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
@@ -199,12 +200,12 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     }
   }
 
-  const clockFor = (startedAt: number): EscalationClock => ({ startedAt, extensionDays: () => state.extensionDays });
+  const clockFor = (startedAt: number): EscalationClock => ({ startedAt, extensionDays: () => state.extensionDays, report: (d) => void (state.deadlines = d) });
   const escalate = (step: 'reminder' | 'escalation', waitingOn: string[]) => {
     if (step === 'reminder') {
       rec.notify('reminder', waitingOn, `Reminder: "${state.title}" is waiting on ${waitingOn.join(', ')}`);
     } else {
-      rec.notify('escalation', [policy.escalation.escalateToRole], `Escalation: "${state.title}" has waited ${policy.escalation.escalateAfterDays}+ days on ${waitingOn.join(', ')}`);
+      rec.notify('escalation', [policy.escalation.escalateToRole], `Escalation: "${state.title}" has waited ${describeStep(policy.escalation, 'escalation')}+ on ${waitingOn.join(', ')}`);
     }
     rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { waitingOn });
   };
@@ -218,7 +219,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     if (!isOpen()) break;
     if (waited === 'sla_breach') {
       rec.notify('sla_breach', [policy.escalation.escalateToRole, state.requester], `SLA breached: "${state.title}" was not decided in time and is referred to the ${policy.escalation.escalateToRole}`);
-      close('sla_breached', `no decision within ${policy.escalation.slaBreachAfterDays + state.extensionDays} days; referred to the ${policy.escalation.escalateToRole}`);
+      close('sla_breached', `no decision within ${describeStep(policy.escalation, 'sla_breach', state.extensionDays)}; referred to the ${policy.escalation.escalateToRole}`);
       break;
     }
     const outcome = roundOutcome(policy.outcome, state.requiredRoles, state.votes);

@@ -9,7 +9,7 @@ import {
   type CommitteeVote,
 } from './contract.js';
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from '../support/board-vote.js';
-import { slaDueAt } from '../kernel/escalation.js';
+import { slaDueAt, type EscalationClock } from '../kernel/escalation.js';
 import { requireDuties, requireMayDecide, requireRoleFor, rolesFor } from '../kernel/duties.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
@@ -48,11 +48,11 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
 
   // Submitted, and for an urgent item voting opened, before any handler is registered: a ballot that arrives
   // with the start (delivered as its handler is set) finds the item as it should be.
-  let clock = { startedAt: 0, extensionDays: () => state.extensionDays };
+  let clock: EscalationClock = { startedAt: 0, extensionDays: () => state.extensionDays };
   const openVoting = () => {
     state.stage = 'voting';
     state.pendingRoles = seatsVisible ? [...voterRoles] : ['committee_member'];
-    clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
+    clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays, report: (d) => void (state.deadlines = d) };
     state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
     rec.event('system', 'voting_opened', { members: state.members, quorum: policy.voting.quorum, majority: policy.voting.majority });
     rec.notify('info', voterRoles, `Voting is open on "${state.title}"`);

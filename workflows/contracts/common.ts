@@ -7,6 +7,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export { PROCESS_KINDS, type ProcessKind } from '../../domain/process-kinds.js';
 import type { ProcessKind } from '../../domain/process-kinds.js';
+import type { Deadlines } from '../../domain/engines/escalation-deadlines.js';
+
+export type { Deadlines };
 
 /** Workflow IDs derive from business keys, so a retried start can never create a second process. */
 export function workflowIdFor(kind: ProcessKind, businessKey: string): string {
@@ -110,6 +113,8 @@ export interface ProcessStateBase<Stage extends string = string, Outcome extends
   seatedActors?: string[];
   /** ISO timestamp of the current SLA deadline, if one runs. */
   slaDueAt: string | null;
+  /** The running escalation clock's reminder, escalation and deadline, as it fires them (absent in older runs). */
+  deadlines?: Deadlines | null;
   riskTier?: string | null;
   events: ProcessEvent[];
   notices: Notice[];

@@ -1,11 +1,12 @@
 import { defineUpdate } from '@temporalio/workflow';
+import { addDays, addMonths } from '../../domain/engines/calendar.js';
 import { withArticle } from '../../domain/wording.js';
 import type { CtoEngagementTypePolicy, CtoServiceModelPolicy } from '../../domain/policy/types.js';
 import type { RecorderCheckpoint } from '../kernel/process-recorder.js';
 import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { ReportingCadence } from '../report/contract.js';
 
-/** The policy counts a month as 30 days (domain/policy/duration.ts); terms use the same measure. */
+/** The policy's ranges count a month as 30 days (domain/policy/duration.ts); a term is checked against them so. */
 export const DAYS_PER_MONTH = 30;
 /** The requester and the engagement lead are reminded this many days before the term ends. */
 export const END_REMINDER_DAYS = 30;
@@ -71,8 +72,10 @@ export interface CtoEngagementState extends ProcessStateBase<'active' | 'closed'
   engagementLead: string;
   sponsor: string | null;
   startDate: string;
-  /** Days of the term (months × 30 + extensions); null for an open-ended ongoing engagement. */
+  /** Days of the term (months × 30 + extensions), which the type's range bounds; null for an ongoing engagement. */
   termDays: number | null;
+  /** The term in calendar months and extension days, which its end counts (absent in runs that counted 30-day months). */
+  term?: { months: number; days: number };
   termEndsAt: string | null;
   /** The policy's upper bound on the term in days; null when the type is ongoing. */
   maxTermDays: number | null;
@@ -112,6 +115,11 @@ export interface TerminateRequest {
 export const deliverUpdate = defineUpdate<ProcessReceipt, [DeliverRequest]>('deliver');
 export const renewUpdate = defineUpdate<ProcessReceipt, [RenewRequest]>('renew');
 export const terminateUpdate = defineUpdate<ProcessReceipt, [TerminateRequest]>('terminate');
+
+/** When a term from `startDate` ends: calendar months on (a month end kept to a shorter month's last day), then days. */
+export function termEndOf(startDate: string, term: { months: number; days: number }): string {
+  return `${addDays(addMonths(startDate, term.months), term.days)}T00:00:00.000Z`;
+}
 
 /**
  * Checks a term against the engagement type's duration range; returns the problem, or null. Shared by the API

@@ -16,6 +16,7 @@ import {
   deliverUpdate,
   END_REMINDER_DAYS,
   renewUpdate,
+  termEndOf,
   termProblem,
   terminateUpdate,
   type CtoEngagementInput,
@@ -42,6 +43,10 @@ const { createReportingSchedules, deleteReportingSchedules } = proxyActivities<A
 
 /** History length at which a run continues as new even before Temporal suggests it. */
 const MAX_HISTORY_EVENTS = 10_000;
+/** A report on a day of the month runs at 09:00 local time unless the policy says `at`. */
+const DEFAULT_REPORT_TIME = 9 * 60;
+/** Marks runs whose term counts calendar months (earlier runs counted 30-day months). */
+const TERM_IN_CALENDAR_MONTHS = 'term-in-calendar-months';
 
 /**
  * CTO engagement (interim, advisory or project, from the policy): tracks the type's deliverables, runs the
@@ -114,7 +119,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
   setHandler(
     renewUpdate,
     (req) => {
-      moveTermEnd(req.months * DAYS_PER_MONTH);
+      moveTermEnd({ months: req.months });
       state.termChanges.push({ kind: 'renewal', by: req.actor.id, at: new Date().toISOString(), months: req.months, reason: req.reason, termEndsAt: state.termEndsAt! });
       rec.event(req.actor, 'renewed', { months: req.months, reason: req.reason, termEndsAt: state.termEndsAt });
       rec.notify('info', [state.engagementLead, state.requester], `"${state.title}" renewed by ${req.months} months, now ending ${state.termEndsAt!.slice(0, 10)}`);
@@ -133,7 +138,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     may: (actor) => (isRequesterOrAdmin(actor) ? undefined : 'only the requester or an admin can change the term'),
     check: (req) => checkTermChange(req.days, req.days, req.reason, 'days'),
     apply: (req) => {
-      moveTermEnd(req.days);
+      moveTermEnd({ days: req.days });
       state.termChanges.push({ kind: 'extension', by: req.actor.id, at: new Date().toISOString(), days: req.days, reason: req.reason, termEndsAt: state.termEndsAt! });
       return { termEndsAt: state.termEndsAt };
     },
@@ -179,9 +184,11 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     }
   }
 
-  function moveTermEnd(days: number): void {
-    state.termDays = state.termDays! + days;
-    state.termEndsAt = termEnd(state.startDate, state.termDays);
+  function moveTermEnd(change: { months?: number; days?: number }): void {
+    const [months, days] = [change.months ?? 0, change.days ?? 0];
+    state.termDays = state.termDays! + months * DAYS_PER_MONTH + days;
+    if (state.term) state.term = { months: state.term.months + months, days: state.term.days + days };
+    state.termEndsAt = state.term ? termEndOf(state.startDate, state.term) : termEnd(state.startDate, state.termDays);
     state.slaDueAt = state.termEndsAt;
     changes++;
   }
@@ -214,7 +221,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
       title: state.title,
       taskQueue: workflowInfo().taskQueue,
       startAt: `${state.startDate}T00:00:00.000Z`,
-      cadences: state.reporting.map(({ key, intervalDays, scheduleId }) => ({ key, intervalDays, scheduleId })),
+      cadences: state.reporting.map(({ key, intervalDays, scheduleId, calendar }) => ({ key, intervalDays, scheduleId, ...(calendar ? { calendar } : {}) })),
     });
     // Ended while the schedules were being created: the clean-up below removes them again.
     state.reportingStatus = result.status === 'created' ? 'scheduled' : 'not_configured';
@@ -294,7 +301,9 @@ function initialState(input: CtoEngagementInput): CtoEngagementState {
     refuse('ValidationError', 'startDate must be a date YYYY-MM-DD', [{ path: 'startDate', message: 'expected YYYY-MM-DD' }]);
   }
   const termDays = input.termMonths === undefined ? null : input.termMonths * DAYS_PER_MONTH;
-  const termEndsAt = termDays === null ? null : termEnd(startDate, termDays);
+  // A term runs calendar months (a 12-month term from 2026-12-01 ends on 2027-12-01); earlier runs counted 30 days.
+  const term = termDays !== null && patched(TERM_IN_CALENDAR_MONTHS) ? { months: input.termMonths!, days: 0 } : undefined;
+  const termEndsAt = termDays === null ? null : term ? termEndOf(startDate, term) : termEnd(startDate, termDays);
   if (termEndsAt !== null && Date.parse(termEndsAt) <= Date.now()) {
     refuse('ValidationError', `the term would already have ended (${termEndsAt.slice(0, 10)})`, [{ path: 'startDate', message: 'the term must end in the future' }]);
   }
@@ -311,6 +320,7 @@ function initialState(input: CtoEngagementInput): CtoEngagementState {
     sponsor: input.sponsor ?? null,
     startDate,
     termDays,
+    ...(term ? { term } : {}),
     termEndsAt,
     maxTermDays: type.duration.maxDays,
     termChanges: [],
@@ -318,7 +328,13 @@ function initialState(input: CtoEngagementInput): CtoEngagementState {
     // "as_needed" reporting has no cadence to schedule.
     reporting: input.policy.reporting
       .filter((r): r is typeof r & { intervalDays: number } => r.intervalDays !== null)
-      .map((r) => ({ key: r.key, cadence: r.cadence, intervalDays: r.intervalDays, scheduleId: reportScheduleId(workflowId, r.key) })),
+      .map((r) => ({
+        key: r.key,
+        cadence: r.cadence,
+        intervalDays: r.intervalDays,
+        scheduleId: reportScheduleId(workflowId, r.key),
+        ...(r.dayOfMonth !== undefined ? { calendar: { dayOfMonth: r.dayOfMonth, everyMonths: r.cadence === 'quarterly' ? 3 : 1, at: r.at ?? DEFAULT_REPORT_TIME, timeZone: r.timeZone ?? 'UTC' } } : {}),
+      })),
     reportingStatus: 'pending',
     endReminderSentFor: null,
     termination: null,
@@ -327,6 +343,7 @@ function initialState(input: CtoEngagementInput): CtoEngagementState {
   };
 }
 
+/** The end of a term of 30-day months, as runs started before calendar months count it. */
 function termEnd(startDate: string, days: number): string {
   return new Date(Date.parse(`${startDate}T00:00:00.000Z`) + days * DAY_MS).toISOString();
 }

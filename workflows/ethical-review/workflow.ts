@@ -1,7 +1,7 @@
 import { ApplicationFailure, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { AiComplianceResult } from '../../domain/engines/ai-compliance.js';
-import type { WithdrawRequest } from '../contracts/common.js';
+import type { Deadlines, WithdrawRequest } from '../contracts/common.js';
 import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contract.js';
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from '../support/board-vote.js';
 import { referToCommittee } from '../support/committee.js';
@@ -155,7 +155,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     state.stage = 'board_review';
     // Every role that may take a board seat waits (the policy's composition roles as well as ethics_board_member).
     state.pendingRoles = [...voterRoles];
-    const clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
+    const clock = { startedAt: Date.now(), extensionDays: () => state.extensionDays, report: (d: Deadlines) => void (state.deadlines = d) };
     state.slaDueAt = slaDueAt(policy.escalation, clock).toISOString();
     rec.event('system', 'board_review_opened', { reviewItems: state.reviewItems, members: state.members });
     rec.notify('info', voterRoles, `"${state.title}" (${state.riskTier?.replace(/_/g, ' ')}) is ready for the ethical review board`);

@@ -1,19 +1,20 @@
-import { DAY_MS } from '../../domain/engines/calendar.js';
 import { condition } from '@temporalio/workflow';
+import { escalationDeadlines, stepDueAt, type Deadlines, type EscalationStep } from '../../domain/engines/escalation-deadlines.js';
 import type { EscalationPolicy } from '../../domain/policy/types.js';
 
-
-export type EscalationStep = 'reminder' | 'escalation' | 'sla_breach';
+export type { EscalationStep };
 
 export interface EscalationClock {
   /** Workflow time (ms) the wait started. */
   startedAt: number;
   /** Days the deadlines have been extended by; read on every wake-up, so an extension takes effect at once. */
   extensionDays(): number;
+  /** Told the deadlines whenever the wait (re)computes them: at its start and after every extension. */
+  report?(deadlines: Deadlines): void;
 }
 
 export function slaDueAt(policy: EscalationPolicy, clock: EscalationClock): Date {
-  return new Date(clock.startedAt + (policy.slaBreachAfterDays + clock.extensionDays()) * DAY_MS);
+  return new Date(stepDueAt(policy, 'sla_breach', clock.startedAt, clock.extensionDays()));
 }
 
 /**
@@ -26,25 +27,25 @@ export async function waitWithEscalation(
   clock: EscalationClock,
   onStep: (step: Exclude<EscalationStep, 'sla_breach'>) => void,
 ): Promise<'done' | 'sla_breach'> {
-  const steps: { step: EscalationStep; afterDays: number }[] = [
-    { step: 'reminder', afterDays: policy.reminderAfterDays },
-    { step: 'escalation', afterDays: policy.escalateAfterDays },
-    { step: 'sla_breach', afterDays: policy.slaBreachAfterDays },
-  ];
+  const steps: EscalationStep[] = ['reminder', 'escalation', 'sla_breach'];
   const fired = new Set<EscalationStep>();
+  let reported: number | null = null;
   for (;;) {
     if (done()) return 'done';
     const extension = clock.extensionDays();
-    const next = steps.find((s) => !fired.has(s.step));
+    if (reported !== extension) {
+      clock.report?.(escalationDeadlines(policy, clock.startedAt, extension));
+      reported = extension;
+    }
+    const next = steps.find((s) => !fired.has(s));
     if (!next) return 'sla_breach';
-    const dueAt = clock.startedAt + (next.afterDays + extension) * DAY_MS;
-    const remaining = dueAt - Date.now();
+    const remaining = stepDueAt(policy, next, clock.startedAt, extension) - Date.now();
     if (remaining > 0) {
       const woke = await condition(() => done() || clock.extensionDays() !== extension, remaining);
       if (woke) continue;
     }
-    if (next.step === 'sla_breach') return done() ? 'done' : 'sla_breach';
-    fired.add(next.step);
-    onStep(next.step);
+    if (next === 'sla_breach') return done() ? 'done' : 'sla_breach';
+    fired.add(next);
+    onStep(next);
   }
 }

@@ -110,6 +110,7 @@ export class ProcessKernel<S extends ProcessStateBase> {
     s.stage = 'closed' as S['stage'];
     s.pendingRoles = [];
     s.slaDueAt = null;
+    if (s.deadlines) s.deadlines = null;
   }
 
   /**

@@ -22,6 +22,7 @@ import {
   type StageCompletion,
 } from './contract.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
+import { describeStep } from '../../domain/engines/escalation-deadlines.js';
 import { requireDuties, requireMayDecide, rolesFor } from '../kernel/duties.js';
 import { refuse } from '../kernel/failures.js';
 import { decideByCommittee } from '../support/committee.js';
@@ -215,7 +216,7 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
     if (step === 'reminder') {
       rec.notify('reminder', waitingOn, `Reminder: "${state.title}" is waiting on ${waitingOn.join(', ')} (${state.stage.replace(/_/g, ' ')})`);
     } else {
-      rec.notify('escalation', [escalation.escalateToRole], `Escalation: "${state.title}" has waited ${escalation.escalateAfterDays}+ days in ${state.stage.replace(/_/g, ' ')} on ${waitingOn.join(', ')}`);
+      rec.notify('escalation', [escalation.escalateToRole], `Escalation: "${state.title}" has waited ${describeStep(escalation, 'escalation')}+ in ${state.stage.replace(/_/g, ' ')} on ${waitingOn.join(', ')}`);
     }
     rec.event('system', step === 'reminder' ? 'reminder_sent' : 'escalated', { stage: state.stage, waitingOn });
   };
@@ -224,14 +225,14 @@ export async function pocScaleUp(input: PocScaleUpInput): Promise<PocScaleUpStat
   async function waitForStage(done: () => boolean, waitingOn: string[]): Promise<boolean> {
     // Extensions apply to the stage they were granted in: each stage starts on the policy's plain timers.
     state.extensionDays = 0;
-    const clock: EscalationClock = { startedAt: Date.now(), extensionDays: () => state.extensionDays };
+    const clock: EscalationClock = { startedAt: Date.now(), extensionDays: () => state.extensionDays, report: (d) => void (state.deadlines = d) };
     state.slaDueAt = slaDueAt(escalation, clock).toISOString();
     rec.changed();
     const waited = await waitWithEscalation(() => !isOpen() || done(), escalation, clock, (step) => escalate(step, waitingOn));
     if (!isOpen()) return false;
     if (waited === 'sla_breach') {
       rec.notify('sla_breach', [escalation.escalateToRole, state.requester], `SLA breached: "${state.title}" did not complete ${state.stage.replace(/_/g, ' ')} in time and is referred to the ${escalation.escalateToRole}`);
-      close('sla_breached', `${state.stage.replace(/_/g, ' ')} was not completed within ${escalation.slaBreachAfterDays + state.extensionDays} days; referred to the ${escalation.escalateToRole}`);
+      close('sla_breached', `${state.stage.replace(/_/g, ' ')} was not completed within ${describeStep(escalation, 'sla_breach', state.extensionDays)}; referred to the ${escalation.escalateToRole}`);
       return false;
     }
     return true;

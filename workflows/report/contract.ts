@@ -15,6 +15,18 @@ export interface ReportRunInput {
   scope: string;
   /** The cadence: the report covers this many days up to its scheduled time. */
   intervalDays: number;
+  /** A calendar cadence covers this many calendar months instead. */
+  everyMonths?: number;
+}
+
+/** "Monthly (or quarterly) on day N": runs on that day at a local time of a time zone. */
+export interface CalendarCadence {
+  dayOfMonth: number;
+  /** 1 for monthly, 3 for quarterly (January, April, July, October). */
+  everyMonths: number;
+  /** Minutes after local midnight. */
+  at: number;
+  timeZone: string;
 }
 
 export interface ReportingCadence {
@@ -22,6 +34,8 @@ export interface ReportingCadence {
   cadence: string;
   intervalDays: number;
   scheduleId: string;
+  /** Set when the policy names a day of the month (absent in engagements started before). */
+  calendar?: CalendarCadence;
 }
 
 /** One schedule per engagement and reporting key. */

@@ -2,7 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { ReportRunInput } from './contract.js';
-import { DAY_MS } from '../../domain/engines/calendar.js';
+import { DAY_MS, addMonths } from '../../domain/engines/calendar.js';
 
 const { compileReport } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -22,7 +22,8 @@ export async function buildReport(input: ReportRunInput): Promise<{ reportId: st
   // The nominal time (without the schedule's jitter); a manually triggered run has the trigger's time.
   const endMs = (scheduled ?? info.startTime).getTime();
   const periodEnd = new Date(endMs).toISOString();
-  const periodStart = new Date(endMs - input.intervalDays * DAY_MS).toISOString();
+  // A calendar cadence covers the calendar months since its previous run (the same day of the month).
+  const periodStart = input.everyMonths ? `${addMonths(periodEnd.slice(0, 10), -input.everyMonths)}${periodEnd.slice(10)}` : new Date(endMs - input.intervalDays * DAY_MS).toISOString();
   const { id } = await compileReport({ scheduleId: input.scheduleId, kind: input.kind, scope: input.scope, periodStart, periodEnd });
   return { reportId: id, periodStart, periodEnd };
 }

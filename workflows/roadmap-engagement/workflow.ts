@@ -33,6 +33,7 @@ import {
   type SubmitDeliverableRequest,
 } from './contract.js';
 import { waitWithEscalation } from '../kernel/escalation.js';
+import { describeStep } from '../../domain/engines/escalation-deadlines.js';
 import { checkExtension } from '../kernel/deadline-rules.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
@@ -501,7 +502,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         },
       );
       if (waited === 'sla_breach') {
-        rec.notify('sla_breach', escalationRecipients, `${phase.key} of "${state.title}" has been overdue for ${policy.escalation.slaBreachAfterDays}+ more days`);
+        rec.notify('sla_breach', escalationRecipients, `${phase.key} of "${state.title}" has been overdue for ${describeStep(policy.escalation, 'sla_breach')}+ more`);
         rec.event('system', 'overrun_unresolved', { phase: phase.key, overdueSince: phase.overruns.at(-1) });
       }
     }

@@ -61,7 +61,7 @@ describe('policy impact replay of architecture reviews', () => {
 
     const byMajority: PolicySet = structuredClone(current);
     byMajority.architectureReview.outcome.unanimousRequired = false;
-    byMajority.architectureReview.escalation.slaBreachAfterDays += 7;
+    byMajority.architectureReview.escalation.slaBreachAfterDays! += 7;
     const report = policyImpact(byMajority, { evaluations: [], processes: [rejectedByOne, blocked, secondRound, open] }, () => current, '2026-12-01');
     const changes = Object.fromEntries(report.processes.map((p) => [p.title, p.changes.map((c) => [c.kind, c.subject, c.before, c.after, c.flagged])]));
     expect(changes).toEqual({
@@ -138,5 +138,23 @@ describe('the impact report in Markdown', () => {
 
   it('says so when nothing would change', () => {
     expect(impactMarkdown({ ...report, evaluations: [], flagged: 0 })).toContain('**0 flagged changes** for the committee\'s attention. Examined 3 recorded evaluations and 1 process; nothing recorded would change.');
+  });
+});
+
+describe('policy impact on timers in ISO 8601 and working time', () => {
+  it('moves an open review’s SLA by what the draft’s delay counts from the same start, and names the delays read as durations', async () => {
+    const current = await loadPolicySet(defaultPolicyDir());
+    const draft: PolicySet = structuredClone(current);
+    const { reminderAfterDays: _r, slaBreachAfterDays: _s, ...rest } = current.architectureReview.escalation;
+    // The default calendar, Brussels working days; the pinned SLA of 14 calendar days ends Friday 2027-05-21 at 10:00 Brussels.
+    draft.architectureReview.escalation = { ...rest, reminderAfter: { duration: 'PT4H', time: 'calendar' }, slaBreachAfter: { duration: 'P10D', time: 'working' }, calendar: current.calendars!.calendars[0]! };
+    const review: RecordedProcess = { ...open('architecture_review', current.version.id), slaDueAt: new Date('2027-05-21T08:00:00Z') };
+    const report = policyImpact(draft, { evaluations: [], processes: [review] }, () => current, '2026-12-01');
+    // The wait started Friday 2027-05-07; ten working days later, past the weekends and Whit Monday (17th), is Monday 2027-05-24.
+    expect(report.processes[0]!.changes.map((c) => [c.subject, c.before, c.after, c.detail])).toEqual([
+      ['escalation.reminderAfter', 'P3D', 'PT4H', 'reminderAfter: 3 days → 4 hours'],
+      ['escalation.slaBreachAfter', '2027-05-21T08:00:00.000Z', '2027-05-24T08:00:00.000Z', 'slaBreachAfter: 14 days → 10 days (working time) (calendar none → default)'],
+    ]);
+    expect(report.flagged).toBe(2);
   });
 });

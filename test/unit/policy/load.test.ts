@@ -180,7 +180,7 @@ describe('a broken policy folder is refused with a precise message', () => {
       'a bad duration',
       'roadmap.yaml',
       (t: string) => t.replace('duration: 4-8_weeks', 'duration: four_to_eight_weeks'),
-      'policies/roadmap.yaml: phases[1].duration: "four_to_eight_weeks" is not a duration; write e.g. 4-6_weeks, 2_weeks, 3-12_months or ongoing',
+      'policies/roadmap.yaml: phases[1].duration: "four_to_eight_weeks" is not a duration; write e.g. 4-6_weeks, 2_weeks, 3-12_months, P4W-P6W or ongoing',
     ],
     [
       'a duration whose minimum exceeds its maximum',
@@ -279,7 +279,87 @@ describe('durations', () => {
     ['6-18_months', { minDays: 180, maxDays: 540 }],
     ['10_days', { minDays: 10, maxDays: 10 }],
     ['ongoing', { minDays: 0, maxDays: null }],
+    ['P4W-P6W', { minDays: 28, maxDays: 42 }],
+    ['P2W', { minDays: 14, maxDays: 14 }],
+    ['P6M-P18M', { minDays: 180, maxDays: 540 }],
+    ['PT6H-P1D', { minDays: 0.25, maxDays: 1 }],
   ])('%s', (text, expected) => {
     expect(parseDurationRange(text)).toEqual(expected);
+  });
+
+  it.each([['P6W-P4W', 'the minimum is greater than the maximum'], ['P1W-P2W-P3W', 'not a duration range'], ['P4W-6W', 'not an ISO 8601 duration'], ['P0D', 'longer than zero']])('refuses %s', (text, message) => {
+    expect(parseDurationRange(text)).toContain(message);
+  });
+});
+
+describe('durations and calendars', () => {
+  it('takes ISO 8601 delays in calendar or working time, and pins the calendar a working delay counts in', async () => {
+    const dir = copyDefaults();
+    edit(dir, 'architecture-review.yaml', (t) =>
+      t.replace('  reminderAfterDays: 3\n  escalateAfterDays: 7\n  slaBreachAfterDays: 14\n', '  reminderAfter: PT10M\n  escalateAfter: { duration: PT4H, time: working }\n  slaBreachAfter: { duration: P5D, time: working }\n'),
+    );
+    const policy = await loadPolicySet(dir);
+    const e = policy.architectureReview.escalation;
+    expect([e.reminderAfter, e.escalateAfter, e.slaBreachAfter]).toEqual([
+      { duration: 'PT10M', time: 'calendar' },
+      { duration: 'PT4H', time: 'working' },
+      { duration: 'P5D', time: 'working' },
+    ]);
+    expect(e.reminderAfterDays).toBeUndefined();
+    expect(e.calendar).toMatchObject({ key: 'default', timeZone: 'Europe/Brussels', workingDays: [1, 2, 3, 4, 5], workingHours: { start: 540, end: 1020 } });
+    expect(e.calendar!.offsets.length).toBeGreaterThan(40);
+    // Whole days name no calendar: they count UTC days, as they always did.
+    expect(policy.aiGovernance.committee.escalation.calendar).toBeUndefined();
+    expect(policy.calendars?.timeZone).toBe('Europe/Brussels');
+    // "Monthly on day 1" reporting runs in the organisation's time zone.
+    expect(policy.ctoServiceModel.reporting.find((r) => r.key === 'board_reporting')).toEqual({ key: 'board_reporting', cadence: 'monthly', intervalDays: 30, dayOfMonth: 1, at: 540, timeZone: 'Europe/Brussels' });
+    expect(policy.ctoServiceModel.reporting.find((r) => r.key === 'executive_updates')).toEqual({ key: 'executive_updates', cadence: 'weekly', intervalDays: 7 });
+  });
+
+  it('refuses a day of the month for a cadence that is not monthly or quarterly, and an unknown time zone', async () => {
+    const dir = copyDefaults();
+    edit(dir, 'cto-service-model.yaml', (t) => t.replace('{ key: executive_updates, cadence: weekly }', '{ key: executive_updates, cadence: weekly, dayOfMonth: 3 }'));
+    edit(dir, 'calendars.yaml', (t) => t.replace('timeZone: Europe/Brussels            #', 'timeZone: Europe/Atlantis            #'));
+    expect(await errorsOf(dir)).toEqual([
+      'policies/cto-service-model.yaml: reporting[1].dayOfMonth: a day of the month is for a monthly or quarterly cadence',
+      'policies/calendars.yaml: timeZone: expected an IANA time zone such as Europe/Brussels',
+    ]);
+  });
+
+  it('refuses a step given twice or not at all, a bad duration, months in working time, steps out of order and an unknown calendar', async () => {
+    const dir = copyDefaults();
+    edit(dir, 'architecture-review.yaml', (t) => t.replace('  reminderAfterDays: 3\n', '  reminderAfterDays: 3\n  reminderAfter: P3D\n').replace('  escalateAfterDays: 7\n', ''));
+    edit(dir, 'roadmap.yaml', (t) => t.replace(/ {2}reminderAfterDays: \d+\n/, '  reminderAfter: 3 days\n'));
+    edit(dir, 'ai-governance.yaml', (t) =>
+      t
+        .replace(/(committee:[\s\S]*?escalation:\n)(\s+)reminderAfterDays: \d+\n\s+escalateAfterDays: \d+\n/, '$1$2reminderAfter: { duration: P1M, time: working }\n$2escalateAfter: P1D\n')
+        .replace(/(ethicalReviewBoard:[\s\S]*?escalation:\n)(\s+)reminderAfterDays: \d+\n\s+escalateAfterDays: \d+\n\s+slaBreachAfterDays: \d+\n/, '$1$2reminderAfter: P2D\n$2escalateAfter: P1D\n$2slaBreachAfter: P3D\n$2calendar: nowhere\n'),
+    );
+    const errors = await errorsOf(dir);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'policies/architecture-review.yaml: escalation.reminderAfter: give either reminderAfterDays (whole days) or reminderAfter (an ISO 8601 duration), not both',
+        'policies/architecture-review.yaml: escalation.escalateAfterDays: give either escalateAfterDays (whole days) or escalateAfter (an ISO 8601 duration), not neither',
+        'policies/roadmap.yaml: escalation.reminderAfter: "3 days" is not an ISO 8601 duration; write e.g. PT10M, PT4H, P3D, P2W or P1M',
+        'policies/ai-governance.yaml: committee.escalation.reminderAfter: working time counts weeks, days, hours and minutes, not months or years',
+      ]),
+    );
+    // Cross-file rules run once every file parses.
+    const fixed = copyDefaults();
+    edit(fixed, 'ai-governance.yaml', (t) => t.replace(/(ethicalReviewBoard:[\s\S]*?escalation:\n)(\s+)/, '$1$2calendar: nowhere\n$2'));
+    edit(fixed, 'architecture-review.yaml', (t) => t.replace('  reminderAfterDays: 3\n  escalateAfterDays: 7\n  slaBreachAfterDays: 14\n', '  reminderAfter: P2D\n  escalateAfter: PT1H\n  slaBreachAfter: P3D\n'));
+    expect(await errorsOf(fixed)).toEqual([
+      'policies/architecture-review.yaml: escalation: the reminder must come before the escalation, and the escalation before the SLA breach',
+      'policies/ai-governance.yaml: ethicalReviewBoard.escalation.calendar: unknown calendar "nowhere" (calendars are declared in calendars.yaml)',
+    ]);
+  });
+
+  it('loads a folder without calendars.yaml (from before calendars): delays in UTC days, as before', async () => {
+    const dir = copyDefaults();
+    unlinkSync(path.join(dir, 'calendars.yaml'));
+    const [without, withDefaults] = [await loadPolicySet(dir), await loadPolicySet(defaultPolicyDir())];
+    expect(without.version.contentHash).not.toBe(withDefaults.version.contentHash);
+    expect(without.calendars).toMatchObject({ timeZone: 'UTC', calendars: [{ key: 'default', timeZone: 'UTC', holidays: [] }] });
+    expect(without.architectureReview.escalation).toEqual(withDefaults.architectureReview.escalation);
   });
 });

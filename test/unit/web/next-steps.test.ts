@@ -1,3 +1,4 @@
+import type { EscalationPolicy } from '../../../domain/policy/types.js';
 import { describe, expect, it } from 'vitest';
 import type { ProcessStateBase } from '../../../workflows/contracts/common.js';
 import { nextSteps } from '../../../web/next-steps.js';
@@ -28,7 +29,7 @@ const page = (state: ProcessStateBase, next: ReturnType<typeof nextSteps>) => pr
 describe('what happens next on the process page', () => {
   it('derives the reminder and escalation from the SLA deadline and the pinned policy when the process reports no deadlines', async () => {
     const policy = await defaultPolicy();
-    const { reminderAfterDays, escalateAfterDays, slaBreachAfterDays } = policy.architectureReview.escalation;
+    const { reminderAfterDays, escalateAfterDays, slaBreachAfterDays } = policy.architectureReview.escalation as Required<EscalationPolicy>;
     const next = nextSteps(review(), policy)!;
     const day = 86_400_000;
     const started = new Date('2026-12-14T09:00:00Z').getTime() - slaBreachAfterDays * day;
@@ -55,6 +56,10 @@ describe('what happens next on the process page', () => {
     expect(html).toMatch(/Reminder to technical lead<\/strong>: 2026-11-30 12:00 UTC <span class="meta">\(passed\)/);
     expect(html).toMatch(/Escalation to the committee chair<\/strong>: 2026-12-05 12:00 UTC <span class="meta">\(in 4 days\)/);
     expect(html).toMatch(/Deadline<\/strong>: 2026-12-20 12:00 UTC/);
+    // Steps minutes or hours away say so.
+    const soon = page(state, { ...next, reminderAt: '2026-12-01T09:10:00.000Z', escalationAt: '2026-12-01T13:30:00.000Z' });
+    expect(soon).toMatch(/Reminder to technical lead<\/strong>: 2026-12-01 09:10 UTC <span class="meta">\(in 10 minutes\)/);
+    expect(soon).toMatch(/Escalation to the committee chair<\/strong>: 2026-12-01 13:30 UTC <span class="meta">\(in 4 hours\)/);
     // A step the process reports none for is not invented.
     expect(page(state, { ...next, reminderAt: null })).not.toContain('Reminder to');
   });
@@ -66,5 +71,16 @@ describe('what happens next on the process page', () => {
     expect(page(roadmap, nextSteps(roadmap, policy))).not.toContain('SLA breached');
     expect(nextSteps(review({ outcome: 'approved' }), policy)).toBeNull();
     expect(nextSteps(review({ slaDueAt: null }), policy)).toBeNull();
+  });
+
+  it('says when the steps count working time, and in which calendar', async () => {
+    const policy = structuredClone(await defaultPolicy());
+    const calendar = policy.calendars!.calendars[0]!;
+    policy.architectureReview.escalation = { escalateToRole: 'committee_chair', maxExtensionDays: 10, calendar, reminderAfter: { duration: 'P1D', time: 'working' }, escalateAfter: { duration: 'P3D', time: 'working' }, slaBreachAfter: { duration: 'P5D', time: 'working' } };
+    const next = nextSteps(review({ deadlines: { reminderAt: '2026-12-02T09:00:00.000Z', escalationAt: '2026-12-04T09:00:00.000Z', dueAt: '2026-12-07T09:00:00.000Z' } }), policy)!;
+    expect(next.workingTime).toEqual({ calendar: 'default', timeZone: 'Europe/Brussels' });
+    expect(page(review(), next)).toContain("Counted in working time: the default calendar's working days and hours (Europe/Brussels), without its public holidays.");
+    // Calendar time says nothing of the kind.
+    expect(page(review(), nextSteps(review(), await defaultPolicy()))).not.toContain('working time');
   });
 });
