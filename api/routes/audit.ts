@@ -51,7 +51,8 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies, key
   const mayReadEntry = async (actor: { id: string; roles: string[] }, eventKey: string) => {
     if (holdsAny(actor, readers)) return;
     const row = await db.auditEntry.findUnique({ where: { eventKey }, select: { actor: true } });
-    if (row?.actor !== actor.id) throw new GovflowError('Forbidden', `only the actor of ${eventKey} or a holder of ${readers.join(', ')} may read its receipt and proof`);
+    if (!row) throw new GovflowError('NotFound', `no audit entry has the key ${eventKey}`);
+    if (row.actor !== actor.id) throw new GovflowError('Forbidden', `only the actor of ${eventKey} or a holder of ${readers.join(', ')} may read its receipt and proof`);
   };
   registry.add({
     method: 'get',

@@ -18,7 +18,7 @@ import { COMMITTEE_APPROVAL_WORKFLOW, type CommitteeApprovalInput, type Committe
 import { stateQuery } from '../../workflows/contracts/common.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { launchBrowser } from '../support/browser.js';
-import { testDb } from '../support/db.js';
+import { privateDb } from '../support/db.js';
 import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
@@ -37,6 +37,7 @@ interface Mail {
 
 let env: TestWorkflowEnvironment;
 let db: Db;
+let dropDb: (() => Promise<void>) | undefined;
 let api: TestApi;
 let policy: PolicySet;
 let worker: Worker;
@@ -83,7 +84,8 @@ beforeAll(async () => {
   hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
 
   [env, policy] = await Promise.all([timeSkippingEnv(), defaultPolicy()]);
-  db = testDb();
+  // A database of its own: its people's channels and its dispatcher must not reach other files' processes.
+  ({ db, drop: dropDb } = await privateDb());
   api = await startTestApi(env, db, taskQueue);
   // As a worker configures them: SMTP_URL (plain SMTP on loopback), the sender, the links' origin.
   channels = channelSettings(loadConfig({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, SMTP_FROM: 'govflow <govflow@example.test>', PUBLIC_URL: api.url }));
@@ -97,7 +99,7 @@ afterAll(async () => {
   worker?.shutdown();
   await running;
   await api?.close();
-  await db?.$disconnect();
+  await dropDb?.();
   await env?.teardown();
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
   hooks?.close();

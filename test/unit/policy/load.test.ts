@@ -312,13 +312,13 @@ describe('durations and calendars', () => {
     expect(policy.aiGovernance.committee.escalation.calendar).toBeUndefined();
     expect(policy.calendars?.timeZone).toBe('Europe/Brussels');
     // "Monthly on day 1" reporting runs in the organisation's time zone.
-    expect(policy.ctoServiceModel.reporting.find((r) => r.key === 'board_reporting')).toEqual({ key: 'board_reporting', cadence: 'monthly', intervalDays: 30, dayOfMonth: 1, at: 540, timeZone: 'Europe/Brussels' });
-    expect(policy.ctoServiceModel.reporting.find((r) => r.key === 'executive_updates')).toEqual({ key: 'executive_updates', cadence: 'weekly', intervalDays: 7 });
+    expect(policy.ctoServiceModel.reporting.find((r) => r.key === 'board_reporting')).toEqual({ key: 'board_reporting', cadence: 'monthly', intervalDays: 30, dayOfMonth: 1, at: 540, timeZone: 'Europe/Brussels', report: 'board_report' });
+    expect(policy.ctoServiceModel.reporting.find((r) => r.key === 'executive_updates')).toEqual({ key: 'executive_updates', cadence: 'weekly', intervalDays: 7, report: 'executive_update' });
   });
 
   it('refuses a day of the month for a cadence that is not monthly or quarterly, and an unknown time zone', async () => {
     const dir = copyDefaults();
-    edit(dir, 'cto-service-model.yaml', (t) => t.replace('{ key: executive_updates, cadence: weekly }', '{ key: executive_updates, cadence: weekly, dayOfMonth: 3 }'));
+    edit(dir, 'cto-service-model.yaml', (t) => t.replace('{ key: executive_updates, cadence: weekly,', '{ key: executive_updates, cadence: weekly, dayOfMonth: 3,'));
     edit(dir, 'calendars.yaml', (t) => t.replace('timeZone: Europe/Brussels            #', 'timeZone: Europe/Atlantis            #'));
     expect(await errorsOf(dir)).toEqual([
       'policies/cto-service-model.yaml: reporting[1].dayOfMonth: a day of the month is for a monthly or quarterly cadence',
