@@ -35,9 +35,26 @@ export function defaultPolicyDir(): string {
 
 /**
  * Files a policy folder may leave out, with what stands in for them: a folder from before calendars counts every
- * delay in UTC calendar days, as it always did (its default calendar works Monday to Friday, 09:00-17:00 UTC).
+ * delay in UTC calendar days, as it always did (its default calendar works Monday to Friday, 09:00-17:00 UTC); one
+ * from before decision records keeps every ADR in one collection and starts the radar empty, in the engine's rings.
  */
 const OPTIONAL_FILES: Partial<Record<PolicyFileName, string>> = {
+  'decision-records.yaml': `adr:
+  collections:
+    - { key: architecture, title: Architecture decisions, kinds: [architecture_review, technical_decision_evaluation, technology_proposal_evaluation] }
+techRadar:
+  rings:
+    - { id: adopt, name: Adopt, color: '#5BA300' }
+    - { id: trial, name: Trial, color: '#009EB0' }
+    - { id: assess, name: Assess, color: '#C7BA00' }
+    - { id: hold, name: Hold, color: '#E09B96' }
+  quadrants:
+    - { id: languages-and-frameworks, name: Languages & Frameworks, categories: [language, framework, library] }
+    - { id: platforms, name: Platforms, categories: [database, platform, infrastructure, cloud, runtime] }
+    - { id: tools, name: Tools, categories: [tool, service, saas] }
+    - { id: techniques, name: Techniques, categories: [technique, practice, method] }
+  defaultQuadrant: tools
+`,
   'calendars.yaml': `timeZone: UTC
 calendars:
   - { key: default, timeZone: UTC, workingDays: [monday, tuesday, wednesday, thursday, friday], workingHours: { start: '09:00', end: '17:00' }, holidays: [] }

@@ -362,4 +362,13 @@ describe('durations and calendars', () => {
     expect(without.calendars).toMatchObject({ timeZone: 'UTC', calendars: [{ key: 'default', timeZone: 'UTC', holidays: [] }] });
     expect(without.architectureReview.escalation).toEqual(withDefaults.architectureReview.escalation);
   });
+
+  it('loads a folder without decision-records.yaml (from before ADRs): one collection, the engine\'s rings, an empty radar', async () => {
+    const dir = copyDefaults();
+    unlinkSync(path.join(dir, 'decision-records.yaml'));
+    const { decisionRecords } = await loadPolicySet(dir);
+    expect(decisionRecords.adr.collections).toEqual([{ key: 'architecture', title: 'Architecture decisions', kinds: ['architecture_review', 'technical_decision_evaluation', 'technology_proposal_evaluation'] }]);
+    expect(decisionRecords.techRadar.rings.map((r) => r.id)).toEqual(['adopt', 'trial', 'assess', 'hold']);
+    expect(decisionRecords.techRadar.entries).toEqual([]);
+  });
 });
