@@ -150,7 +150,9 @@ describe('CTO engagement', () => {
 
   it('is terminated early by the requester with a reason; withdrawal is refused once work was delivered', async () => {
     const { handle } = await startEngagement('interim_cto', { termMonths: 6 });
-    await deliver(handle, lead, 'strategy');
+    // The lead is out of office: their deputy (another engagement lead) delivers in their seat, on their behalf.
+    const delivered = await actThenState(handle, deliverUpdate, { args: [{ actor: { ...otherLead, onBehalfOf: lead.id }, deliverable: 'strategy', documentRef: 'https://docs.example.com/strategy' }] });
+    expect(delivered.events.at(-1)).toMatchObject({ action: 'deliverable_delivered', actor: 'leo', details: expect.objectContaining({ onBehalfOf: 'lena' }) });
     expect(await refusedWith(handle.executeUpdate(withdrawUpdate, { args: [{ actor: sponsor, reason: 'changed our mind' }] }))).toBe('Conflict');
     expect(await refusedWith(handle.executeUpdate(terminateUpdate, { args: [{ actor: lead, reason: 'done' }] }))).toBe('Forbidden');
     expect(await refusedWith(handle.executeUpdate(terminateUpdate, { args: [{ actor: sponsor, reason: '' }] }))).toBe('RuleViolation');

@@ -16,7 +16,7 @@ import { delegateUpdate, type DelegateRequest, type WithdrawRequest } from '../c
 import { referToCommittee } from '../support/committee.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
 import { describeStep } from '../../domain/engines/escalation-deadlines.js';
-import { requireDuties, requireMayDecide } from '../kernel/duties.js';
+import { actsAs, requireDuties, requireMayDecide } from '../kernel/duties.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
 
@@ -179,7 +179,7 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     if (!vote.actor.roles.includes(vote.role)) refuse('Forbidden', `${vote.actor.id} does not hold the ${vote.role} role`);
     const assignee = state.assignees[vote.role];
     // The assignee's deputy, while they are out of office, takes their seat (the API sets onBehalfOf).
-    if (assignee && assignee !== vote.actor.id && assignee !== vote.actor.onBehalfOf) refuse('Forbidden', `the ${vote.role} review is assigned to ${assignee}`);
+    if (assignee && !actsAs(vote.actor, assignee)) refuse('Forbidden', `the ${vote.role} review is assigned to ${assignee}`);
     requireMayDecide(input.access, vote.actor);
     requireDuties(input.access, { actor: vote.actor, role: vote.role, requester: state.requester }, state.votes);
     const previous = state.votes.find((v) => v.role === vote.role);

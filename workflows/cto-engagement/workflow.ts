@@ -29,6 +29,7 @@ import {
 import { reportScheduleId } from '../report/contract.js';
 import { DAY_MS } from '../../domain/engines/calendar.js';
 import { withArticle } from '../../domain/wording.js';
+import { actsAs } from '../kernel/duties.js';
 import { requireReason } from '../kernel/deadline-rules.js';
 import { refuse } from '../kernel/failures.js';
 import { baseState, ProcessKernel } from '../kernel/process.js';
@@ -106,7 +107,7 @@ export async function ctoEngagement(input: CtoEngagementInput): Promise<CtoEngag
     {
       validator: (req: DeliverRequest) => {
         kernel.requireOpen();
-        if (req.actor.id !== state.engagementLead) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) delivers deliverables`);
+        if (!actsAs(req.actor, state.engagementLead)) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) delivers deliverables`);
         if (!state.deliverables.some((d) => d.key === req.deliverable)) {
           const keys = state.deliverables.map((d) => d.key).join(', ');
           refuse('ValidationError', `${req.deliverable} is not a deliverable of ${withArticle(state.engagementType)} engagement`, [{ path: 'deliverable', message: `expected one of ${keys}` }]);

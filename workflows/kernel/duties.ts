@@ -30,3 +30,9 @@ export function requireMayDecide(access: ProcessAccess | undefined, actor: Actor
     refuse('Forbidden', `${actor.id} is an agent: agents may recommend but not decide (agents.finalDecisions is false in the policy)`);
   }
 }
+
+/**
+ * Whether `actor` acts as the person a process names (its lead, sponsor, facilitator, an action's owner): that person,
+ * or their deputy while they are out of office (the API sets `onBehalfOf` only then; the record says so).
+ */
+export const actsAs = (actor: Actor, person: string | null | undefined): boolean => person != null && (actor.id === person || actor.onBehalfOf === person);

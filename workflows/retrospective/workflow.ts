@@ -22,6 +22,7 @@ import {
   type SynthesiseRequest,
 } from './contract.js';
 import { DAY_MS } from '../../domain/engines/calendar.js';
+import { actsAs } from '../kernel/duties.js';
 import { checkExtension } from '../kernel/deadline-rules.js';
 import { refuse } from '../kernel/failures.js';
 import { Deadline } from '../kernel/deadline.js';
@@ -68,7 +69,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
   /** Bumped when an action is completed, so the reminder timer is recomputed at once. */
   let changes = 0;
   const capture = new Deadline(Date.parse(captureClosesAt));
-  const isFacilitator = (a: Actor) => a.id === state.facilitator || a.roles.includes('admin');
+  const isFacilitator = (a: Actor) => actsAs(a, state.facilitator) || a.roles.includes('admin');
   const requireStage = (stage: string, what: string) => {
     if (state.stage !== stage) refuse('Conflict', `${what} is not possible while the retrospective is ${state.stage.replace(/_/g, ' ')}`);
   };
@@ -175,7 +176,7 @@ export async function retrospective(input: RetrospectiveInput): Promise<Retrospe
         const action = state.actions.find((a) => a.id === req.actionId);
         if (!action) refuse('ValidationError', `there is no action ${req.actionId}`, [{ path: 'actionId', message: `expected one of ${state.actions.map((a) => a.id).join(', ')}` }]);
         if (action.status === 'done') refuse('Conflict', `action ${action.id} is already done`);
-        if (action.owner !== req.actor.id && !req.actor.roles.includes('admin')) refuse('Forbidden', `action ${action.id} is owned by ${action.owner}`);
+        if (!actsAs(req.actor, action.owner) && !req.actor.roles.includes('admin')) refuse('Forbidden', `action ${action.id} is owned by ${action.owner}`);
       },
     },
   );

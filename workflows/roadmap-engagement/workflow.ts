@@ -32,6 +32,7 @@ import {
   type SignOffRequest,
   type SubmitDeliverableRequest,
 } from './contract.js';
+import { actsAs } from '../kernel/duties.js';
 import { waitWithEscalation } from '../kernel/escalation.js';
 import { describeStep } from '../../domain/engines/escalation-deadlines.js';
 import { checkExtension } from '../kernel/deadline-rules.js';
@@ -226,11 +227,11 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         const phase = requireOpenPhase();
         const d = deliverableOf(phase, req.deliverable);
         if (d.status !== 'submitted') {
-          if (req.actor.id !== state.engagementLead) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) reviews deliverables`);
+          if (!actsAs(req.actor, state.engagementLead)) refuse('Forbidden', `only the engagement lead (${state.engagementLead}) reviews deliverables`);
           refuse('Conflict', `${d.key} has no submission waiting for review (${d.status})`);
         }
         const reviewer = reviewerOf(d);
-        if (req.actor.id !== reviewer) {
+        if (!actsAs(req.actor, reviewer)) {
           refuse('Forbidden', reviewer === state.engagementLead
             ? `only the engagement lead (${state.engagementLead}) reviews deliverables`
             : `segregation of duties (selfApproval): ${state.engagementLead} submitted or wrote ${d.key} and may not rule on it; the sponsor (${state.sponsor}) reviews it`);
@@ -254,7 +255,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
       validator: (req: ClosePhaseEarlyRequest) => {
         const phase = requireOpenPhase();
         if (!(policy.earlyCloseBySponsor ?? false)) refuse('RuleViolation', 'the policy does not let a phase close before its minimum duration (roadmap.yaml: earlyCloseBySponsor)');
-        if (req.actor.id !== state.sponsor) refuse('Forbidden', `only the sponsor (${state.sponsor}) can close a phase early`);
+        if (!actsAs(req.actor, state.sponsor)) refuse('Forbidden', `only the sponsor (${state.sponsor}) can close a phase early`);
         if (!phaseGate(phase).passed) refuse('RuleViolation', `${phase.key} can close early only once every deliverable is accepted and it is signed off`);
         if (phase.earlyClose) refuse('Conflict', `${phase.key} is already closing`);
         if (!req.justification?.trim()) refuse('RuleViolation', 'an early close must be justified', [{ path: 'justification', message: 'required' }]);
@@ -296,7 +297,7 @@ export async function roadmapEngagement(input: RoadmapEngagementInput): Promise<
         if (!phase.signOffRoles.includes(req.role)) refuse('ValidationError', `${req.role} is not a sign-off role of ${phase.key}`, [{ path: 'role', message: `expected one of ${phase.signOffRoles.join(', ')}` }]);
         if (!req.actor.roles.includes(req.role)) refuse('Forbidden', `${req.actor.id} does not hold the ${req.role} role`);
         const person = named[req.role];
-        if (person && person !== req.actor.id) refuse('Forbidden', `the ${req.role} of this engagement is ${person}`);
+        if (person && !actsAs(req.actor, person)) refuse('Forbidden', `the ${req.role} of this engagement is ${person}`);
         const gate = phaseGate(phase);
         if (!gate.allAccepted) refuse('RuleViolation', `${phase.key} cannot be signed off before every deliverable is accepted (open: ${gate.openDeliverables.join(', ')})`);
         if (phase.signOffs.some((s) => s.role === req.role)) refuse('Conflict', `the ${req.role} has already signed off ${phase.key} in round ${phase.signOffRound}`);
