@@ -10,6 +10,7 @@ import type { Db } from '../../platform/database.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { privateDb } from '../support/db.js';
 import { devServerEnv, testWorker } from '../support/temporal.js';
+import { technologyProposal } from '../support/proposals.js';
 
 /**
  * A local stand-in for the few GitHub REST endpoints the activity uses (refs, contents, pulls), keeping branches as
@@ -116,16 +117,7 @@ afterAll(async () => {
 
 const technology = `Search engine ${suffix}`;
 async function decideProposal(key: string, score: number): Promise<void> {
-  const input = {
-    technology,
-    category: 'platform',
-    strategicFit: { ai_capability_enhancement: score, competitive_advantage: score, innovation_potential: score, market_readiness: score },
-    enterpriseIntegration: score,
-    securityCompliance: score,
-    supportEcosystem: score,
-    implementationRiskLevel: 10 - score,
-    costs: { currency: 'EUR', budget: 500_000, migrationOneOff: 40_000, annual: { licences: 0, infrastructure: 30_000, staffing: 40_000 } },
-  };
+  const input = technologyProposal(technology, score);
   const res = await api.call('POST', '/evaluations/technology-proposals', { token, body: { businessKey: key, title: `Proposal ${key}`, input } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }

@@ -15,6 +15,7 @@ import { backstageRadarSchema } from '../support/backstage-radar.js';
 import { defaultPolicy } from '../support/policy.js';
 import { waitFor } from '../support/processes.js';
 import { useApiStack } from '../support/stack.js';
+import { technologyProposal } from '../support/proposals.js';
 
 const stack = useApiStack('decision-records');
 const run = promisify(execFile);
@@ -196,16 +197,7 @@ describe('architecture decision records', () => {
 
 describe('the technology radar', () => {
   const technology = `Vector store ${suffix}`;
-  const proposal = (scores: number) => ({
-    technology,
-    category: 'database',
-    strategicFit: { ai_capability_enhancement: scores, competitive_advantage: scores, innovation_potential: scores, market_readiness: scores },
-    enterpriseIntegration: scores,
-    securityCompliance: scores,
-    supportEcosystem: scores,
-    implementationRiskLevel: 10 - scores,
-    costs: { currency: 'EUR', budget: 500_000, migrationOneOff: 40_000, annual: { licences: 0, infrastructure: 30_000, staffing: 40_000 } },
-  });
+  const proposal = (score: number) => technologyProposal(technology, score, 'database');
 
   it("is a valid Backstage TechRadarLoaderResponse and shows the entry's move after an approved proposal", async () => {
     const trial = await stack.api.call('POST', '/evaluations/technology-proposals', { token: tokens.requester, body: { businessKey: `TP-${suffix}-1`, title: 'Pilot it', input: proposal(7) } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPage, checkTouchTargets, DESKTOP, PHONE, useWebStack } from '../support/web.js';
+import { technologyProposal } from '../support/proposals.js';
 
 const web = useWebStack('web-tech-radar');
 
@@ -8,16 +9,7 @@ describe('the technology radar page', () => {
     const rita = web.id('rita');
     const token = await web.stack.api.tokenFor(rita, 'requester');
     const technology = `Stream processor ${web.suffix}`;
-    const proposal = (score: number) => ({
-      technology,
-      category: 'platform',
-      strategicFit: { ai_capability_enhancement: score, competitive_advantage: score, innovation_potential: score, market_readiness: score },
-      enterpriseIntegration: score,
-      securityCompliance: score,
-      supportEcosystem: score,
-      implementationRiskLevel: 10 - score,
-      costs: { currency: 'EUR', budget: 500_000, migrationOneOff: 40_000, annual: { licences: 0, infrastructure: 30_000, staffing: 40_000 } },
-    });
+    const proposal = (score: number) => technologyProposal(technology, score);
     for (const [i, score] of [7, 9].entries()) {
       const res = await web.stack.api.call('POST', '/evaluations/technology-proposals', { token, body: { businessKey: web.id(`TP${i}`), title: `Proposal ${i}`, input: proposal(score) } });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
