@@ -25,6 +25,7 @@ import { registerRoadmapEngagementRoutes } from './routes/roadmap-engagements.js
 import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
 import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
+import { registerObligationRoutes } from './routes/obligations.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
@@ -52,6 +53,7 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerCtoEngagementRoutes(registry, deps);
   registerRetrospectiveRoutes(registry, deps);
   registerIncidentRoutes(registry, deps);
+  registerObligationRoutes(registry, deps);
   registerReportRoutes(registry, deps);
   registerRecordRoutes(registry, deps);
   registerLoginLinkRoutes(registry, deps);

@@ -13,6 +13,7 @@ export const PROCESS_KINDS = [
   'performance_assessment',
   'ai_compliance_assessment',
   'incident',
+  'obligation',
 ] as const;
 
 export type ProcessKind = (typeof PROCESS_KINDS)[number];

@@ -14,5 +14,6 @@ export { pocScaleUp } from './poc-scale-up/workflow.js';
 export { ctoEngagement } from './cto-engagement/workflow.js';
 export { retrospective } from './retrospective/workflow.js';
 export { incident } from './incident/workflow.js';
+export { obligation } from './obligation/workflow.js';
 export { buildReport } from './report/workflow.js';
 export { adrPullRequest } from './adr-publication/workflow.js';

@@ -21,6 +21,7 @@ export function registerArchitectureReviewRoutes(registry: RouteRegistry, deps: 
         policyVersion: policy.version.id,
         policy: policy.architectureReview,
         committeePolicy: policy.aiGovernance.committee,
+        obligations: policy.aiGovernance.obligations,
       };
     },
     actions: [

@@ -20,6 +20,7 @@ export function registerEthicalReviewRoutes(registry: RouteRegistry, deps: ApiDe
         policy: policy.aiGovernance.ethicalReviewBoard,
         compliancePolicy: aiCompliancePolicyOf(policy),
         committeePolicy: policy.aiGovernance.committee,
+        obligations: policy.aiGovernance.obligations,
       };
     },
     actions: [

@@ -193,6 +193,8 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
   knownRole('ai-governance.yaml', 'committee.escalation.escalateToRole', ai.committee.escalation.escalateToRole);
   knownRole('ai-governance.yaml', 'ethicalReviewBoard.escalation.escalateToRole', ai.ethicalReviewBoard.escalation.escalateToRole);
   knownRole('ai-governance.yaml', 'incidents.escalateToRole', ai.incidents.escalateToRole);
+  knownRole('ai-governance.yaml', 'obligations.escalateToRole', ai.obligations.escalateToRole);
+  for (const [kind, role] of Object.entries(ai.obligations.verifierRoles)) knownRole('ai-governance.yaml', `obligations.verifierRoles.${kind}`, role);
   const rm = f['roadmap.yaml'];
   rm.phases.forEach((ph, i) => ph.signOffRoles.forEach((r, j) => knownRole('roadmap.yaml', `phases[${i}].signOffRoles[${j}]`, r)));
   knownRole('roadmap.yaml', 'escalation.escalateToRole', rm.escalation.escalateToRole);

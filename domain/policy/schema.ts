@@ -168,6 +168,15 @@ export const aiGovernanceFile = z
         escalation,
       })
       .strict(),
+    obligations: z
+      .object({
+        dueWithinDays: z.number().int().min(1, 'expected at least 1 day'),
+        reminderBeforeDays: z.number().int().min(0),
+        escalateToRole: key,
+        suspendApprovalWhenOverdue: z.boolean(),
+        verifierRoles: z.record(key, key),
+      })
+      .strict(),
     incidents: z
       .object({
         triageWithinDays: z.number().int().min(1, 'expected at least 1 day'),

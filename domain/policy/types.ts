@@ -125,10 +125,20 @@ export interface IncidentPolicy {
   escalateToRole: string;
 }
 
+/** Conditions of approvals tracked to closure: when they are due, who verifies them per process kind, what overdue does. */
+export interface ObligationPolicy {
+  dueWithinDays: number;
+  reminderBeforeDays: number;
+  escalateToRole: string;
+  suspendApprovalWhenOverdue: boolean;
+  verifierRoles: Record<string, string>;
+}
+
 export interface AiGovernancePolicy {
   committee: GovernanceCommitteePolicy;
   ethicalReviewBoard: EthicalReviewBoardPolicy;
   incidents: IncidentPolicy;
+  obligations: ObligationPolicy;
   complianceMonitoring: ComplianceMonitoringPolicy;
 }
 

@@ -1,5 +1,5 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { ArchitectureReviewPolicy, GovernanceCommitteePolicy, Verdict } from '../../domain/policy/types.js';
+import type { ObligationPolicy, ArchitectureReviewPolicy, GovernanceCommitteePolicy, Verdict } from '../../domain/policy/types.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
 import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 
@@ -23,6 +23,8 @@ export interface ArchitectureReviewInput {
   access?: PinnedAccess;
   /** Business key of an earlier architecture review whose decision this one replaces (its ADR becomes superseded). */
   supersedes?: string;
+  /** Conditions of an approval become obligations (absent in reviews started before obligations). */
+  obligations?: ObligationPolicy;
 }
 
 export interface ReviewVote {
@@ -55,6 +57,8 @@ export interface ResubmitRequest {
 export type ArchitectureReviewStage = 'in_review' | 'changes_requested' | 'awaiting_committee' | 'closed';
 
 export interface ArchitectureReviewState extends ProcessStateBase<ArchitectureReviewStage, ArchitectureReviewOutcome> {
+  /** The obligations its conditions became, once started. */
+  obligations?: string[];
   kind: 'architecture_review';
   trigger: string;
   round: number;

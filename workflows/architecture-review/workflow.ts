@@ -13,6 +13,7 @@ import {
   type ReviewVote,
 } from './contract.js';
 import { delegateUpdate, type DelegateRequest, type WithdrawRequest } from '../contracts/common.js';
+import { startObligations } from '../support/obligations.js';
 import { referToCommittee } from '../support/committee.js';
 import { slaDueAt, waitWithEscalation, type EscalationClock } from '../kernel/escalation.js';
 import { describeStep } from '../../domain/engines/escalation-deadlines.js';
@@ -267,6 +268,10 @@ export async function architectureReview(input: ArchitectureReviewInput): Promis
     kernel.close(outcome, reason, { details: { round: state.round, conditions: state.conditions } });
   }
 
+  // Conditions become obligations (reviews started before obligations carry no obligation policy, hence the patch).
+  if (state.outcome === 'approved_with_conditions' && input.obligations && patched('obligations-from-conditions')) {
+    state.obligations = await startObligations(state, rec, state.conditions, input.obligations, input.requester);
+  }
   return kernel.finish();
 }
 

@@ -65,6 +65,8 @@ export const EVENT_ACTIONS = [
   'closing_report_stored',
   // Incidents
   'incident_triaged', 'triage_overdue', 'authority_reported', 'authority_report_overdue', 'findings_recorded', 'system_suspension_requested', 'incident_closed',
+  // Obligations (conditions of an approval)
+  'obligations_created', 'obligation_evidence_submitted', 'obligation_verified', 'obligation_overdue', 'approval_reinstated',
   // Retrospective
   'insight_added', 'capture_closed', 'synthesised', 'dissemination_planned', 'action_completed', 'action_overdue_reminder', 'completed',
 ] as const;

@@ -1,6 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { AiCompliancePolicy, RemediationAction } from '../../domain/engines/ai-compliance.js';
-import type { EthicalReviewBoardPolicy, EuAiActTier, GovernanceCommitteePolicy } from '../../domain/policy/types.js';
+import type { ObligationPolicy, EthicalReviewBoardPolicy, EuAiActTier, GovernanceCommitteePolicy } from '../../domain/policy/types.js';
 import type { BallotRequest, RecordedBallot, Tally } from '../contracts/ballots.js';
 import type { Actor, ProcessStateBase, ProcessReceipt } from '../contracts/common.js';
 import type { PinnedAccess } from '../../domain/policy/access.js';
@@ -25,6 +25,8 @@ export interface EthicalReviewInput {
   committeePolicy?: GovernanceCommitteePolicy;
   /** Who may act and the segregation of duties, pinned at start (absent in runs started before it was pinned). */
   access?: PinnedAccess;
+  /** Conditions of an approval become obligations (absent in reviews started before obligations). */
+  obligations?: ObligationPolicy;
 }
 
 /** How a board member finds one review item (ethical impact, bias, fairness, transparency, FRIA). */
@@ -54,6 +56,8 @@ export interface ComplianceSummary {
 export type EthicalReviewStage = 'compliance_assessment' | 'board_review' | 'awaiting_committee' | 'closed';
 
 export interface EthicalReviewState extends ProcessStateBase<EthicalReviewStage, EthicalReviewOutcome> {
+  /** The obligations its conditions became, once started. */
+  obligations?: string[];
   kind: 'ethical_review';
   trigger: string;
   /** The policy's review items that apply: high-risk-only items (FRIA) only for high-risk systems. */

@@ -4,6 +4,7 @@ import type { AiComplianceResult } from '../../domain/engines/ai-compliance.js';
 import type { Deadlines, WithdrawRequest } from '../contracts/common.js';
 import { boardVoteUpdate, type BoardVote, type EthicalReviewInput, type EthicalReviewOutcome, type EthicalReviewState, type Finding } from './contract.js';
 import { approvalConditions, collectBallots, currentTally, explainTally, recordBallot, validateBallot, type Board } from '../support/board-vote.js';
+import { startObligations } from '../support/obligations.js';
 import { referToCommittee } from '../support/committee.js';
 import { slaDueAt } from '../kernel/escalation.js';
 import { requireDuties, requireMayDecide, rolesFor } from '../kernel/duties.js';
@@ -199,6 +200,10 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
     close(final.outcome, final.reason);
   }
 
+  // Conditions become obligations (reviews started before obligations carry no obligation policy, hence the patch).
+  if (state.outcome === 'approved_with_conditions' && input.obligations && patched('obligations-from-conditions')) {
+    state.obligations = await startObligations(state, rec, state.conditions, input.obligations, input.requester);
+  }
   return kernel.finish();
 }
 
