@@ -49,10 +49,11 @@ describe('obligations from conditions', () => {
     expect(overdue).toMatchObject({ approvalSuspended: true, stage: 'open' });
     expect(overdue.notices.some((n) => n.kind === 'escalation' && n.recipients.includes('committee_chair'))).toBe(true);
     await actThenState(obligation, submitEvidenceUpdate, { args: [{ actor: requester, evidence: ['https://ci.example.com/load/43'] }] });
-    const done = await actThenState(obligation, verifyObligationUpdate, { args: [{ actor: architect, accept: true }] });
+    const done = (await actThenState(obligation, verifyObligationUpdate, { args: [{ actor: architect, accept: true }] })) as ObligationState;
     expect(done).toMatchObject({ outcome: 'fulfilled', approvalSuspended: false });
     expect(done.events.map((e) => e.action)).toEqual(expect.arrayContaining(['obligation_overdue', 'approval_reinstated']));
   });
+
   it("a conditional approval's condition becomes an obligation the owner fulfils with evidence a verifier accepts", async () => {
     const { review, obligation } = await approvedWithCondition();
     expect(review).toMatchObject({ outcome: 'approved_with_conditions', obligations: [`obligation/architecture-review.${review.businessKey}.1`] });
@@ -66,10 +67,10 @@ describe('obligations from conditions', () => {
     await actThenState(obligation, submitEvidenceUpdate, { args: [{ actor: requester, evidence: [`sha256:${'a'.repeat(64)}`], note: 'k6 run, 10x for 2 h' }] });
     expect((await refusal(obligation.executeUpdate(verifyObligationUpdate, { args: [{ actor: { ...requester, roles: ['requester', 'enterprise_architect'] }, accept: true }] }))).message).toMatch(/segregation of duties/);
     expect((await refusal(obligation.executeUpdate(verifyObligationUpdate, { args: [{ actor: architect, accept: false }] }))).type).toBe('RuleViolation');
-    const sentBack = await actThenState(obligation, verifyObligationUpdate, { args: [{ actor: architect, accept: false, note: 'the run stopped at 6x' }] });
+    const sentBack = (await actThenState(obligation, verifyObligationUpdate, { args: [{ actor: architect, accept: false, note: 'the run stopped at 6x' }] })) as ObligationState;
     expect(sentBack).toMatchObject({ stage: 'open', pendingRoles: [] });
     await actThenState(obligation, submitEvidenceUpdate, { args: [{ actor: requester, evidence: ['https://ci.example.com/load/42'] }] });
-    const done = await actThenState(obligation, verifyObligationUpdate, { args: [{ actor: architect, accept: true }] });
+    const done = (await actThenState(obligation, verifyObligationUpdate, { args: [{ actor: architect, accept: true }] })) as ObligationState;
     expect(done).toMatchObject({ stage: 'closed', outcome: 'fulfilled' });
     expect(done.submissions.map((s) => s.verdict)).toEqual(['rejected', 'accepted']);
   });
