@@ -10,6 +10,7 @@ import { runRecordedEvaluation, type EvaluationRequest } from './evaluations.js'
 import { reportingActivities } from './reports.js';
 import { storeRoadmapPackage } from './roadmap-package.js';
 import { openAdrPullRequest, type GithubAdrTarget } from './adr-pull-request.js';
+import { createMonitoringSchedules, deleteSchedules, type MonitoringSchedulesRequest } from './schedules.js';
 import type { AdrPullRequestInput, AdrPullRequestResult } from '../workflows/adr-publication/contract.js';
 
 export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
@@ -46,6 +47,8 @@ export function createActivities(deps: ActivityDeps) {
       return runRecordedEvaluation(deps.db, req);
     },
     ...reportingActivities(deps),
+    createMonitoringSchedules: (req: MonitoringSchedulesRequest) => createMonitoringSchedules(deps.temporal, req),
+    deleteSchedules: (req: { scheduleIds: string[] }) => deleteSchedules(deps.temporal, req),
     storeRoadmapPackage: (pkg: Parameters<typeof storeRoadmapPackage>[1]) => storeRoadmapPackage(deps.db, pkg),
     async openAdrPullRequest(input: AdrPullRequestInput): Promise<AdrPullRequestResult> {
       if (!deps.adrGithub) throw ApplicationFailure.nonRetryable('this worker has no GitHub repository for ADRs (set ADR_GITHUB_REPO and ADR_GITHUB_TOKEN)', 'NotConfigured');

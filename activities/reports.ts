@@ -6,7 +6,7 @@ import { composeReport, type EngagementFact, type ReportFacts, type ReportSectio
 import type { CtoServiceModelPolicy } from '../domain/policy/types.js';
 import type { CtoEngagementState } from '../workflows/cto-engagement/contract.js';
 import type { RoadmapEngagementState } from '../workflows/roadmap-engagement/contract.js';
-import { createReportingSchedules, deleteReportingSchedules, type ReportingSchedulesRequest } from './schedules.js';
+import { createReportingSchedules, deleteSchedules, type ReportingSchedulesRequest } from './schedules.js';
 
 /** Processes that count as reviews awaiting a decision. */
 export const REVIEW_KINDS = ['architecture_review', 'ethical_review', 'committee_approval'];
@@ -66,8 +66,9 @@ export function reportingActivities(deps: { db: Db; temporal?: Client }) {
     async createReportingSchedules(req: ReportingSchedulesRequest) {
       return createReportingSchedules(deps.temporal, req);
     },
+    // The name running engagements call; other processes call deleteSchedules.
     async deleteReportingSchedules(req: { scheduleIds: string[] }) {
-      return deleteReportingSchedules(deps.temporal, req);
+      return deleteSchedules(deps.temporal, req);
     },
     async compileReport(req: CompileReportRequest): Promise<{ id: string; created: boolean }> {
       return compileAndStoreReport(deps.db, req);

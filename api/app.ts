@@ -26,6 +26,7 @@ import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
 import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerObligationRoutes } from './routes/obligations.js';
+import { registerAiSystemRoutes, registerMonitoringReviewRoutes } from './routes/ai-systems.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
@@ -54,6 +55,8 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerRetrospectiveRoutes(registry, deps);
   registerIncidentRoutes(registry, deps);
   registerObligationRoutes(registry, deps);
+  registerAiSystemRoutes(registry, deps);
+  registerMonitoringReviewRoutes(registry, deps);
   registerReportRoutes(registry, deps);
   registerRecordRoutes(registry, deps);
   registerLoginLinkRoutes(registry, deps);

@@ -35,6 +35,7 @@ import type { RouteRegistry } from './route-registry.js';
 import { delegateBody, extendDeadlineBody, listQuery, withdrawBody } from './schemas/common.js';
 import { actionResult, evaluated, processDeadlines, processPage, processState, started } from './schemas/responses.js';
 import { nextSteps } from '../web/next-steps.js';
+import { runningSystem } from './ai-system-refs.js';
 
 export interface ApiDeps {
   config: Config;
@@ -126,6 +127,8 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     handler: async ({ body }, _req, res) => {
       const actor = actorOf(res);
       await requireKnownEvidence(db, body);
+      const { aiSystem } = body as { aiSystem?: string };
+      if (aiSystem) await runningSystem(deps, aiSystem, 'aiSystem');
       const pinned = await deps.policies.pinCurrent();
       const workflowId = workflowIdFor(spec.kind, body.businessKey);
       const idempotencyKey = idempotencyKeyOf(res);

@@ -14,6 +14,8 @@ export const PROCESS_KINDS = [
   'ai_compliance_assessment',
   'incident',
   'obligation',
+  'ai_system',
+  'monitoring_review',
 ] as const;
 
 export type ProcessKind = (typeof PROCESS_KINDS)[number];

@@ -15,5 +15,7 @@ export { ctoEngagement } from './cto-engagement/workflow.js';
 export { retrospective } from './retrospective/workflow.js';
 export { incident } from './incident/workflow.js';
 export { obligation } from './obligation/workflow.js';
+export { aiSystem } from './ai-system/workflow.js';
+export { monitoringReview } from './monitoring-review/workflow.js';
 export { buildReport } from './report/workflow.js';
 export { adrPullRequest } from './adr-publication/workflow.js';

@@ -12,6 +12,7 @@ import { ADR_KINDS } from '../../domain/adr/kinds.js';
 import { requireSupersedable } from '../decision-records.js';
 import { registerProcessRoutes, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
+import { aiSystemRef } from '../schemas/ai-system.js';
 import { businessKey, text } from '../schemas/common.js';
 
 const INPUTS: Record<EngineName, z.ZodType> = {
@@ -36,7 +37,7 @@ export function registerEvaluationRoutes(registry: RouteRegistry, deps: ApiDeps)
       path: `/evaluations/${path}`,
       tag: 'Evaluations',
       workflowType,
-      startBody: z.object({ businessKey, title: text(300), input: INPUTS[engine], ...supersedes }).strict(),
+      startBody: z.object({ businessKey, title: text(300), input: INPUTS[engine], ...supersedes, ...(engine === 'ai_compliance' ? { aiSystem: aiSystemRef } : {}) }).strict(),
       delegation: false,
       awaitResult: true,
       actions: [],
@@ -47,7 +48,8 @@ export function registerEvaluationRoutes(registry: RouteRegistry, deps: ApiDeps)
         // A dry run refuses input the engine would refuse (e.g. a score off the policy's scale) with a 400,
         // before a durable process is started for it.
         runEngine(engine, withAsOf(engine, body.input, new Date().toISOString().slice(0, 10)), policy);
-        return { businessKey: body.businessKey, title: body.title, requester: actor, policyVersion: policySet.version.id, policy, input: body.input, ...(replaces ? { supersedes: replaces } : {}) };
+        const { aiSystem } = body as { aiSystem?: string };
+        return { businessKey: body.businessKey, title: body.title, requester: actor, policyVersion: policySet.version.id, policy, input: body.input, ...(replaces ? { supersedes: replaces } : {}), ...(aiSystem ? { aiSystem } : {}) };
       },
     });
   }

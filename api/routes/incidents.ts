@@ -1,7 +1,13 @@
+import type { PolicySet } from '../../domain/policy/types.js';
 import { authorityReportUpdate, closeIncidentUpdate, findingsUpdate, triageUpdate, type IncidentInput } from '../../workflows/incident/contract.js';
 import { action, registerProcessRoutes, withActor, type ApiDeps } from '../process-routes.js';
 import type { RouteRegistry } from '../route-registry.js';
 import { authorityReportBody, closeIncidentBody, findingsBody, startIncidentBody, triageBody } from '../schemas/incident.js';
+
+/** The policy an incident pins, whoever reports it (a person, an agent, a system's monitor). */
+export function incidentPolicies(policy: PolicySet): IncidentInput['policy'] {
+  return { incidents: policy.aiGovernance.incidents, categories: policy.catalogues.euAiAct.seriousIncidents.categories };
+}
 
 export function registerIncidentRoutes(registry: RouteRegistry, deps: ApiDeps): void {
   const categories = deps.policies.current.catalogues.euAiAct.seriousIncidents.categories.map((c) => c.key) as [string, ...string[]];
@@ -17,7 +23,7 @@ export function registerIncidentRoutes(registry: RouteRegistry, deps: ApiDeps): 
       awareAt: body.awareAt ?? new Date().toISOString(),
       requester: actor,
       policyVersion: policy.version.id,
-      policy: { incidents: policy.aiGovernance.incidents, categories: policy.catalogues.euAiAct.seriousIncidents.categories },
+      policy: incidentPolicies(policy),
     }),
     actions: [
       action({ name: 'triage', summary: 'Triage: serious (Art. 3(49)) or not, and under which categories', body: triageBody(categories), update: triageUpdate, toRequest: withActor }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aiComplianceInputSchema } from '../../domain/engines/inputs.js';
+import { aiSystemRef } from './ai-system.js';
 import { committeeVoteBody } from './committee-approval.js';
 import { businessKey, evidence, policyEnum, safeString, text } from './common.js';
 
@@ -14,6 +15,7 @@ export const startEthicalReviewBody = (triggers: readonly string[]) =>
       evidence,
       assessment: aiComplianceInputSchema.describe('The AI compliance assessment input: intake answers, evidence per checklist item, owners'),
       urgent: z.boolean().default(false),
+      aiSystem: aiSystemRef,
     })
     .strict();
 

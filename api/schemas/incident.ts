@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiSystemRef } from './ai-system.js';
 import { businessKey, principalId, safeString, text } from './common.js';
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -8,7 +9,8 @@ export const startIncidentBody = z
     businessKey,
     title: text(300),
     description: text(10_000).describe('What happened, as far as is known'),
-    system: safeString().trim().min(1).max(300).optional().describe('The AI system it concerns'),
+    system: safeString().trim().min(1).max(300).optional().describe('The AI system it concerns, in words (for one outside the inventory)'),
+    aiSystem: aiSystemRef,
     awareAt: isoTime.optional().describe('When the organisation became aware of it (default now): the Art. 73 reporting clock runs from here'),
   })
   .strict();

@@ -195,6 +195,15 @@ function crossFileRules(f: ParsedFiles, shown: (name: string) => string, issues:
   knownRole('ai-governance.yaml', 'incidents.escalateToRole', ai.incidents.escalateToRole);
   knownRole('ai-governance.yaml', 'obligations.escalateToRole', ai.obligations.escalateToRole);
   for (const [kind, role] of Object.entries(ai.obligations.verifierRoles)) knownRole('ai-governance.yaml', `obligations.verifierRoles.${kind}`, role);
+  knownRole('ai-governance.yaml', 'aiSystems.monitoringReviews.escalateToRole', ai.aiSystems.monitoringReviews.escalateToRole);
+  ai.aiSystems.monitoringReviews.feedbackRoles.forEach((r, i) => knownRole('ai-governance.yaml', `aiSystems.monitoringReviews.feedbackRoles[${i}]`, r));
+  unique('ai-governance.yaml', 'aiSystems.thresholds', ai.aiSystems.thresholds.map((t) => t.metric), 'metric');
+  ai.aiSystems.thresholds.forEach((t, i) => {
+    if (!ai.complianceMonitoring.automatedChecks.includes(t.check)) add('ai-governance.yaml', `aiSystems.thresholds[${i}].check`, `"${t.check}" is not one of complianceMonitoring.automatedChecks`);
+    if (t.trigger && !ai.ethicalReviewBoard.triggers.includes(t.trigger)) add('ai-governance.yaml', `aiSystems.thresholds[${i}].trigger`, `"${t.trigger}" is not one of ethicalReviewBoard.triggers`);
+  });
+  unique('ai-governance.yaml', 'aiSystems.riskScale.likelihood', ai.aiSystems.riskScale.likelihood, 'level');
+  unique('ai-governance.yaml', 'aiSystems.riskScale.impact', ai.aiSystems.riskScale.impact, 'level');
   const rm = f['roadmap.yaml'];
   rm.phases.forEach((ph, i) => ph.signOffRoles.forEach((r, j) => knownRole('roadmap.yaml', `phases[${i}].signOffRoles[${j}]`, r)));
   knownRole('roadmap.yaml', 'escalation.escalateToRole', rm.escalation.escalateToRole);

@@ -184,6 +184,43 @@ export const aiGovernanceFile = z
         escalateToRole: key,
       })
       .strict(),
+    aiSystems: z
+      .object({
+        monitoringReviews: z
+          .object({
+            dueWithinDays: z.number().int().min(1, 'expected at least 1 day'),
+            reminderBeforeDays: days,
+            escalateToRole: key,
+            /** Who is told of stakeholder feedback besides the system's owner (the board). */
+            feedbackRoles: keys,
+          })
+          .strict(),
+        thresholds: z
+          .array(
+            z
+              .object({
+                metric: key,
+                check: key,
+                above: z.number().finite().optional(),
+                below: z.number().finite().optional(),
+                opens: z.enum(['ethical_review', 'incident']),
+                trigger: key.optional(),
+              })
+              .strict()
+              .refine((t) => (t.above === undefined) !== (t.below === undefined), { message: 'give exactly one of above and below' })
+              .refine((t) => t.opens !== 'ethical_review' || t.trigger !== undefined, { message: 'an ethical review needs its trigger', path: ['trigger'] }),
+          )
+          .default([]),
+        riskScale: z
+          .object({
+            likelihood: keys,
+            impact: keys,
+            reviewEveryDays: z.number().int().min(1, 'expected at least 1 day'),
+            reminderBeforeDays: days,
+          })
+          .strict(),
+      })
+      .strict(),
     complianceMonitoring: z
       .object({
         automatedChecks: keys,

@@ -134,12 +134,32 @@ export interface ObligationPolicy {
   verifierRoles: Record<string, string>;
 }
 
+/** A measurement an agent posts, and the value past which it opens a process (an ethical review with `trigger`, or an incident). */
+export interface MeasurementThreshold {
+  metric: string;
+  /** The automated check of complianceMonitoring it belongs to. */
+  check: string;
+  above?: number | undefined;
+  below?: number | undefined;
+  opens: 'ethical_review' | 'incident';
+  trigger?: string | undefined;
+}
+
+/** The inventory of AI systems: their manual reviews, what their monitors watch, and the risk register's scale. */
+export interface AiSystemsPolicy {
+  monitoringReviews: { dueWithinDays: number; reminderBeforeDays: number; escalateToRole: string; feedbackRoles: string[] };
+  thresholds: MeasurementThreshold[];
+  /** Likelihood and impact levels, lowest first: a risk's score is the product of their ranks (1-based). */
+  riskScale: { likelihood: string[]; impact: string[]; reviewEveryDays: number; reminderBeforeDays: number };
+}
+
 export interface AiGovernancePolicy {
   committee: GovernanceCommitteePolicy;
   ethicalReviewBoard: EthicalReviewBoardPolicy;
   incidents: IncidentPolicy;
   obligations: ObligationPolicy;
   complianceMonitoring: ComplianceMonitoringPolicy;
+  aiSystems: AiSystemsPolicy;
 }
 
 export interface RoadmapPhasePolicy {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Db } from '../../platform/database.js';
+import { createActivities } from '../../activities/index.js';
 import { startTestApi, type TestApi } from './api.js';
 import { testDb } from './db.js';
 import type { PolicySet } from '../../domain/policy/types.js';
@@ -22,14 +23,15 @@ export interface ApiStack {
  * tests (they are set by the time tests run). `apiEnv` adds configuration, read when the API starts (after the
  * file's earlier `beforeAll` hooks, e.g. one that starts an identity provider).
  */
-export function useApiStack(name: string, apiEnv: () => Record<string, string> = () => ({})): ApiStack {
+export function useApiStack(name: string, apiEnv: () => Record<string, string> = () => ({}), opts: { schedules?: boolean } = {}): ApiStack {
   const stack = { taskQueue: `${name}-${randomUUID()}` } as ApiStack;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   beforeAll(async () => {
     stack.env = await devServerEnv();
     stack.db = testDb();
-    worker = await testWorker(stack.env, stack.db, stack.taskQueue);
+    // With `schedules`, the worker gets a client to manage Temporal Schedules (which the dev server runs).
+    worker = await testWorker(stack.env, stack.db, stack.taskQueue, opts.schedules ? { activities: createActivities({ db: stack.db, temporal: stack.env.client }) } : {});
     running = worker.run();
     stack.api = await startTestApi(stack.env, stack.db, stack.taskQueue, apiEnv());
   });

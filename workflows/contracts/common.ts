@@ -67,6 +67,10 @@ export const EVENT_ACTIONS = [
   'incident_triaged', 'triage_overdue', 'authority_reported', 'authority_report_overdue', 'findings_recorded', 'system_suspension_requested', 'incident_closed',
   // Obligations (conditions of an approval)
   'obligations_created', 'obligation_evidence_submitted', 'obligation_verified', 'obligation_overdue', 'approval_reinstated',
+  // AI systems of the inventory, and their monitoring reviews
+  'ai_system_stage_changed', 'ai_system_reinstated', 'process_linked', 'linked_process_overdue', 'linked_process_closed', 'risk_tier_set',
+  'measurement_recorded', 'threshold_crossed', 'risk_added', 'risk_reviewed', 'risk_review_due', 'feedback_received',
+  'monitoring_scheduled', 'monitoring_not_scheduled', 'monitoring_unscheduled',
   // Retrospective
   'insight_added', 'capture_closed', 'synthesised', 'dissemination_planned', 'action_completed', 'action_overdue_reminder', 'completed',
 ] as const;
@@ -118,6 +122,8 @@ export interface ProcessStateBase<Stage extends string = string, Outcome extends
   /** The running escalation clock's reminder, escalation and deadline, as it fires them (absent in older runs). */
   deadlines?: Deadlines | null;
   riskTier?: string | null;
+  /** The business key of the AI system of the inventory it concerns. */
+  aiSystem?: string;
   events: ProcessEvent[];
   notices: Notice[];
 }

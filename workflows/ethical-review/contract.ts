@@ -27,6 +27,8 @@ export interface EthicalReviewInput {
   access?: PinnedAccess;
   /** Conditions of an approval become obligations (absent in reviews started before obligations). */
   obligations?: ObligationPolicy;
+  /** The AI system of the inventory it reviews. */
+  aiSystem?: string;
 }
 
 /** How a board member finds one review item (ethical impact, bias, fairness, transparency, FRIA). */

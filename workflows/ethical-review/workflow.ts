@@ -46,6 +46,7 @@ export async function ethicalReview(input: EthicalReviewInput): Promise<EthicalR
   const kernel = new ProcessKernel(state, {
     noun: 'ethical review',
     describe,
+    systemRisks: (s) => (s.compliance?.gaps ?? []).map((g) => ({ key: g.item, title: `${g.item.replace(/_/g, ' ')} (${g.status.replace(/_/g, ' ')})`, severity: g.severity })),
     recorder: {
       seatedActors: (s) => s.ballots.map((b) => b.actor),
       // While the committee decides, its own item is what waits on its members.

@@ -21,6 +21,8 @@ export interface EvaluationInput {
   input: unknown;
   /** Business key of an earlier evaluation of the same engine whose decision this one replaces (see domain/adr). */
   supersedes?: string;
+  /** The AI system of the inventory an AI compliance assessment is about. */
+  aiSystem?: string;
 }
 
 export interface EvaluationState extends ProcessStateBase {

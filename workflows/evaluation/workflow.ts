@@ -21,7 +21,11 @@ async function evaluate(engine: EngineName, input: EvaluationInput): Promise<Eva
     engine,
     result: null,
   };
-  const kernel = new ProcessKernel(state, { noun: 'evaluation', describe: (s) => `**${s.title}** — ${s.outcome ?? 'evaluating'} (${engine.replace(/_/g, ' ')})` });
+  const kernel = new ProcessKernel(state, {
+    noun: 'evaluation',
+    describe: (s) => `**${s.title}** — ${s.outcome ?? 'evaluating'} (${engine.replace(/_/g, ' ')})`,
+    systemRisks: (s) => (engine === 'ai_compliance' && s.result ? (s.result as AiComplianceResult).gaps.map((g) => ({ key: g.item, title: `${g.item.replace(/_/g, ' ')}: ${g.gap}`, severity: g.severity })) : []),
+  });
   const { rec } = kernel;
   kernel.start({ by: input.requester, action: 'evaluation_requested', details: { engine, input: input.input, ...(input.supersedes ? { supersedes: input.supersedes } : {}) }, role: undefined });
   try {
@@ -33,6 +37,7 @@ async function evaluate(engine: EngineName, input: EvaluationInput): Promise<Eva
     state.outcome = 'invalid_input';
     rec.event('system', 'evaluation_refused', { reason: cause instanceof ApplicationFailure ? cause.message : String(err) });
     state.stage = 'closed';
+    await kernel.tellAiSystem('closed', { outcome: state.outcome });
     await rec.close();
     throw cause instanceof ApplicationFailure ? cause : err;
   }

@@ -124,7 +124,8 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       state.findings = { rootCause: req.rootCause.trim(), correctiveActions: req.correctiveActions, suspendSystem, by: req.actor.id, at: new Date().toISOString() };
       rec.event(req.actor, 'findings_recorded', { rootCause: state.findings.rootCause, correctiveActions: req.correctiveActions, suspendSystem });
       if (suspendSystem) {
-        rec.event('system', 'system_suspension_requested', { system: state.system });
+        rec.event('system', 'system_suspension_requested', { system: state.aiSystem ?? state.system });
+        void kernel.tellAiSystem('suspension_requested', { reason: `incident "${state.title}": ${state.findings.rootCause}` });
         rec.notify('escalation', [incidents.escalateToRole], `Incident "${state.title}": the investigation asks that ${state.system ?? 'the AI system'} be suspended until its corrective actions are done`);
       }
       for (const a of req.correctiveActions) rec.notify('info', [a.owner], `Incident "${state.title}": corrective action for you, due ${a.dueDate}: ${a.action}`);
@@ -205,6 +206,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
     }
     if ((await new Deadline(due).wait(reported)) === 'due') {
       rec.event('system', 'authority_report_overdue', { dueAt: state.authorityDeadline!.dueAt, provision: state.authorityDeadline!.provision });
+      await kernel.tellAiSystem('overdue');
       rec.notify('escalation', [incidents.escalateToRole, ...roles('authority_report')], `Incident "${state.title}": the report to the authority was due by ${state.authorityDeadline!.dueAt.slice(0, 16).replace('T', ' ')} UTC (${state.authorityDeadline!.provision}) and is not recorded`);
     }
   }

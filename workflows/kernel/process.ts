@@ -1,9 +1,10 @@
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ProcessKind } from '../../domain/process-kinds.js';
 import {
   extendDeadlineUpdate,
   stateQuery,
   withdrawUpdate,
+  workflowIdFor,
   type Actor,
   type EventAction,
   type ExtendDeadlineRequest,
@@ -12,6 +13,7 @@ import {
   type WithdrawRequest,
 } from '../contracts/common.js';
 import { holdsAny } from '../../domain/policy/access.js';
+import { aiSystemLinkSignal, type AiSystemLinkChange, type SystemRiskInput } from '../ai-system/contract.js';
 import { checkExtension, requireReason } from './deadline-rules.js';
 import { refuse } from './failures.js';
 import { ProcessRecorder, type RecorderOptions } from './process-recorder.js';
@@ -22,6 +24,8 @@ export interface ProcessStart {
   title: string;
   requester: Actor;
   policyVersion: string;
+  /** The business key of the AI system of the inventory it concerns: the system's record follows the process. */
+  aiSystem?: string;
 }
 
 /** The fields every process's state starts with; each kind spreads them and adds its own. */
@@ -37,6 +41,7 @@ export function baseState<K extends ProcessKind, Stage extends string>(kind: K, 
     outcome: null,
     pendingRoles,
     slaDueAt: null as string | null,
+    ...(input.aiSystem ? { aiSystem: input.aiSystem } : {}),
     events: [],
     notices: [],
   };
@@ -72,6 +77,8 @@ export class ProcessKernel<S extends ProcessStateBase> {
       closedAs?: string;
       describe: (state: S) => string;
       recorder?: RecorderOptions<S>;
+      /** Engine outputs about the AI system it concerns that its risk register takes in when the process closes. */
+      systemRisks?: (state: S) => SystemRiskInput[];
     },
   ) {
     this.rec = new ProcessRecorder(state, options.describe, options.recorder);
@@ -85,6 +92,20 @@ export class ProcessKernel<S extends ProcessStateBase> {
     this.rec.start();
     if (started) this.rec.event(started.by, started.action ?? 'started', started.details, 'role' in started ? started.role : 'requester');
     setHandler(stateQuery, () => this.state);
+    void this.tellAiSystem('opened');
+  }
+
+  /**
+   * Tells the AI system the process concerns (if any) that it opened, went overdue, closed or asks for a suspension.
+   * A system that is gone (retired and past retention) cannot take it, and the process goes on regardless.
+   */
+  async tellAiSystem(change: AiSystemLinkChange['change'], extra: Partial<AiSystemLinkChange> = {}): Promise<void> {
+    const s = this.state;
+    if (!s.aiSystem) return;
+    const message: AiSystemLinkChange = { workflowId: s.workflowId, kind: s.kind, title: s.title, change, ...extra };
+    await getExternalWorkflowHandle(workflowIdFor('ai_system', s.aiSystem))
+      .signal(aiSystemLinkSignal, message)
+      .catch(() => undefined);
   }
 
   isOpen(): boolean {
@@ -234,6 +255,8 @@ export class ProcessKernel<S extends ProcessStateBase> {
   /** Waits for every Update to finish and the record to reach the database; the workflow's result. */
   async finish(): Promise<S> {
     await condition(allHandlersFinished);
+    const s = this.state;
+    await this.tellAiSystem('closed', { outcome: s.outcome, riskTier: s.riskTier ?? null, risks: this.options.systemRisks?.(s) ?? [] });
     await this.rec.close();
     return this.state;
   }

@@ -104,6 +104,7 @@ export async function obligation(input: ObligationInput): Promise<ObligationStat
     state.overdue = true;
     state.approvalSuspended = policy.suspendApprovalWhenOverdue;
     rec.event('system', 'obligation_overdue', { dueAt: state.dueAt, approvalSuspended: state.approvalSuspended, parent: state.parent.workflowId });
+    await kernel.tellAiSystem('overdue');
     rec.notify('escalation', [policy.escalateToRole, state.owner], `"${state.title}" is overdue (due ${state.dueAt.slice(0, 10)})${state.approvalSuspended ? `: the approval of ${state.parent.title} is suspended until it is fulfilled` : ''}`);
   }
   await condition(fulfilled);

@@ -29,6 +29,7 @@ export async function startObligations<S extends ProcessStateBase>(state: S, rec
       verifierRole,
       requester,
       policyVersion: state.policyVersion,
+      ...(state.aiSystem ? { aiSystem: state.aiSystem } : {}),
       policy: { reminderBeforeDays: policy.reminderBeforeDays, escalateToRole: policy.escalateToRole, suspendApprovalWhenOverdue: policy.suspendApprovalWhenOverdue },
     };
     const child = await startChild(obligation, { workflowId: workflowIdFor('obligation', input.businessKey), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON });

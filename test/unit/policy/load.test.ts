@@ -144,7 +144,7 @@ describe('a broken policy folder is refused with a precise message', () => {
       'a permission for an unknown scope',
       'roles.yaml',
       (t: string) => t.replace('architecture_review: { start: [requester] }', 'architecture_reviews: { start: [requester] }'),
-      'policies/roles.yaml: permissions.architecture_reviews: unknown scope "architecture_reviews" (expected one of architecture_review, ethical_review, committee_approval, poc_scale_up, roadmap_engagement, cto_engagement, retrospective, technical_decision_evaluation, technology_proposal_evaluation, strategic_initiative_evaluation, performance_assessment, ai_compliance_assessment, incident, obligation, audit, reports)',
+      'policies/roles.yaml: permissions.architecture_reviews: unknown scope "architecture_reviews" (expected one of architecture_review, ethical_review, committee_approval, poc_scale_up, roadmap_engagement, cto_engagement, retrospective, technical_decision_evaluation, technology_proposal_evaluation, strategic_initiative_evaluation, performance_assessment, ai_compliance_assessment, incident, obligation, ai_system, monitoring_review, audit, reports)',
     ],
     [
       'a mutually exclusive pair naming an undeclared role',
