@@ -5,10 +5,11 @@ import { pocScaleUpScenarios } from './poc-scale-up.scenarios.js';
 import { roadmapEngagementScenarios } from './roadmap-engagement.scenarios.js';
 import { ctoEngagementScenarios } from './cto-engagement.scenarios.js';
 import { retrospectiveScenarios } from './retrospective.scenarios.js';
+import { inventoryScenarios } from './inventory.scenarios.js';
 
 export type { Scenario } from './scenario.js';
 
-const recorded: Scenario[] = [...architectureReviewScenarios, ...governanceBoardScenarios, ...roadmapEngagementScenarios, ...pocScaleUpScenarios, ...ctoEngagementScenarios, ...retrospectiveScenarios];
+const recorded: Scenario[] = [...architectureReviewScenarios, ...governanceBoardScenarios, ...roadmapEngagementScenarios, ...pocScaleUpScenarios, ...ctoEngagementScenarios, ...retrospectiveScenarios, ...inventoryScenarios];
 
 /**
  * Scenarios recorded again on the process kernel (search attributes upserted only when they change, Updates answering
