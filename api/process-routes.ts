@@ -93,6 +93,8 @@ export interface ProcessSpec<S extends z.ZodType<{ businessKey: string; title: s
   actions: ProcessAction[];
   /** Whether the common delegate action applies (processes with reviewer roles). */
   delegation: boolean;
+  /** Common actions the process does not take (an AI system is retired, not withdrawn; an obligation has no deadline to extend). */
+  without?: ('withdraw' | 'extend-deadline')[];
   /** Short processes (evaluations): answer the start with the finished process's outcome and result. */
   awaitResult?: boolean;
 }
@@ -240,9 +242,10 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     return row.state as unknown as ProcessStateBase;
   }
 
+  const without = new Set(spec.without ?? []);
   const common: ProcessAction[] = [
-    action({ name: 'withdraw', summary: 'Withdraw (requester only)', body: withdrawBody, update: withdrawUpdate, toRequest: withActor }),
-    action({ name: 'extend-deadline', summary: 'Extend the deadline, with a reason', body: extendDeadlineBody, update: extendDeadlineUpdate, toRequest: withActor }),
+    ...(without.has('withdraw') ? [] : [action({ name: 'withdraw', summary: 'Withdraw (requester only)', body: withdrawBody, update: withdrawUpdate, toRequest: withActor })]),
+    ...(without.has('extend-deadline') ? [] : [action({ name: 'extend-deadline', summary: 'Extend the deadline, with a reason', body: extendDeadlineBody, update: extendDeadlineUpdate, toRequest: withActor })]),
     ...(spec.delegation
       ? [
           action({

@@ -29,6 +29,7 @@ export function registerAiSystemRoutes(registry: RouteRegistry, deps: ApiDeps): 
     path: '/ai-systems',
     tag: 'AI systems',
     workflowType: AI_SYSTEM_WORKFLOW,
+    without: ['withdraw', 'extend-deadline'],
     startBody: startAiSystemBody,
     delegation: false,
     buildInput: async (body, actor, policy): Promise<AiSystemInput> => {
@@ -78,6 +79,7 @@ export function registerMonitoringReviewRoutes(registry: RouteRegistry, deps: Ap
     path: '/monitoring-reviews',
     tag: 'AI systems',
     workflowType: MONITORING_REVIEW_WORKFLOW,
+    without: ['extend-deadline'],
     startBody: startMonitoringReviewBody(reviews),
     delegation: false,
     buildInput: async (body, actor, policy): Promise<MonitoringReviewInput> => {

@@ -12,6 +12,7 @@ export function registerObligationRoutes(registry: RouteRegistry, deps: ApiDeps)
     path: '/obligations',
     tag: 'Obligations',
     workflowType: 'obligation',
+    without: ['extend-deadline'],
     startBody: startObligationBody,
     delegation: false,
     buildInput: async (body, actor, policy): Promise<ObligationInput> => {

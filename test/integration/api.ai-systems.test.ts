@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { monitoringScheduleId, type AiSystemState } from '../../workflows/ai-system/contract.js';
 import { assessments } from '../support/ethical-reviews.js';
@@ -85,5 +86,30 @@ describe('the AI system inventory through the API', () => {
     await expect(env.client.schedule.getHandle(monitoringScheduleId(approved.workflowId, 'quarterly_compliance_assessment')).describe()).rejects.toThrow();
     const afterRetire = await api.call('POST', '/incidents', { token: olga, body: { businessKey: `INC-${key}`, title: 'x', description: 'y', aiSystem: key } });
     expect(afterRetire.body.errors).toEqual([{ path: 'aiSystem', message: expect.stringContaining('retired') }]);
+  });
+
+  it('accepts the README’s inventory examples as written: register, a measurement that opens an ethical review, a risk, feedback', async () => {
+    const { api } = stack;
+    const readme = readFileSync('README.md', 'utf8');
+    const register = /curl -s localhost:3000\/ai-systems -H .*? -d '([^']+)'/s.exec(readme);
+    expect(register, 'the README registers a system').not.toBeNull();
+    const key = `SYS-README-${randomUUID().slice(0, 8)}`;
+    const steward = await api.tokenFor('stella', 'ai_system_steward');
+    const rita = await api.tokenFor('rita', 'requester');
+    const registered = await api.call('POST', '/ai-systems', { token: steward, body: { ...JSON.parse(register![1]!), businessKey: key } });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
+    const actions = [...readme.matchAll(/curl -s localhost:3000\/ai-systems\/SYS-CV-1\/([a-z-]+) -H "Authorization: Bearer \$(\w+)".*? -d '([^']+)'/gs)];
+    expect(actions.map((a) => a[1])).toEqual(['measurements', 'risks', 'feedback']);
+    const tokens: Record<string, string> = { STELLA: steward, RITA: rita, MONITOR: await api.tokenFor('bias-monitor', 'monitoring_agent') };
+    for (const [, name, who, body] of actions) {
+      const res = await api.call('POST', `/ai-systems/${key}/${name}`, { token: tokens[who!]!, body: JSON.parse(body!) });
+      expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+    const s = await waitFor('the ethical review and the feedback review', async () => {
+      const state = (await api.call('GET', `/ai-systems/${key}`, { token: rita })).body as AiSystemState;
+      return state.links.length === 2 ? state : null;
+    });
+    expect(s.links.map((l) => l.kind).sort()).toEqual(['ethical_review', 'monitoring_review']);
+    expect(s.risks).toEqual([expect.objectContaining({ id: 'R-1', score: 12, residualScore: 8 })]);
   });
 });
