@@ -31,6 +31,7 @@ export function registerCommitteeApprovalRoutes(registry: RouteRegistry, deps: A
         urgencyReason: body.urgencyReason,
         policyVersion: policy.version.id,
         policy: policy.aiGovernance.committee,
+        obligations: policy.aiGovernance.obligations,
       };
     },
     actions: [

@@ -11,13 +11,14 @@ import { chair, committeeMembers, person, requester, reviewers } from '../suppor
 import { architectureReviewInput, expectedMeetingAt, rulingsFor } from '../support/reviews.js';
 import { useWorkflowStack } from '../support/stack.js';
 import { refusal } from '../support/updates.js';
+import { submitEvidenceUpdate, verifyObligationUpdate, type ObligationState } from '../../workflows/obligation/contract.js';
 
 const stack = useWorkflowStack('committee');
 const { taskQueue } = stack;
 const members = committeeMembers;
 const DAY = 86_400_000;
 
-async function startItem(opts: { urgent?: boolean; policy?: Partial<GovernanceCommitteePolicy> } = {}) {
+async function startItem(opts: { urgent?: boolean; policy?: Partial<GovernanceCommitteePolicy>; obligations?: boolean } = {}) {
   const businessKey = `GC-${randomUUID().slice(0, 8)}`;
   const input: CommitteeApprovalInput = {
     businessKey,
@@ -28,6 +29,7 @@ async function startItem(opts: { urgent?: boolean; policy?: Partial<GovernanceCo
     urgencyReason: opts.urgent ? 'regulator deadline' : undefined,
     policyVersion: stack.policySet.version.id,
     policy: { ...stack.policySet.aiGovernance.committee, ...opts.policy },
+    ...(opts.obligations ? { obligations: stack.policySet.aiGovernance.obligations } : {}),
   };
   return stack.env.client.workflow.start(COMMITTEE_APPROVAL_WORKFLOW, { taskQueue, workflowId: `committee-approval/${businessKey}`, args: [input] });
 }
@@ -197,5 +199,24 @@ describe('governance committee approval', () => {
       expect(child.outcome).toBe('withdrawn');
       expect(child.events.find((e) => e.action === 'withdrawn')?.details).toMatchObject({ reason: 'project cancelled', via: 'parent' });
     });
+  });
+});
+
+// Last in the file: once an abandoned child (the obligation) completes after its parent, the time-skipping test
+// server no longer skips time for later sleeps (temporalio/sdk-typescript#1101, sdk-java#2392).
+describe('a direct item approved with conditions', () => {
+  it("a direct item approved with a condition: the condition becomes an obligation the chair verifies", async () => {
+    const h = await startItem({ urgent: true, obligations: true });
+    await vote(h, members[1]!, 'approve');
+    await vote(h, members[2]!, 'approve', { conditions: ['publish the model card'] });
+    await vote(h, members[3]!, 'approve');
+    const result = (await h.result()) as CommitteeApprovalState;
+    expect(result).toMatchObject({ outcome: 'approved', obligations: [`obligation/committee-approval.${result.businessKey}.1`] });
+    const obligation = (await stack.env.client.workflow.getHandle(result.obligations![0]!).query(stateQuery)) as ObligationState;
+    expect(obligation).toMatchObject({ condition: 'publish the model card', owner: requester.id, verifierRole: 'committee_chair', parent: { workflowId: h.workflowId } });
+    const handle = stack.env.client.workflow.getHandle(obligation.workflowId);
+    await handle.executeUpdate(submitEvidenceUpdate, { args: [{ actor: requester, evidence: ['https://models.example.com/card/3'] }] });
+    await handle.executeUpdate(verifyObligationUpdate, { args: [{ actor: chair, accept: true }] });
+    expect(((await handle.result()) as ObligationState).outcome).toBe('fulfilled');
   });
 });

@@ -35,7 +35,8 @@ async function approvedWithCondition(suspend = false) {
 const state = async (h: { query: (q: typeof stateQuery) => Promise<unknown> }) => (await h.query(stateQuery)) as ObligationState;
 
 describe('obligations from conditions', () => {
-  // First in the file: run after the other test, its first env.sleep did not return (cause not established).
+  // First in the file: once an abandoned child (the other test's obligation) completes after its parent, the
+  // time-skipping test server no longer skips time for later sleeps (temporalio/sdk-typescript#1101, sdk-java#2392).
   it('reminds the owner before the due date; overdue, it escalates and (by the policy) suspends the approval until fulfilled', async () => {
     const { obligation } = await approvedWithCondition(true);
     await waitFor('the obligation', async () => state(obligation).catch(() => null));

@@ -2,7 +2,7 @@ import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BallotRequest, RecordedBallot, Tally } from '../contracts/ballots.js';
 export type { RecordedBallot } from '../contracts/ballots.js';
 import type { ProcessAccess } from '../../domain/policy/access.js';
-import type { GovernanceCommitteePolicy } from '../../domain/policy/types.js';
+import type { GovernanceCommitteePolicy, ObligationPolicy } from '../../domain/policy/types.js';
 import { PROCESS_KINDS, type Actor, type ProcessKind, type ProcessStateBase, type WithdrawRequest, type ProcessReceipt } from '../contracts/common.js';
 
 /** Workflow type name, for parents that start the committee as a child and for the API. */
@@ -30,6 +30,8 @@ export interface CommitteeApprovalInput {
   policy: GovernanceCommitteePolicy;
   /** Pinned at start, or handed down by the parent (absent in runs started before it was pinned). */
   access?: ProcessAccess;
+  /** An item put to the committee directly: the conditions of its approval become obligations (absent before them). */
+  obligations?: ObligationPolicy;
 }
 
 /** A member's ballot; holders of committee_member or committee_chair vote, one ballot per person. */
@@ -51,6 +53,8 @@ export interface CommitteeApprovalState extends ProcessStateBase<CommitteeStage,
   ballots: RecordedBallot[];
   tally: Tally | null;
   conditions: string[];
+  /** The obligations the conditions of a direct item's approval became. */
+  obligations?: string[];
   extensionDays: number;
 }
 

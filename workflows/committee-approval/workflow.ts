@@ -1,4 +1,5 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
+import { startObligations } from '../support/obligations.js';
 import { nextMeetingAt } from '../../domain/review/committee-calendar.js';
 import {
   committeeVoteUpdate,
@@ -149,6 +150,10 @@ export async function committeeApproval(input: CommitteeApprovalInput): Promise<
     }
   }
 
+  // A child item's conditions go back to its parent, whose approval they become; a direct item's become obligations.
+  if (state.outcome === 'approved' && state.conditions.length && input.obligations && input.subject.workflowId === null && patched('obligations-from-conditions')) {
+    state.obligations = await startObligations(state, rec, state.conditions, input.obligations, input.requester);
+  }
   return kernel.finish();
 }
 
