@@ -26,6 +26,7 @@ import { registerCtoEngagementRoutes } from './routes/cto-engagements.js';
 import { registerRetrospectiveRoutes } from './routes/retrospectives.js';
 import { registerIncidentRoutes } from './routes/incidents.js';
 import { registerObligationRoutes } from './routes/obligations.js';
+import { registerAiSystemReportRoutes } from './routes/ai-system-reports.js';
 import { registerAiSystemRoutes, registerMonitoringReviewRoutes } from './routes/ai-systems.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerRecordRoutes } from './routes/records.js';
@@ -55,6 +56,8 @@ export function createApp(deps: ApiDeps): { app: express.Express; registry: Rout
   registerRetrospectiveRoutes(registry, deps);
   registerIncidentRoutes(registry, deps);
   registerObligationRoutes(registry, deps);
+  // Before the inventory's own routes: /ai-systems/portfolio is not a system's key.
+  registerAiSystemReportRoutes(registry, deps);
   registerAiSystemRoutes(registry, deps);
   registerMonitoringReviewRoutes(registry, deps);
   registerReportRoutes(registry, deps);

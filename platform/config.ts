@@ -19,6 +19,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
+  /** The organisation's name, as its ISO/IEC 42001 Statement of Applicability names it. */
+  ORGANISATION_NAME: z.string().trim().min(1).max(200).optional(),
 
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),

@@ -32,7 +32,7 @@ export function page(opts: { title: string; session?: WebSession | null; body: H
 <header class="top">
   <a class="brand" href="/app/">govflow</a>
   ${session
-    ? html`<nav aria-label="Main"><a href="/app/">Inbox</a><a href="/app/start">Start</a><a href="/app/committee">Committee</a><a href="/app/tech-radar">Radar</a>
+    ? html`<nav aria-label="Main"><a href="/app/">Inbox</a><a href="/app/start">Start</a><a href="/app/committee">Committee</a><a href="/app/tech-radar">Radar</a><a href="/app/portfolio">Portfolio</a>
       <form method="post" action="/app/logout"><input type="hidden" name="_csrf" value="${session.csrfToken}"><button type="submit" class="link">Sign out <span class="who">(${session.actor.id})</span></button></form></nav>`
     : ''}
 </header>

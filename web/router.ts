@@ -27,6 +27,8 @@ import { committeeBody } from './pages/committee.js';
 import { inboxBody, type InboxItem } from './pages/inbox.js';
 import { processSection, type FormErrors } from './pages/process.js';
 import { techRadarBody } from './pages/tech-radar.js';
+import { portfolioBody } from './pages/portfolio.js';
+import type { Portfolio } from '../domain/inventory/portfolio.js';
 import type { TechRadar } from '../domain/radar/tech-radar.js';
 import { createOidcSignIn, FLOW_TTL_MS, safeNext, type PendingFlow } from './oidc-login.js';
 import { csrfMatches, endSession, openSession, redeemLoginLink, resolveSession, SESSION_TTL_MS, type WebSession } from './sessions.js';
@@ -262,6 +264,11 @@ export function webApp(deps: ApiDeps, registry: RouteRegistry, verifier?: OidcVe
   router.get('/tech-radar', async (req, res) => {
     const radar = (await registry.invoke(registry.find('get', '/tech-radar'), { params: {} }, req, res)) as TechRadar;
     send(res, page({ title: 'Technology radar', session: sessionOf(res), body: techRadarBody(radar) }));
+  });
+
+  router.get('/portfolio', async (req, res) => {
+    const portfolio = (await registry.invoke(registry.find('get', '/ai-systems/portfolio'), { params: {} }, req, res)) as Portfolio;
+    send(res, page({ title: 'AI portfolio', session: sessionOf(res), body: portfolioBody(portfolio) }));
   });
 
   router.get('/processes/:kind/:key/audit', async (req, res) => {

@@ -34,9 +34,9 @@ export interface AiSystemInput extends ProcessStart {
   resume?: { state: AiSystemState; checkpoint: { seq: number; version: number } };
 }
 
-/** A system's lifecycle, in order. */
-export const AI_SYSTEM_STAGES = ['registered', 'assessed', 'approved', 'in_production', 'suspended', 'retired'] as const;
-export type AiSystemStage = (typeof AI_SYSTEM_STAGES)[number];
+import type { AiSystemStage } from '../../domain/inventory/lifecycle.js';
+
+export type { AiSystemStage };
 export type AiSystemOutcome = 'retired';
 
 /** A process about the system: an evaluation, review, obligation, monitoring review or incident. */
