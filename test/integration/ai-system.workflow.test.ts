@@ -5,7 +5,7 @@ import { stateQuery, type Actor } from '../../workflows/contracts/common.js';
 import { boardVoteUpdate, type EthicalReviewState, type Finding } from '../../workflows/ethical-review/contract.js';
 import { findingsUpdate, triageUpdate, type IncidentState } from '../../workflows/incident/contract.js';
 import type { ObligationState } from '../../workflows/obligation/contract.js';
-import { completeReviewUpdate, type MonitoringReviewState } from '../../workflows/monitoring-review/contract.js';
+import { completeReviewUpdate, type MonitoringReviewInput, type MonitoringReviewState } from '../../workflows/monitoring-review/contract.js';
 import { person } from '../support/actors.js';
 import { aiSystemInput, monitor, owner, steward } from '../support/ai-systems.js';
 import { boardMembers, ethicalReviewInput } from '../support/ethical-reviews.js';
@@ -149,5 +149,32 @@ describe('an AI system of the inventory', () => {
     await handle.executeUpdate(retireUpdate, { args: [{ actor: steward, reason: 'replaced by the new screener' }] });
     const retired = (await handle.result()) as AiSystemState;
     expect(retired).toMatchObject({ stage: 'retired', outcome: 'retired' });
+  });
+
+  it("a scheduled monitoring review reminds its owner, and missed, escalates and shows overdue on the system", async () => {
+    const { key, handle } = await register();
+    await until('registered', handle, (s) => s.stage === 'registered');
+    const policy = stack.policySet.aiGovernance.aiSystems.monitoringReviews;
+    // As a schedule run starts it: the schedule's workflow ID with the run's time appended.
+    const input: MonitoringReviewInput = { businessKey: `${key}.quarterly_compliance_assessment`, title: 'Quarterly compliance assessment', requester: { id: 'govflow', kind: 'agent', roles: [] }, policyVersion: stack.policySet.version.id, aiSystem: key, review: 'quarterly_compliance_assessment', owner: owner.id, policy };
+    const review = await stack.env.client.workflow.start('monitoringReview', { taskQueue: stack.taskQueue, workflowId: `monitoring-review/${key}.quarterly_compliance_assessment-2027-01-01T09:00:00Z`, args: [input] });
+    const opened = await until('the review linked', handle, (s) => s.links.some((l) => l.workflowId === review.workflowId));
+    expect(opened.links[0]).toMatchObject({ kind: 'monitoring_review', status: 'open', overdue: false });
+    const started = (await review.query(stateQuery)) as MonitoringReviewState;
+    expect(started.businessKey).toBe(`${key}.quarterly_compliance_assessment-2027-01-01T09:00:00Z`);
+    expect(Date.parse(started.dueAt) - Date.parse(started.events[0]!.at)).toBe(policy.dueWithinDays * DAY);
+
+    await stack.env.sleep((policy.dueWithinDays - policy.reminderBeforeDays + 1) * DAY);
+    const reminded = (await review.query(stateQuery)) as MonitoringReviewState;
+    expect(reminded.notices.some((n) => n.kind === 'reminder' && n.recipients.includes(owner.id))).toBe(true);
+    await stack.env.sleep(policy.reminderBeforeDays * DAY);
+    const overdue = await until('the overdue review on the system', handle, (s) => s.links[0]!.overdue);
+    expect(overdue.notices.some((n) => n.kind === 'escalation' && n.message.includes('Quarterly compliance assessment'))).toBe(true);
+    const late = (await review.query(stateQuery)) as MonitoringReviewState;
+    expect(late).toMatchObject({ overdue: true, stage: 'open' });
+    expect(late.notices.some((n) => n.kind === 'escalation' && n.recipients.includes(policy.escalateToRole))).toBe(true);
+    await review.executeUpdate(completeReviewUpdate, { args: [{ actor: owner, summary: 'done late', findings: [], evidence: [], actionRequired: false }] });
+    const closed = await until('the review closed on the system', handle, (s) => s.links[0]!.status === 'closed');
+    expect(closed.links[0]).toMatchObject({ outcome: 'completed', overdue: true });
   });
 });
