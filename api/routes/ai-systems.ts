@@ -79,7 +79,7 @@ export function registerMonitoringReviewRoutes(registry: RouteRegistry, deps: Ap
     path: '/monitoring-reviews',
     tag: 'AI systems',
     workflowType: MONITORING_REVIEW_WORKFLOW,
-    without: ['extend-deadline'],
+    without: ['withdraw', 'extend-deadline'],
     startBody: startMonitoringReviewBody(reviews),
     delegation: false,
     buildInput: async (body, actor, policy): Promise<MonitoringReviewInput> => {

@@ -1,5 +1,5 @@
 import type { ErrorField } from '../../domain/errors.js';
-import type { ProcessEvent, ProcessStateBase } from '../../workflows/contracts/common.js';
+import { workflowIdFor, type ProcessEvent, type ProcessStateBase } from '../../workflows/contracts/common.js';
 import { formatDate, html, humanize, type Html } from '../html.js';
 import { processHref } from '../links.js';
 import type { NextSteps } from '../next-steps.js';
@@ -50,6 +50,13 @@ function children(state: Record<string, unknown>): Html {
   for (const c of (state.children as { workflowId?: string; kind?: string; title?: string }[] | undefined) ?? []) {
     if (c.workflowId) linked.push({ label: c.title ?? humanize(c.kind ?? 'child'), workflowId: c.workflowId });
   }
+  // An AI system's record: every process about it, with where it stands.
+  for (const l of (state.links as { workflowId: string; kind: string; title: string; status: string; outcome: string | null; overdue: boolean }[] | undefined) ?? []) {
+    const standing = l.status === 'open' ? (l.overdue ? 'open, overdue' : 'open') : humanize(l.outcome ?? 'closed');
+    linked.push({ label: `${l.title} (${humanize(l.kind)}, ${standing})`, workflowId: l.workflowId });
+  }
+  for (const o of (state.obligations as string[] | undefined) ?? []) linked.push({ label: 'Obligation', workflowId: o });
+  if (typeof state.aiSystem === 'string' && state.kind !== 'ai_system') linked.push({ label: 'AI system', workflowId: workflowIdFor('ai_system', state.aiSystem) });
   if (!linked.length) return html``;
   return html`<h2>Related processes</h2><ul class="links">${linked.map((l) => html`<li><a href="${processHref(l.workflowId)}">${l.label}: ${l.workflowId}</a></li>`)}</ul>`;
 }

@@ -10,7 +10,8 @@ const DAY_MS = 86_400_000;
 /**
  * A monitoring review of an AI system, owned by the system's owner and due a policy's number of days after it opens:
  * the owner records the conclusion (summary, findings, evidence, whether action is needed). It is reminded before its
- * due date; missed, it is escalated and the system shows it overdue until it is done.
+ * due date; missed, it is escalated and the system shows it overdue until it is done. It is never withdrawn: a missed
+ * review stays on the record as missed.
  */
 export async function monitoringReview(input: MonitoringReviewInput): Promise<MonitoringReviewState> {
   const { workflowId } = workflowInfo();
@@ -60,11 +61,6 @@ export async function monitoringReview(input: MonitoringReviewInput): Promise<Mo
       },
     },
   );
-
-  kernel.handleWithdraw({
-    may: (actor) => (actor.roles.includes(policy.escalateToRole) || actor.roles.includes('admin') ? undefined : `cancelling a monitoring review needs the role ${policy.escalateToRole}`),
-    role: null,
-  });
 
   const due = Date.parse(state.dueAt);
   if ((await new Deadline(due - policy.reminderBeforeDays * DAY_MS).wait(() => !isOpen())) === 'due') {
