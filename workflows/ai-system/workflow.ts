@@ -126,6 +126,8 @@ export async function aiSystem(input: AiSystemInput): Promise<AiSystemState> {
       Object.assign(entry, { status: 'closed', outcome: change.outcome ?? null, closedAt: new Date().toISOString() });
       rec.event('system', 'linked_process_closed', { workflowId: entry.workflowId, kind: entry.kind, outcome: entry.outcome });
       if (isOpen()) takeOutcome(entry.kind, entry.workflowId, change);
+      // The overdue obligation that suspended the system is fulfilled: the approval it suspended stands again.
+      if (isOpen() && state.stage === 'suspended' && state.suspension?.source === entry.workflowId && entry.outcome === 'fulfilled') reinstate(`${entry.workflowId} is fulfilled`, 'system');
     }
   });
 
@@ -191,14 +193,18 @@ export async function aiSystem(input: AiSystemInput): Promise<AiSystemState> {
     },
   );
 
+  function reinstate(reason: string, by: Actor | 'system'): void {
+    const back = state.suspendedFrom ?? 'registered';
+    rec.event(by, 'ai_system_reinstated', { suspension: state.suspension });
+    state.suspendedFrom = null;
+    state.suspension = null;
+    moveTo(back, reason, by);
+  }
+
   setHandler(
     reinstateUpdate,
     (req) => {
-      const back = state.suspendedFrom ?? 'registered';
-      rec.event(req.actor, 'ai_system_reinstated', { suspension: state.suspension });
-      state.suspendedFrom = null;
-      state.suspension = null;
-      moveTo(back, req.reason.trim(), req.actor);
+      reinstate(req.reason.trim(), req.actor);
       return kernel.receipt();
     },
     {

@@ -105,6 +105,7 @@ export async function obligation(input: ObligationInput): Promise<ObligationStat
     state.approvalSuspended = policy.suspendApprovalWhenOverdue;
     rec.event('system', 'obligation_overdue', { dueAt: state.dueAt, approvalSuspended: state.approvalSuspended, parent: state.parent.workflowId });
     await kernel.tellAiSystem('overdue');
+    if (state.approvalSuspended) await kernel.tellAiSystem('suspension_requested', { reason: `obligation "${state.title}" is overdue: the approval of ${state.parent.title} is suspended until it is fulfilled` });
     rec.notify('escalation', [policy.escalateToRole, state.owner], `"${state.title}" is overdue (due ${state.dueAt.slice(0, 10)})${state.approvalSuspended ? `: the approval of ${state.parent.title} is suspended until it is fulfilled` : ''}`);
   }
   await condition(fulfilled);
