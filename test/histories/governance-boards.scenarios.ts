@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PolicySet } from '../../domain/policy/types.js';
-import type { Scenario } from './scenario.js';
+import { until, type Scenario } from './scenario.js';
 import { accessFor } from '../../domain/policy/access.js';
 import { reviewVoteUpdate, type ArchitectureReviewState } from '../../workflows/architecture-review/contract.js';
 import { COMMITTEE_APPROVAL_WORKFLOW, committeeVoteUpdate, type CommitteeApprovalInput } from '../../workflows/committee-approval/contract.js';
@@ -9,16 +9,6 @@ import { boardVoteUpdate, type EthicalReviewState } from '../../workflows/ethica
 import { committeeMembers, requester, reviewers } from '../support/actors.js';
 import { assessments, boardMembers, ethicalReviewInput } from '../support/ethical-reviews.js';
 import { architectureReviewInput, rulingsFor } from '../support/reviews.js';
-
-/** Polls a process until `ready` holds (a child starts, an activity finishes), in real time. */
-async function until<S>(query: () => Promise<S>, ready: (s: S) => boolean): Promise<S> {
-  for (let i = 0; i < 200; i++) {
-    const s = await query();
-    if (ready(s)) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('scenario: the process did not reach the expected state');
-}
 
 async function committeeVotes(env: TestWorkflowEnvironment, workflowId: string, ballots: ('approve' | 'reject')[]) {
   const h = env.client.workflow.getHandle(workflowId);

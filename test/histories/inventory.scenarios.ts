@@ -11,17 +11,7 @@ import { submitEvidenceUpdate, verifyObligationUpdate } from '../../workflows/ob
 import { person, requester } from '../support/actors.js';
 import { aiSystemInput, monitor, owner, steward } from '../support/ai-systems.js';
 import { boardMembers, ethicalReviewInput } from '../support/ethical-reviews.js';
-import type { Scenario } from './scenario.js';
-
-/** Polls a process until `ready` holds (a child starts, a signal arrives), in real time. */
-async function until<S>(query: () => Promise<S>, ready: (s: S) => boolean): Promise<S> {
-  for (let i = 0; i < 200; i++) {
-    const s = await query();
-    if (ready(s)) return s;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('scenario: the process did not reach the expected state');
-}
+import { until, type Scenario } from './scenario.js';
 
 /** An ethical review of the system that three board members approve, one with a condition (no committee step). */
 async function conditionalApproval(env: TestWorkflowEnvironment, taskQueue: string, policy: PolicySet, key: string, aiSystem?: string): Promise<EthicalReviewState> {

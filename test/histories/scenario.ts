@@ -12,3 +12,13 @@ export interface Scenario {
   name: string;
   run(env: TestWorkflowEnvironment, taskQueue: string, policy: PolicySet): Promise<string>;
 }
+
+/** Polls a process until `ready` holds (a child starts, an activity finishes, a signal arrives), in real time. */
+export async function until<S>(query: () => Promise<S>, ready: (s: S) => boolean): Promise<S> {
+  for (let i = 0; i < 200; i++) {
+    const s = await query();
+    if (ready(s)) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('scenario: the process did not reach the expected state');
+}
