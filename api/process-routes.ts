@@ -3,7 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { GovflowError } from '../domain/errors.js';
-import { withArticle } from '../domain/wording.js';
+import { kindLabel, withArticle } from '../domain/wording.js';
 import { permittedRoles, pinnedAccess } from '../domain/policy/access.js';
 import type { PolicySet } from '../domain/policy/types.js';
 import type { Config } from '../platform/config.js';
@@ -114,7 +114,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
     return roles.length ? `Checked by the process against the policy it pinned; in the current policy: ${roles.join(', ')} (or admin).` : undefined;
   };
   const handleFor = (key: string) => temporal.workflow.getHandle(workflowIdFor(spec.kind, key));
-  const label = spec.kind.replace(/_/g, ' ');
+  const label = kindLabel(spec.kind);
 
   registry.add({
     method: 'post',

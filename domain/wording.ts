@@ -7,3 +7,8 @@
 export function withArticle(phrase: string): string {
   return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
 }
+
+/** A process kind as prose: `ai_system` → "AI system", `architecture_review` → "architecture review". */
+export function kindLabel(kind: string): string {
+  return kind.replace(/_/g, ' ').replace(/\bai\b/g, 'AI');
+}

@@ -74,7 +74,11 @@ describe('architecture review through the API', () => {
     expect(again.body).toEqual(first);
     expect((await stack.api.call('GET', `/audit/receipts/${encodeURIComponent(first!.eventKey)}`, { token: requester })).status).toBe(403);
     await sealAll(stack.db, stack.api.keys);
-    const proof = await stack.api.call('GET', `/audit/proofs/inclusion?eventKey=${encodeURIComponent(first!.eventKey)}`, { token: voter });
+    // Another test file's sealer may hold the seal lock (the database is shared): then it seals the entry, moments later.
+    const proof = await waitFor('the entry sealed', async () => {
+      const res = await stack.api.call('GET', `/audit/proofs/inclusion?eventKey=${encodeURIComponent(first!.eventKey)}`, { token: voter });
+      return res.status === 409 ? null : res;
+    });
     expect(proof.status, JSON.stringify(proof.body)).toBe(200);
     expect(proof.body.leafHash).toBe(first!.leafHash);
     expect(verifyInclusion(proof.body.leafIndex, proof.body.treeHead.treeSize, proof.body.leafHash, proof.body.path, proof.body.treeHead.rootHash)).toBe(true);

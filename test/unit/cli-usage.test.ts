@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { withArticle } from '../../domain/wording.js';
+import { kindLabel, withArticle } from '../../domain/wording.js';
 
 const run = promisify(execFile);
 
@@ -53,5 +53,8 @@ describe('govflow CLI usage', () => {
     expect(withArticle('architecture review')).toBe('an architecture review');
     expect(withArticle('interim_cto engagement')).toBe('an interim_cto engagement');
     expect(withArticle('committee approval')).toBe('a committee approval');
+    expect(withArticle(kindLabel('ai_system'))).toBe('an AI system');
+    expect(kindLabel('ai_compliance_assessment')).toBe('AI compliance assessment');
+    expect(kindLabel('retrospective')).toBe('retrospective');
   });
 });
