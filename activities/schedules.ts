@@ -34,7 +34,7 @@ function specOf(cadence: { intervalDays: number; calendar?: CalendarCadence | un
   return { intervals: [{ every, offset: ((startAt.getTime() % every) + every) % every }], startAt };
 }
 
-export type ReportingSchedulesResult = { status: 'created'; scheduleIds: string[] } | { status: 'not_configured'; reason: string };
+export type SchedulesResult = { status: 'created'; scheduleIds: string[] } | { status: 'not_configured'; reason: string };
 
 /** Creates a schedule; one that already exists (a retried activity, a replayed start) is left as it is. */
 async function ensureSchedule(client: Client, options: ScheduleOptions): Promise<void> {
@@ -46,7 +46,7 @@ async function ensureSchedule(client: Client, options: ScheduleOptions): Promise
 }
 
 /** Creates one Temporal Schedule per reporting cadence, each starting the `buildReport` workflow. Idempotent. */
-export async function createReportingSchedules(client: Client | undefined, req: ReportingSchedulesRequest): Promise<ReportingSchedulesResult> {
+export async function createReportingSchedules(client: Client | undefined, req: ReportingSchedulesRequest): Promise<SchedulesResult> {
   if (!client) return { status: 'not_configured', reason: 'this worker has no Temporal client for schedules' };
   const startAt = new Date(req.startAt);
   for (const cadence of req.cadences) {
@@ -74,7 +74,7 @@ export interface MonitoringSchedulesRequest {
  * Creates an AI system's monitoring review schedules, each run starting a monitoring review for the system's owner.
  * Overlapping runs are allowed: a review that is not done when the next falls due stays open (and overdue) beside it.
  */
-export async function createMonitoringSchedules(client: Client | undefined, req: MonitoringSchedulesRequest): Promise<ReportingSchedulesResult> {
+export async function createMonitoringSchedules(client: Client | undefined, req: MonitoringSchedulesRequest): Promise<SchedulesResult> {
   if (!client) return { status: 'not_configured', reason: 'this worker has no Temporal client for schedules' };
   const startAt = new Date(req.startAt);
   for (const s of req.schedules) {

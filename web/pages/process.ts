@@ -1,4 +1,5 @@
 import type { ErrorField } from '../../domain/errors.js';
+import { kindLabel } from '../../domain/wording.js';
 import { workflowIdFor, type ProcessEvent, type ProcessStateBase } from '../../workflows/contracts/common.js';
 import { formatDate, html, humanize, type Html } from '../html.js';
 import { processHref } from '../links.js';
@@ -53,7 +54,7 @@ function children(state: Record<string, unknown>): Html {
   // An AI system's record: every process about it, with where it stands.
   for (const l of (state.links as { workflowId: string; kind: string; title: string; status: string; outcome: string | null; overdue: boolean }[] | undefined) ?? []) {
     const standing = l.status === 'open' ? (l.overdue ? 'open, overdue' : 'open') : humanize(l.outcome ?? 'closed');
-    linked.push({ label: `${l.title} (${humanize(l.kind)}, ${standing})`, workflowId: l.workflowId });
+    linked.push({ label: `${l.title} (${kindLabel(l.kind)}, ${standing})`, workflowId: l.workflowId });
   }
   for (const o of (state.obligations as string[] | undefined) ?? []) linked.push({ label: 'Obligation', workflowId: o });
   if (typeof state.aiSystem === 'string' && state.kind !== 'ai_system') linked.push({ label: 'AI system', workflowId: workflowIdFor('ai_system', state.aiSystem) });
@@ -97,7 +98,7 @@ export function processSection(opts: { state: ProcessStateBase; forms: Html[]; n
 ${opts.notice ? html`<p class="card ok" role="status">${opts.notice}</p>` : ''}
 ${opts.refusal ? html`<p class="card errors" role="alert">Refused: ${opts.refusal}</p>` : ''}
 <dl class="facts card">
-  <dt>Process</dt><dd>${humanize(s.kind)} · ${s.businessKey}</dd>
+  <dt>Process</dt><dd>${kindLabel(s.kind)} · ${s.businessKey}</dd>
   <dt>Stage</dt><dd>${humanize(s.stage)}</dd>
   <dt>Outcome</dt><dd>${s.outcome ? html`<strong>${humanize(s.outcome)}</strong>` : 'open'}</dd>
   <dt>Requester</dt><dd>${s.requester}</dd>
