@@ -12,7 +12,7 @@
  *   npx tsx bench/e2e.ts [--reviews 1000] [--open 1000,10000] [--split]
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,16 +117,57 @@ async function viaMinimal(key: string): Promise<void> {
   await h.result();
 }
 
+/**
+ * CPU seconds used so far by each party on this machine, from /proc: the Temporal dev server, govflow (worker and API;
+ * with --split both processes), PostgreSQL (every postgres process) and this load generator (the bench's client and
+ * the minimal workflow's worker). On two shared cores throughput is bounded by their sum, so this says where it goes.
+ */
+type Cpu = Record<'temporal' | 'govflow' | 'postgres' | 'bench', number>;
+const TICK = 100; // USER_HZ on Linux
+const devPid = (JSON.parse(readFileSync(path.join(dataDir, 'temporal-dev.pid'), 'utf8')) as { pid: number }).pid;
+function cpuNow(): Cpu {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICK; // utime, stime
+  };
+  const of = (pid: number) => {
+    try {
+      return ticks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return 0;
+    }
+  };
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) postgres += ticks(stat);
+    } catch {
+      // gone since the listing
+    }
+  }
+  const self = process.cpuUsage();
+  return {
+    temporal: of(devPid),
+    govflow: of(worker.child.pid!) + (apiProcess ? of(apiProcess.child.pid!) : 0),
+    postgres,
+    bench: (self.user + self.system) / 1e6,
+  };
+}
+
 async function throughput(name: string, fn: (key: string) => Promise<void>, n: number, concurrency: number) {
   const keys = Array.from({ length: n }, (_, i) => `${name}-${i}-${randomUUID().slice(0, 6)}`);
   let done = 0;
+  const before = cpuNow();
   const t0 = performance.now();
   await pool(keys, concurrency, async (k) => {
     await fn(k);
     done++;
   });
   const seconds = (performance.now() - t0) / 1000;
-  return { name, done, seconds, perSecond: done / seconds };
+  const after = cpuNow();
+  const cpuMsPerReview = Object.fromEntries(Object.keys(after).map((k) => [k, ((after[k as keyof Cpu] - before[k as keyof Cpu]) * 1000) / Math.max(done, 1)])) as Cpu;
+  return { name, done, seconds, perSecond: done / seconds, cpuMsPerReview };
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -198,6 +239,12 @@ try {
   const label = { minimal: 'minimal workflow (the limit)', client: "govflow's workflow, bare Temporal client", api: 'govflow through the API' } as Record<string, string>;
   console.log('| path | reviews completed | seconds | reviews/s | × minimal |\n|---|---|---|---|---|');
   for (const r of [minimal, bare, viaHttp]) console.log(`| ${label[r.name]} | ${r.done} | ${r.seconds.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${(r.perSecond / minimal.perSecond).toFixed(2)} |`);
+  console.log('\nCPU milliseconds per review, by party (the sum bounds throughput on shared cores):\n');
+  console.log('| path | Temporal dev server | govflow | PostgreSQL | load generator | total |\n|---|---|---|---|---|---|');
+  for (const r of [minimal, bare, viaHttp]) {
+    const c = r.cpuMsPerReview;
+    console.log(`| ${label[r.name]} | ${c.temporal.toFixed(1)} | ${c.govflow.toFixed(1)} | ${c.postgres.toFixed(1)} | ${c.bench.toFixed(1)} | ${(c.temporal + c.govflow + c.postgres + c.bench).toFixed(1)} |`);
+  }
   console.log(`\nThrough the API: **${(viaHttp.perSecond / minimal.perSecond).toFixed(2)}×** the minimal workflow's throughput (target ≥ 0.8×); ${((viaHttp.perSecond / bare.perSecond) * 100).toFixed(0)}% of the bare client's.\n`);
   console.log('| concurrent clients | votes | API p50 ms | API p99 ms | minimal p50 ms | minimal p99 ms | p99 × minimal |\n|---|---|---|---|---|---|---|');
   for (const l of latencies) console.log(`| ${l.concurrency} | ${l.n} | ${l.p50.toFixed(1)} | ${l.p99.toFixed(1)} | ${l.minimal.p50.toFixed(1)} | ${l.minimal.p99.toFixed(1)} | ${(l.p99 / l.minimal.p99).toFixed(2)} |`);
