@@ -70,6 +70,11 @@ export interface RecorderOptions<S extends ProcessStateBase> {
  * change: most of those commands changed nothing, and each one is a history event and a visibility write).
  */
 const SEARCH_ATTRIBUTES_ON_CHANGE = 'search-attributes-on-change';
+/**
+ * Marks runs that send one upsert per workflow task, merging every change made in it (earlier runs sent one per
+ * change: a start made six, and each is a history event and a visibility write on the server).
+ */
+const SEARCH_ATTRIBUTES_PER_TASK = 'search-attributes-per-task';
 
 
 /**
@@ -97,6 +102,9 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   private notesInFlight = 0;
   private failureNoted = false;
   private upsertOnChange = false;
+  private upsertPerTask = false;
+  /** Attributes changed in this workflow task, upserted together once its synchronous work is done. */
+  private pendingUpserts: Map<string, SearchAttributeUpdatePair> | undefined;
   private recordLocal = recordLocal;
   /** The value of each search attribute as last upserted (JSON), to skip upserts that change nothing. */
   private readonly upserted = new Map<string, string>();
@@ -139,6 +147,7 @@ export class ProcessRecorder<S extends ProcessStateBase> {
   start(): void {
     const s = this.state;
     this.upsertOnChange = patched(SEARCH_ATTRIBUTES_ON_CHANGE);
+    this.upsertPerTask = this.upsertOnChange && patched(SEARCH_ATTRIBUTES_PER_TASK);
     this.upsert([
       { key: SA.kind, value: s.kind },
       { key: SA.requester, value: s.requester },
@@ -207,7 +216,17 @@ export class ProcessRecorder<S extends ProcessStateBase> {
     const changed = this.upsertOnChange ? updates.filter((u) => this.upserted.get(u.key.name) !== JSON.stringify(u.value)) : updates;
     if (changed.length === 0) return;
     for (const u of changed) this.upserted.set(u.key.name, JSON.stringify(u.value));
-    upsertSearchAttributes(changed);
+    if (!this.upsertPerTask) return upsertSearchAttributes(changed);
+    if (!this.pendingUpserts) {
+      this.pendingUpserts = new Map();
+      // A microtask runs before the activation's commands are collected, after the handler's synchronous changes.
+      void Promise.resolve().then(() => {
+        const pending = [...this.pendingUpserts!.values()];
+        this.pendingUpserts = undefined;
+        upsertSearchAttributes(pending);
+      });
+    }
+    for (const u of changed) this.pendingUpserts.set(u.key.name, u);
   }
 
   /** The UI's current details: what the process waits on, and a record that has not reached the database. */
