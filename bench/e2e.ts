@@ -126,30 +126,26 @@ type Cpu = Record<'temporal' | 'govflow' | 'postgres' | 'bench', number>;
 const TICK = 100; // USER_HZ on Linux
 const devPid = (JSON.parse(readFileSync(path.join(dataDir, 'temporal-dev.pid'), 'utf8')) as { pid: number }).pid;
 function cpuNow(): Cpu {
-  const ticks = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK; // utime, stime
-  };
-  const of = (pid: number) => {
+  const stat = (pid: number | string) => {
     try {
-      return ticks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      return readFileSync(`/proc/${pid}/stat`, 'utf8');
     } catch {
-      return 0;
+      return ''; // gone since it was listed
     }
   };
-  let postgres = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) postgres += ticks(stat);
-    } catch {
-      // gone since the listing
-    }
-  }
+  const seconds = (st: string) => {
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return st ? (Number(f[11]) + Number(f[12])) / TICK : 0; // utime, stime
+  };
+  const postgres = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(stat)
+    .filter((st) => st.includes('(postgres)'))
+    .reduce((sum, st) => sum + seconds(st), 0);
   const self = process.cpuUsage();
   return {
-    temporal: of(devPid),
-    govflow: of(worker.child.pid!) + (apiProcess ? of(apiProcess.child.pid!) : 0),
+    temporal: seconds(stat(devPid)),
+    govflow: seconds(stat(worker.child.pid!)) + (apiProcess ? seconds(stat(apiProcess.child.pid!)) : 0),
     postgres,
     bench: (self.user + self.system) / 1e6,
   };
