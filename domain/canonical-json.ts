@@ -1,6 +1,7 @@
 /**
  * JSON with object keys sorted at every depth and `undefined` members dropped: the same value always gives the
- * same text, whatever order its keys were built or stored in (PostgreSQL's jsonb reorders them).
+ * same text, whatever order its keys were built or stored in (PostgreSQL's jsonb reorders them). `__proto__`
+ * members are dropped too: Prisma drops them when it writes a Json column, and a hash must cover what a row holds.
  */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -12,7 +13,7 @@ function sortKeys(value: unknown): unknown {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .filter((k) => k !== '__proto__' && (value as Record<string, unknown>)[k] !== undefined)
         .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
     );
   }
