@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { entryLeafHash, type AuditLeafContent } from '../domain/transparency/statements.js';
 import type { Db } from '../platform/database.js';
+import type { Prisma } from '../prisma/generated/client.js';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
@@ -17,24 +18,26 @@ export function chainHash(prevHash: string, e: AuditInput): string {
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
 
+/** The rows of entries to append, each with its leaf hash. */
+export function auditRows(entries: AuditInput[]) {
+  return entries.map(({ identity, ...e }) => ({
+    ...e,
+    runId: e.runId ?? null,
+    issuer: identity?.issuer ?? null,
+    subject: identity?.subject ?? null,
+    details: (e.details ?? {}) as object,
+    leafHash: entryLeafHash({ ...e, identity }),
+  })) satisfies Prisma.AuditEntryCreateManyInput[];
+}
+
 /**
- * Appends entries inside `tx`, each with its leaf hash; an entry whose eventKey is present already is skipped (a
- * retry). No lock: writers never wait for each other. The sealer gives entries their place in the Merkle tree later,
- * in batches, and signs the tree head (transparency-log.ts).
+ * Appends entries inside `tx`; an entry whose eventKey is present already is skipped (a retry). No lock: writers
+ * never wait for each other. The sealer gives entries their place in the Merkle tree later, in batches, and signs
+ * the tree head (transparency-log.ts).
  */
 export async function appendAudit(tx: Tx, entries: AuditInput[]): Promise<number> {
   if (entries.length === 0) return 0;
-  const { count } = await tx.auditEntry.createMany({
-    skipDuplicates: true,
-    data: entries.map(({ identity, ...e }) => ({
-      ...e,
-      runId: e.runId ?? null,
-      issuer: identity?.issuer ?? null,
-      subject: identity?.subject ?? null,
-      details: (e.details ?? {}) as object,
-      leafHash: entryLeafHash({ ...e, identity }),
-    })),
-  });
+  const { count } = await tx.auditEntry.createMany({ skipDuplicates: true, data: auditRows(entries) });
   return count;
 }
 

@@ -46,15 +46,15 @@ export const outboxChannels = (s: ChannelSettings | undefined): OutboxChannels =
 /**
  * Writes the deliveries of newly recorded notifications (call it in the transaction that records them). Recipients
  * are principal IDs or role names; a role reaches every active person holding it. A notification that reaches no
- * channel is delivered by being recorded.
+ * channel is delivered by being recorded. Answers how many deliveries wait to be sent now (not in a digest).
  */
 export async function enqueueDeliveries(
   tx: Tx,
   notifications: { id: string; workflowId: string; recipients: string[] }[],
   stateVersion: number,
   opts: OutboxChannels,
-): Promise<void> {
-  if (notifications.length === 0) return;
+): Promise<number> {
+  if (notifications.length === 0) return 0;
   const names = [...new Set(notifications.flatMap((n) => n.recipients))];
   const people = await tx.principal.findMany({ where: { disabled: false, kind: 'person', OR: [{ id: { in: names } }, { roles: { hasSome: names } }] } });
   // Someone out of office is told through their deputy, for the period they set.
@@ -88,6 +88,7 @@ export async function enqueueDeliveries(
   const reached = new Set(rows.map((r) => r.notificationId));
   const unreached = notifications.filter((n) => !reached.has(n.id)).map((n) => n.id);
   if (unreached.length) await tx.notification.updateMany({ where: { id: { in: unreached } }, data: { deliveredAt: new Date() } });
+  return rows.filter((r) => !('status' in r) || r.status === 'pending').length;
 }
 
 export interface DispatchResult {

@@ -58,6 +58,22 @@ describe('process projection', () => {
     expect(await db.notification.count({ where: { workflowId: id } })).toBe(3);
   });
 
+  it('reads back each column as the snapshot held it: dates in UTC, arrays, JSON and absent values', async () => {
+    const id = `cols-${randomUUID()}`;
+    const s = snapshot(id, 3, [1]);
+    Object.assign(s.state, { slaDueAt: '2026-03-29T01:30:00.000Z', pendingRoles: ['security_architect', 'requester'], pendingActors: ['sam'], riskTier: 'high' });
+    s.decisions[0] = { ...s.decisions[0]!, criteria: { security: 'approve', cost: null }, conditions: ['encrypt at rest'], evidence: ['ev-1'], decidedAt: '2026-03-29T02:15:00.123Z' };
+    await recordProcessSnapshot(db, s, 'run-1');
+    const row = await db.process.findUniqueOrThrow({ where: { workflowId: id } });
+    expect(row).toMatchObject({ slaDueAt: new Date('2026-03-29T01:30:00.000Z'), pendingRoles: ['security_architect', 'requester'], pendingActors: ['sam'], openRoles: ['security_architect'], seatedActors: [], riskTier: 'high', outcome: 'approved' });
+    expect(row.state).toEqual(s.state);
+    expect(row.completedAt).toBeInstanceOf(Date);
+    const decision = await db.decision.findFirstOrThrow({ where: { workflowId: id } });
+    expect(decision).toMatchObject({ criteria: { security: 'approve', cost: null }, conditions: ['encrypt at rest'], evidence: ['ev-1'], justification: null, revisesId: null, decidedAt: new Date('2026-03-29T02:15:00.123Z') });
+    const entry = await db.auditEntry.findFirstOrThrow({ where: { workflowId: id } });
+    expect(entry).toMatchObject({ runId: 'run-1', role: 'technical_lead', issuer: null, occurredAt: new Date(s.events[0]!.at) });
+  });
+
   it('classifies a NUL byte (as processes started before the API refused it hold) as permanent, naming the SQLSTATE', async () => {
     const s = snapshot(`nul/${randomUUID()}`, 1, [1]);
     s.events[0]!.details = { note: 'poisoned\u0000' };
