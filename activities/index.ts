@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../platform/database.js';
-import { recordProcessSnapshot, type ProcessSnapshot } from './process-projection.js';
+import { recordProcessSnapshot, type ProcessSnapshot, type RecordResult } from './process-projection.js';
 import { deliverPendingNotifications, outboxChannels } from './notifications.js';
 import type { ChannelSettings } from './notification-channels.js';
 import { classifyingDbErrors } from './db-errors.js';
@@ -13,7 +13,7 @@ import { openAdrPullRequest, type GithubAdrTarget } from './adr-pull-request.js'
 import { createMonitoringSchedules, deleteSchedules, type MonitoringSchedulesRequest } from './schedules.js';
 import type { AdrPullRequestInput, AdrPullRequestResult } from '../workflows/adr-publication/contract.js';
 
-export type { DecisionRecord, ProcessSnapshot } from './process-projection.js';
+export type { DecisionRecord, ProcessSnapshot, RecordResult } from './process-projection.js';
 
 export interface ActivityDeps {
   db: Db;
@@ -28,10 +28,10 @@ export interface ActivityDeps {
 /** Activities close over their dependencies; workflows import only the type and call them via proxyActivities. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    async recordProcess(snapshot: ProcessSnapshot): Promise<void> {
+    async recordProcess(snapshot: ProcessSnapshot): Promise<RecordResult> {
       // The run is recorded with each entry (and signed in its receipt); a continued-as-new process has several.
       const runId = Context.current().info.workflowExecution?.runId ?? null;
-      await classifyingDbErrors(() => recordProcessSnapshot(deps.db, snapshot, runId, outboxChannels(deps.channels)));
+      return classifyingDbErrors(() => recordProcessSnapshot(deps.db, snapshot, runId, outboxChannels(deps.channels)));
     },
     async deliverNotifications(input: { workflowId: string }): Promise<{ delivered: number; failed: number }> {
       if (!deps.channels) return { delivered: 0, failed: 0 };

@@ -26,8 +26,13 @@ const ON_KERNEL = [
   'roadmap-engagement/completed-with-overrun',
 ];
 
+/**
+ * Scenarios recorded again on the lean recorder (one search-attribute upsert per workflow task; no delivery activity
+ * after a write that left nothing to send), which decides from the write's recorded result.
+ */
+const ON_LEAN_RECORDER = ['architecture-review/approved-after-resubmission', 'committee-approval/monthly-meeting-casting-vote', 'roadmap-engagement/completed-with-overrun'];
+
+const again = (names: string[], suffix: string) => names.map((name) => ({ ...recorded.find((s) => s.name === name)!, name: `${name}-${suffix}` }));
+
 /** Every recorded scenario; each kind of process keeps its own in `<kind>.scenarios.ts`. */
-export const scenarios: Scenario[] = [
-  ...recorded,
-  ...ON_KERNEL.map((name) => ({ ...recorded.find((s) => s.name === name)!, name: `${name}-on-kernel` })),
-];
+export const scenarios: Scenario[] = [...recorded, ...again(ON_KERNEL, 'on-kernel'), ...again(ON_LEAN_RECORDER, 'on-lean-recorder')];

@@ -54,6 +54,10 @@ describe('architecture review', () => {
     expect(audit.map((a) => a.action)).toEqual(['started', 'voted', 'voted', 'voted', 'voted', 'decided']);
     expect(audit.every((a) => a.policyVersion === stack.policySet.version.id)).toBe(true);
     expect((await verifyAuditLog(stack.db)).ok).toBe(true);
+    // This worker sends on no channel: its notices are recorded, and no delivery activity is scheduled for them.
+    const scheduled = (await handle.fetchHistory()).events?.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).not.toContain('deliverNotifications');
+    expect(await stack.db.notification.count({ where: { workflowId: handle.workflowId } })).toBeGreaterThan(0);
   });
 
   it('refuses invalid votes and leaves the state unchanged', async () => {

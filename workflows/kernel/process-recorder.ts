@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { Activities, DecisionRecord, ProcessSnapshot } from '../../activities/index.js';
+import type { Activities, DecisionRecord, ProcessSnapshot, RecordResult } from '../../activities/index.js';
 import { recordRetrySignal, recordStatusQuery, type Actor, type EventAction, type Notice, type ProcessEvent, type ProcessStateBase, type RecordStatus } from '../contracts/common.js';
 import { SA } from '../contracts/search-attributes.js';
 
@@ -257,9 +257,11 @@ export class ProcessRecorder<S extends ProcessStateBase> {
       const decisions = this.decisions.splice(0);
       const notices = this.notices.splice(0);
       const snapshot = { workflowId: workflowInfo().workflowId, state: this.state, completed: this.closed, stateVersion: version, events, decisions, notices };
-      await (bounded ? this.write(snapshot) : recordUnbounded(snapshot));
+      const recorded = await (bounded ? this.write(snapshot) : recordUnbounded(snapshot));
       this.flushedVersion = version;
-      if (notices.length > 0) this.deliver(notices);
+      // A write that left no delivery to send needs no delivery activity. Writes recorded before the result said so
+      // (undefined in their history) deliver as they did.
+      if (notices.length > 0 && (recorded?.deliveries ?? 1) > 0) this.deliver(notices);
     }
   }
 
@@ -268,12 +270,12 @@ export class ProcessRecorder<S extends ProcessStateBase> {
    * (`lagging`), and after an operator's retry when bad data or a constraint refused it (`failed`). The process keeps
    * deciding meanwhile; only its completion waits for the record.
    */
-  private async write(snapshot: ProcessSnapshot): Promise<void> {
+  private async write(snapshot: ProcessSnapshot): Promise<RecordResult | undefined> {
     for (;;) {
       try {
-        await (this.record.status === 'ok' ? this.recordLocal(snapshot) : recordRemote(snapshot));
+        const recorded = await (this.record.status === 'ok' ? this.recordLocal(snapshot) : recordRemote(snapshot));
         if (this.record.status !== 'ok') this.setRecord({ status: 'ok' });
-        return;
+        return recorded;
       } catch (err) {
         const cause = err instanceof ActivityFailure ? err.cause : err;
         const permanent = cause instanceof ApplicationFailure && cause.nonRetryable;
