@@ -1,3 +1,4 @@
+import { inject } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,9 +30,10 @@ export interface TestApi {
 
 /** The real API on port 0, against the test database and a real Temporal server. */
 export async function startTestApi(env: TestWorkflowEnvironment, db: Db, taskQueue: string, overrides: Record<string, string> = {}, policy?: PolicySet): Promise<TestApi> {
-  // Its own data folder: the signing key it generates stays out of the checkout.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'govflow-api-'));
-  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, ...overrides });
+  // The run's key: APIs that each generated their own on the shared database flipped its active key as they started,
+  // so a bundle could be signed by a key other than the one `audit public-key` named.
+  const config = loadConfig({ NODE_ENV: 'test', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent', API_RATE_LIMIT_PER_MINUTE: '100000', DATA_DIR: dataDir, AUDIT_SIGNING_KEY: inject('auditSigningKey'), ...overrides });
   const keys = SigningKeys.fromConfig(db, config);
   const { app } = createApp({ config, db, temporal: env.client, policies: new PolicyRegistry(db, policy ?? (await defaultPolicy())), log: createLogger('silent'), keys, evidence: evidenceStoreFor(config) });
   const server = createServer(app);

@@ -1,7 +1,8 @@
 /**
- * Integration-test set-up, once per run: a fresh PostgreSQL database with the committed migrations applied,
- * and the workflow bundle built once for every test worker.
+ * Integration-test set-up, once per run: a fresh PostgreSQL database with the committed migrations applied, the
+ * workflow bundle built once for every test worker, and the run's audit signing key.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     workflowBundlePath: string;
+    /** PKCS#8 PEM (AUDIT_SIGNING_KEY) of the APIs on the run's database, as one deployment has one key. */
+    auditSigningKey: string;
   }
 }
 
@@ -26,6 +29,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('databaseUrl', database.url);
   project.provide('workflowBundlePath', bundlePath);
+  project.provide('auditSigningKey', generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
   return async () => {
     await database.drop();
