@@ -136,9 +136,27 @@ export async function proveConsistency(db: Db, first: number, second?: number): 
  */
 export async function receiptFor(db: Db, keys: SigningKeys, eventKey: string): Promise<DecisionReceipt | null> {
   const row = await db.auditEntry.findUnique({ where: { eventKey } });
-  if (!row) return null;
-  const snapshot = row.policyVersion ? await db.policySnapshot.findUnique({ where: { id: row.policyVersion }, select: { contentHash: true } }) : null;
-  return signedReceipt(await keys.current(), row, snapshot?.contentHash ?? null);
+  return row ? receiptOf(db, keys, row) : null;
+}
+
+/** The signed receipt of an entry already read. */
+export async function receiptOf(db: Db, keys: SigningKeys, row: AuditRow): Promise<DecisionReceipt> {
+  return signedReceipt(await keys.current(), row, row.policyVersion ? await policyContentHash(db, row.policyVersion) : null);
+}
+
+// A policy snapshot never changes once stored, so its content hash is read once per version and database.
+const contentHashes = new WeakMap<Db, Map<string, string | null>>();
+
+async function policyContentHash(db: Db, version: string): Promise<string | null> {
+  const known = contentHashes.get(db) ?? new Map<string, string | null>();
+  contentHashes.set(db, known);
+  if (!known.has(version)) {
+    const snapshot = await db.policySnapshot.findUnique({ where: { id: version }, select: { contentHash: true } });
+    // A version not stored (yet) is asked again next time.
+    if (!snapshot) return null;
+    known.set(version, snapshot.contentHash);
+  }
+  return known.get(version)!;
 }
 
 export function signedReceipt(signer: Signer, row: AuditRow, policyContentHash: string | null): DecisionReceipt {

@@ -26,7 +26,7 @@ import { idempotencyKeyOf } from './idempotency.js';
 import type { SigningKeys } from '../platform/signing-keys.js';
 import { actingFor } from '../platform/out-of-office.js';
 import type { EvidenceStore } from '../platform/evidence-store.js';
-import { receiptFor } from '../activities/transparency-log.js';
+import { receiptOf } from '../activities/transparency-log.js';
 import { requireKnownEvidence } from './routes/evidence.js';
 import type { DecisionReceipt } from '../domain/transparency/statements.js';
 import type { ProcessReceipt } from '../workflows/contracts/common.js';
@@ -323,7 +323,7 @@ function decodeCursor(cursor: string): { createdAt: Date; workflowId: string } {
  */
 async function actionReceipt(deps: ApiDeps, result: ProcessReceipt, actor: string): Promise<DecisionReceipt | null> {
   if (result.event === null) return null;
-  const rows = await deps.db.auditEntry.findMany({ where: { workflowId: result.workflowId, actor }, orderBy: { seq: 'desc' }, take: 10, select: { eventKey: true } });
+  const rows = await deps.db.auditEntry.findMany({ where: { workflowId: result.workflowId, actor }, orderBy: { seq: 'desc' }, take: 10 });
   const own = rows.find((r) => Number(r.eventKey.slice(r.eventKey.lastIndexOf('#') + 1)) <= result.event!);
-  return own ? receiptFor(deps.db, deps.keys, own.eventKey) : null;
+  return own ? receiptOf(deps.db, deps.keys, own) : null;
 }
