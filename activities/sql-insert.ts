@@ -11,7 +11,7 @@ import { Prisma } from '../prisma/generated/client.js';
 export type Cast = 'text[]' | 'jsonb';
 
 /** JSON text as a Json column holds it: without `__proto__` members, as Prisma writes them and as hashes cover them. */
-export const jsonText = (value: unknown): string => JSON.stringify(value, (key, v: unknown) => (key === '__proto__' ? undefined : v));
+const jsonText = (value: unknown): string => JSON.stringify(value, (key, v: unknown) => (key === '__proto__' ? undefined : v));
 
 function param(value: unknown, cast: Cast | undefined): Prisma.Sql {
   if (value === undefined || value === null) return Prisma.sql`NULL`;

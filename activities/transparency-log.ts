@@ -145,18 +145,17 @@ export async function receiptOf(db: Db, keys: SigningKeys, row: AuditRow): Promi
 }
 
 // A policy snapshot never changes once stored, so its content hash is read once per version and database.
-const contentHashes = new WeakMap<Db, Map<string, string | null>>();
+const contentHashes = new WeakMap<Db, Map<string, string>>();
 
 async function policyContentHash(db: Db, version: string): Promise<string | null> {
-  const known = contentHashes.get(db) ?? new Map<string, string | null>();
+  const known = contentHashes.get(db) ?? new Map<string, string>();
   contentHashes.set(db, known);
-  if (!known.has(version)) {
-    const snapshot = await db.policySnapshot.findUnique({ where: { id: version }, select: { contentHash: true } });
-    // A version not stored (yet) is asked again next time.
-    if (!snapshot) return null;
-    known.set(version, snapshot.contentHash);
-  }
-  return known.get(version)!;
+  const cached = known.get(version);
+  if (cached !== undefined) return cached;
+  const snapshot = await db.policySnapshot.findUnique({ where: { id: version }, select: { contentHash: true } });
+  // A version not stored (yet) is asked again next time.
+  if (snapshot) known.set(version, snapshot.contentHash);
+  return snapshot?.contentHash ?? null;
 }
 
 export function signedReceipt(signer: Signer, row: AuditRow, policyContentHash: string | null): DecisionReceipt {
