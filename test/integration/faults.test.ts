@@ -70,8 +70,10 @@ beforeAll(async () => {
     TEMPORAL_TASK_QUEUE: taskQueue,
     DATABASE_URL: proxied.toString(),
     WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
-    // The signing key of the tree heads the workers' sealers sign, kept with the test's data.
     DATA_DIR: dataDir,
+    // The run's signing key, which the test APIs on this database sign with too (a key of their own would become the
+    // database's active key when they start, and another test's bundle would name it).
+    AUDIT_SIGNING_KEY: inject('auditSigningKey'),
     AUDIT_SEAL_INTERVAL_MS: '200',
   };
 }, 120_000);
