@@ -73,7 +73,7 @@ export async function enqueueDeliveries(
     return chosen.filter((c) => address[c] && (c !== 'email' || opts.email));
   };
   const rows = notifications.flatMap((n) => [
-    ...(opts.webhook ? [{ notificationId: n.id, workflowId: n.workflowId, channel: 'webhook', recipient: '', stateVersion }] : []),
+    ...(opts.webhook ? [{ notificationId: n.id, workflowId: n.workflowId, channel: 'webhook', recipient: '', stateVersion, status: 'pending' }] : []),
     ...people
       .filter((p) => n.recipients.includes(p.id) || p.roles.some((r) => n.recipients.includes(r)))
       .map(toldFor)
@@ -88,7 +88,7 @@ export async function enqueueDeliveries(
   const reached = new Set(rows.map((r) => r.notificationId));
   const unreached = notifications.filter((n) => !reached.has(n.id)).map((n) => n.id);
   if (unreached.length) await tx.notification.updateMany({ where: { id: { in: unreached } }, data: { deliveredAt: new Date() } });
-  return rows.filter((r) => !('status' in r) || r.status === 'pending').length;
+  return rows.filter((r) => r.status === 'pending').length;
 }
 
 export interface DispatchResult {

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../domain/canonical-json.js';
 import { Prisma } from '../prisma/generated/client.js';
 
 /*
@@ -10,13 +11,11 @@ import { Prisma } from '../prisma/generated/client.js';
 /** The SQL type of a parameter whose column type PostgreSQL cannot infer from a JavaScript value as sent. */
 export type Cast = 'text[]' | 'jsonb';
 
-/** JSON text as a Json column holds it: without `__proto__` members, as Prisma writes them and as hashes cover them. */
-const jsonText = (value: unknown): string => JSON.stringify(value, (key, v: unknown) => (key === '__proto__' ? undefined : v));
-
 function param(value: unknown, cast: Cast | undefined): Prisma.Sql {
   if (value === undefined || value === null) return Prisma.sql`NULL`;
   // timestamp(3) columns hold UTC without a zone: the ISO text's "Z" is ignored on input, as Prisma writes dates.
-  const v = value instanceof Date ? value.toISOString() : cast === 'jsonb' ? jsonText(value) : value;
+  // JSON as the audit hashes see it (canonicalJson drops `__proto__` members, as Prisma's Json writes do).
+  const v = value instanceof Date ? value.toISOString() : cast === 'jsonb' ? canonicalJson(value) : value;
   return cast ? Prisma.sql`${v}::${Prisma.raw(cast)}` : Prisma.sql`${v}`;
 }
 
