@@ -225,8 +225,12 @@ describe('faults', () => {
         return res.status === 201 ? res : null;
       }, 90_000, 1000);
       expect(((await retried.json()) as { workflowId: string }).workflowId).toBe(`architecture-review/${businessKey}`);
-      const runs: string[] = [];
-      for await (const wf of client.workflow.list({ query: `WorkflowId = 'architecture-review/${businessKey}'` })) runs.push(wf.runId);
+      // Visibility is eventually consistent: wait for the start to show, then there must be only the one run.
+      const runs = await waitFor('the run in visibility', async () => {
+        const found: string[] = [];
+        for await (const wf of client.workflow.list({ query: `WorkflowId = 'architecture-review/${businessKey}'` })) found.push(wf.runId);
+        return found.length > 0 ? found : null;
+      }, 30_000, 250);
       expect(runs).toHaveLength(1);
 
       const voteKey = randomUUID();
