@@ -10,6 +10,8 @@ declare module 'express-serve-static-core' {
     actor?: Actor;
     /** Per-principal hash of the request's Idempotency-Key, when one was sent. */
     idempotencyKey?: string;
+    /** The people the caller stands in for (out of office), when authentication read them with the token. */
+    covered?: string[];
   }
 }
 
@@ -32,6 +34,7 @@ export function authenticate(db: Db, oidc?: (token: string) => Promise<Actor>): 
     const principal = await findPrincipalByToken(db, match[1]!);
     if (!principal) return next(new GovflowError('Unauthenticated', 'the API token is unknown, revoked or expired'));
     res.locals.actor = actorFor(principal);
+    res.locals.covered = principal.covered;
     next();
   };
 }

@@ -280,7 +280,7 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
       idempotent: true,
       handler: async ({ body, params }, _req, res) => {
         await requireKnownEvidence(db, body);
-        const request = await typed.toRequest(body, await actingFor(db, actorOf(res), workflowIdFor(spec.kind, params.key!)), deps);
+        const request = await typed.toRequest(body, await actingFor(db, actorOf(res), workflowIdFor(spec.kind, params.key!), res.locals.covered), deps);
         const idempotencyKey = idempotencyKeyOf(res);
         try {
           // Temporal deduplicates Updates by ID: a retried action (same Idempotency-Key) takes effect once.

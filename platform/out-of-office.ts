@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../activities/audit-log.js';
 import { GovflowError } from '../domain/errors.js';
 import type { Actor } from '../workflows/contracts/common.js';
+import { Prisma } from '../prisma/generated/client.js';
 import type { Db } from './database.js';
 
 /*
@@ -19,15 +20,26 @@ export async function deputiesAt(db: Db | Tx, principalIds: string[], now = new 
   return new Map(rows.map((r) => [r.principalId, r.deputyId]));
 }
 
-/** The people a deputy stands in for at `now`. */
-export async function coveredBy(db: Db, deputyId: string, now = new Date()): Promise<string[]> {
-  const rows = await db.outOfOffice.findMany({ where: { deputyId, from: { lte: now }, until: { gt: now } }, select: { principalId: true } });
-  return rows.map((r) => r.principalId);
+/**
+ * The people the deputy `deputy` (an SQL expression: a parameter, or a column of the surrounding query) stands in for
+ * at `now`, as an SQL array: the one rule of an absence in force (from ≤ now < until), for queries that join it.
+ */
+export function coveredBySql(deputy: Prisma.Sql, now: Date): Prisma.Sql {
+  return Prisma.sql`ARRAY(SELECT o."principalId" FROM "OutOfOffice" o WHERE o."deputyId" = ${deputy} AND o."from" <= ${now} AND o."until" > ${now} ORDER BY o."principalId")`;
 }
 
-/** The actor as it acts on a process: on behalf of the absent person it stands in for, when the process names them. */
-export async function actingFor(db: Db, actor: Actor, workflowId: string): Promise<Actor> {
-  const covered = await coveredBy(db, actor.id);
+/** The people a deputy stands in for at `now`. */
+export async function coveredBy(db: Db, deputyId: string, now = new Date()): Promise<string[]> {
+  const [row] = await db.$queryRaw<{ covered: string[] }[]>`SELECT ${coveredBySql(Prisma.sql`${deputyId}`, now)} AS covered`;
+  return row!.covered;
+}
+
+/**
+ * The actor as it acts on a process: on behalf of the absent person it stands in for, when the process names them.
+ * `covered` is who the actor stands in for, when the caller read it already (authentication does, for API tokens).
+ */
+export async function actingFor(db: Db, actor: Actor, workflowId: string, covered?: string[]): Promise<Actor> {
+  covered ??= await coveredBy(db, actor.id);
   if (covered.length === 0) return actor;
   const process = await db.process.findUnique({ where: { workflowId }, select: { pendingActors: true } });
   const absent = covered.find((id) => process?.pendingActors.includes(id));

@@ -1,7 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { appendAudit } from '../activities/audit-log.js';
 import { GovflowError } from '../domain/errors.js';
+import { Prisma } from '../prisma/generated/client.js';
 import type { Db } from './database.js';
+import { coveredBySql } from './out-of-office.js';
 
 /*
  * Principals (people and agents) and their API tokens. Which roles exist is the policy's (roles.yaml): the API
@@ -94,8 +96,22 @@ export async function revokeToken(db: Db, principalId: string, tokenId: string, 
   });
 }
 
-export async function findPrincipalByToken(db: Db, token: string) {
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: { principal: true } });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()) || row.principal.disabled) return null;
-  return row.principal;
+/** Who a valid API token stands for: an active principal, and the people it stands in for at the time. */
+export interface TokenPrincipal {
+  id: string;
+  kind: string;
+  roles: string[];
+  covered: string[];
+}
+
+/**
+ * The principal of an API token that is neither revoked, expired nor of a disabled principal, or null. One statement:
+ * every API request asks, and an action needs the absences it covers too (out of office).
+ */
+export async function findPrincipalByToken(db: Db, token: string, now = new Date()): Promise<TokenPrincipal | null> {
+  const [row] = await db.$queryRaw<TokenPrincipal[]>`
+    SELECT p.id, p.kind, p.roles, ${coveredBySql(Prisma.sql`p.id`, now)} AS covered
+    FROM "ApiToken" t JOIN "Principal" p ON p.id = t."principalId"
+    WHERE t."tokenHash" = ${hashToken(token)} AND t."revokedAt" IS NULL AND (t."expiresAt" IS NULL OR t."expiresAt" >= ${now}) AND NOT p.disabled`;
+  return row ?? null;
 }
