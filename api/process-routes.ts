@@ -288,7 +288,12 @@ export function registerProcessRoutes<S extends z.ZodType<{ businessKey: string;
             args: [request],
             ...(idempotencyKey ? { updateId: `${typed.name}-${idempotencyKey}` } : {}),
           });
-          return { ...result, receipt: await actionReceipt(deps, result, actorOf(res).id) };
+          // The action has taken effect: a receipt that cannot be signed now leaves it null (the receipt route says why).
+          const receipt = await actionReceipt(deps, result, actorOf(res).id).catch((err: unknown) => {
+            deps.log.error({ err, workflowId: result.workflowId }, 'the action took effect; its receipt could not be signed');
+            return null;
+          });
+          return { ...result, receipt };
         } catch (err) {
           // A finished workflow takes no Updates; if the record knows it, the process is closed, not unknown.
           if (!(err instanceof WorkflowNotFoundError)) throw err;

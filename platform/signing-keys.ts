@@ -16,24 +16,47 @@ export class SigningKeys {
   private signer: Signer | undefined;
   private loadedMtime = 0;
   private registered = new Set<string>();
+  /** When this process last saw its key active in the key history (0: never). */
+  private activeSeenAt = 0;
 
   constructor(
     private readonly db: Db,
     private readonly source: { pem: string } | { file: string },
+    /** How often a signing process checks that no other process's key has retired its own. */
+    private readonly checkEveryMs = 30_000,
   ) {}
 
   static fromConfig(db: Db, config: Pick<Config, 'AUDIT_SIGNING_KEY' | 'DATA_DIR'>): SigningKeys {
     return new SigningKeys(db, config.AUDIT_SIGNING_KEY ? { pem: config.AUDIT_SIGNING_KEY } : { file: path.resolve(config.DATA_DIR, 'audit-signing-key.pem') });
   }
 
-  /** The signer of the active key, registered in the key history before its first signature. */
+  /**
+   * The signer of the active key, registered in the key history before its first signature. Refuses (Conflict) while
+   * the history names another key active: processes sharing a database with different keys (their own DATA_DIR, or
+   * different AUDIT_SIGNING_KEYs) would otherwise each retire the other's and sign on with a retired one.
+   */
   async current(): Promise<Signer> {
     const signer = this.load();
     if (!this.registered.has(signer.keyId)) {
       await registerKey(this.db, signer);
       this.registered.add(signer.keyId);
+      this.activeSeenAt = 0;
     }
+    if (Date.now() - this.activeSeenAt >= this.checkEveryMs) await this.assertActive(signer);
     return signer;
+  }
+
+  private async assertActive(signer: Signer): Promise<void> {
+    const active = await this.db.signingKey.findFirst({ where: { retiredAt: null }, orderBy: { activatedAt: 'desc' } });
+    if (active && active.keyId !== signer.keyId) {
+      const source = 'pem' in this.source ? 'AUDIT_SIGNING_KEY' : this.source.file;
+      throw new GovflowError(
+        'Conflict',
+        `this process's signing key ${signer.keyId} (${source}) is retired: key ${active.keyId} is active since ${active.activatedAt.toISOString()}. ` +
+          'Every govflow process on one database must sign with the same key: give them the same AUDIT_SIGNING_KEY (or one DATA_DIR), then restart this one.',
+      );
+    }
+    this.activeSeenAt = Date.now();
   }
 
   /** Replaces a file-kept key with a new one (the old file stays beside it); a configured key is rotated in config. */

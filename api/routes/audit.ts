@@ -208,7 +208,8 @@ export function registerAuditRoutes(registry: RouteRegistry, { db, policies, key
     roles: 'public',
     response: signingKeys,
     handler: async () => {
-      await keys.current();
+      // Registers the key on a fresh install; a process whose key was retired still lists the history.
+      await keys.current().catch(() => undefined);
       const rows = await db.signingKey.findMany({ orderBy: { activatedAt: 'asc' } });
       return { items: rows.map((k) => ({ keyId: k.keyId, publicKey: k.publicKey, activatedAt: k.activatedAt.toISOString(), retiredAt: k.retiredAt?.toISOString() ?? null })) };
     },
