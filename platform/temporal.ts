@@ -169,10 +169,6 @@ export async function startDevServer(config: Config, log: (msg: string) => void)
     '--ui-port', String(config.TEMPORAL_UI_PORT),
     '--namespace', config.TEMPORAL_NAMESPACE,
     '--log-level', 'warn',
-    // One partition per task queue: with the default four, a task written to a partition no poller is on waits to
-    // be forwarded, which under load held a new process's first workflow task (and so its first action) up to 5 s.
-    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
     ...searchAttributeCliFlags(),
   ];
   const pidFile = path.join(dataDir, 'temporal-dev.pid');
