@@ -68,18 +68,23 @@ export function toGovflowError(err: unknown): GovflowError | undefined {
     if (err.code === 6) return new GovflowError('Conflict', 'already exists');
     if (err.code === 14 || err.code === 4) return new GovflowError('Unavailable', 'Temporal is unreachable; try again shortly');
   }
-  const e = err as { name?: string; code?: string; message?: string; type?: string; status?: number };
+  const e = err as { name?: string; code?: string; message?: string; type?: string; status?: number; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
   if (e?.type === 'entity.parse.failed') return new GovflowError('ValidationError', 'the body is not valid JSON', [{ path: '(body)', message: 'malformed JSON' }]);
   if (e?.type === 'entity.too.large') return Object.assign(new GovflowError('ValidationError', 'the body is too large'), { statusOverride: 413 });
   if (e?.name === 'TransportError' || /ECONNREFUSED|Connection refused|UNAVAILABLE/.test(e?.message ?? '')) {
     return new GovflowError('Unavailable', 'a backing service is unreachable; try again shortly');
   }
-  // Prisma: P1001 can't reach the database, P2024 pool timeout; driver adapter errors surface as DriverAdapterError.
-  if (e?.code === 'P1001' || e?.code === 'P2024' || e?.name === 'DriverAdapterError' || e?.code === 'ECONNREFUSED') {
+  // Prisma: P1001 can't reach the database, P2024 pool timeout; driver adapter errors surface as DriverAdapterError,
+  // or (a raw query's, P2010) name their kind in the meta; a connection dropped mid-query is the pg driver's own error.
+  const unreachable = UNREACHABLE_KINDS.has(e?.meta?.driverAdapterError?.cause?.kind ?? '') || /^Connection terminated unexpectedly/.test(e?.message ?? '');
+  if (e?.code === 'P1001' || e?.code === 'P2024' || e?.name === 'DriverAdapterError' || e?.code === 'ECONNREFUSED' || unreachable) {
     return new GovflowError('Unavailable', 'the database is unreachable; try again shortly');
   }
   return undefined;
 }
+
+/** Driver adapter error kinds that mean the database is away, not that the request was wrong. */
+const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
 
 export function sendProblem(res: Parameters<RequestHandler>[1], status: number, code: string, detail: string, errors?: ErrorField[]): void {
   const requestId = res.locals.requestId as string | undefined;
