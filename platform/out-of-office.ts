@@ -13,19 +13,23 @@ import type { Db } from './database.js';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/** The one rule of an absence in force at `now` (from ≤ now < until), over the OutOfOffice row `o`. */
+const inForce = (now: Date) => Prisma.sql`o."from" <= ${now} AND o."until" > ${now}`;
+
 /** Who stands in for whom at `now`: absent principal → deputy. */
 export async function deputiesAt(db: Db | Tx, principalIds: string[], now = new Date()): Promise<Map<string, string>> {
   if (principalIds.length === 0) return new Map();
-  const rows = await db.outOfOffice.findMany({ where: { principalId: { in: principalIds }, from: { lte: now }, until: { gt: now } } });
+  const rows = await db.$queryRaw<{ principalId: string; deputyId: string }[]>`
+    SELECT o."principalId", o."deputyId" FROM "OutOfOffice" o WHERE o."principalId" = ANY(${principalIds}::text[]) AND ${inForce(now)}`;
   return new Map(rows.map((r) => [r.principalId, r.deputyId]));
 }
 
 /**
  * The people the deputy `deputy` (an SQL expression: a parameter, or a column of the surrounding query) stands in for
- * at `now`, as an SQL array: the one rule of an absence in force (from ≤ now < until), for queries that join it.
+ * at `now`, as an SQL array, for queries that join it.
  */
 export function coveredBySql(deputy: Prisma.Sql, now: Date): Prisma.Sql {
-  return Prisma.sql`ARRAY(SELECT o."principalId" FROM "OutOfOffice" o WHERE o."deputyId" = ${deputy} AND o."from" <= ${now} AND o."until" > ${now} ORDER BY o."principalId")`;
+  return Prisma.sql`ARRAY(SELECT o."principalId" FROM "OutOfOffice" o WHERE o."deputyId" = ${deputy} AND ${inForce(now)} ORDER BY o."principalId")`;
 }
 
 /** The people a deputy stands in for at `now`. */
